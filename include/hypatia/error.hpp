@@ -1,0 +1,66 @@
+// Errors. Two kinds, as in Halide: the caller's fault (UserError and its subclasses,
+// each message naming the culprit and, where one exists, the user's source line) and
+// our own bug (InternalError, which says so).
+#pragma once
+
+#include <source_location>
+#include <stdexcept>
+#include <string>
+
+namespace hypatia {
+
+enum class ErrorKind { type, shape, value, index, missing_input };
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class UserError : public Error {
+ public:
+  UserError(ErrorKind kind, const std::string& message) : Error(message), kind_(kind) {}
+  ErrorKind kind() const { return kind_; }
+
+ private:
+  ErrorKind kind_;
+};
+
+// A wrong dtype, or an argument of the wrong kind.
+class TypeError : public UserError {
+ public:
+  explicit TypeError(const std::string& m) : UserError(ErrorKind::type, m) {}
+};
+// Shapes that do not agree: broadcasting, ranks, static shapes.
+class ShapeError : public UserError {
+ public:
+  explicit ShapeError(const std::string& m) : UserError(ErrorKind::shape, m) {}
+};
+// A value outside what an operation accepts (a negative integer power, an empty max).
+class ValueError : public UserError {
+ public:
+  explicit ValueError(const std::string& m) : UserError(ErrorKind::value, m) {}
+};
+// An index or axis out of bounds.
+class IndexError : public UserError {
+ public:
+  explicit IndexError(const std::string& m) : UserError(ErrorKind::index, m) {}
+};
+// A function's outputs depend on an input that was not given to it.
+class MissingInputError : public UserError {
+ public:
+  explicit MissingInputError(const std::string& m) : UserError(ErrorKind::missing_input, m) {}
+};
+
+class InternalError : public Error {
+ public:
+  explicit InternalError(const std::string& m)
+      : Error("hypatia internal error (a bug in Hypatia, please report it): " + m) {}
+};
+
+// Throws the UserError subclass for `kind` with `message`.
+[[noreturn]] void throw_user_error(ErrorKind kind, const std::string& message);
+
+// "file.cpp:12" for messages.
+std::string format_location(const std::source_location& where);
+
+}  // namespace hypatia

@@ -1,0 +1,35 @@
+// The reference interpreter: runs a scheduled graph node by node with each op's
+// reference kernel. It needs no compiler, is always available, and is the ground
+// truth the other backends and DebugMode are checked against.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "hypatia/array.hpp"
+#include "hypatia/graph.hpp"
+
+namespace hypatia::interp {
+
+// A graph ready to run: nodes in execution order, with where each node's inputs come
+// from and when each value is last needed (so intermediates are freed early).
+struct Plan {
+  struct Step {
+    std::shared_ptr<const Node> node;
+    std::vector<std::pair<int, int>> inputs;  // (step, output) of each input
+    int argument = -1;                         // for graph inputs: which argument
+  };
+  std::vector<Step> steps;
+  std::vector<std::pair<int, int>> outputs;  // (step, output) of each function output
+  std::vector<std::vector<int>> free_after;  // step -> steps whose values die after it
+};
+
+// Plans `outputs` given `inputs` (graph-input variables, in argument order). The
+// caller has checked that every graph input the outputs need is among `inputs`.
+Plan make_plan(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs);
+
+// Runs the plan; `args` are already checked against the input types. A user error in
+// a kernel is re-raised with the node's op, its operand types and the user's line.
+std::vector<Array> run(const Plan& plan, const std::vector<Array>& args);
+
+}  // namespace hypatia::interp

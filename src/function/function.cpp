@@ -1,0 +1,119 @@
+#include "hypatia/function.hpp"
+
+#include <unordered_set>
+
+#include "backend/interp/interp.hpp"
+#include "graph/op.hpp"
+
+namespace hypatia {
+
+namespace detail {
+struct Program {
+  std::vector<Variable> inputs;
+  std::vector<Variable> outputs;
+  interp::Plan plan;
+  std::source_location where;
+};
+}  // namespace detail
+
+namespace {
+
+std::string describe_input(const Variable& v, std::size_t position) {
+  std::string s = "input " + std::to_string(position);
+  if (!v.name().empty()) s += " ('" + v.name() + "')";
+  return s;
+}
+
+// The argument converted to the input's dtype, or an error naming the input.
+Array check_argument(const Variable& input, std::size_t position, const Array& arg) {
+  const Type& t = input.type();
+  const std::string who = describe_input(input, position);
+  if (arg.device() != Device::cpu) throw TypeError(who + ": expected a CPU array");
+  if (arg.ndim() != t.ndim()) {
+    throw TypeError(who + " expects " + std::to_string(t.ndim()) + " dimension" + (t.ndim() == 1 ? "" : "s") +
+                    " (" + t.str() + "), got an array of shape " + shape_str(arg.shape()));
+  }
+  for (int i = 0; i < t.ndim(); ++i) {
+    const auto iu = static_cast<std::size_t>(i);
+    if (t.shape[iu] != kUnknownDim && t.shape[iu] != arg.shape()[iu]) {
+      throw ShapeError(who + " expects shape " + t.str() + ", got an array of shape " + shape_str(arg.shape()) +
+                       " (dimension " + std::to_string(i) + " differs)");
+    }
+  }
+  if (arg.dtype() == t.dtype) return arg;
+  if (!can_cast_safely(arg.dtype(), t.dtype)) {
+    throw TypeError(who + " expects dtype " + std::string(dtype_name(t.dtype)) + ", got " +
+                    std::string(dtype_name(arg.dtype())) + ", which does not convert to it without loss");
+  }
+  return arg.astype(t.dtype);
+}
+
+}  // namespace
+
+Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
+                  std::source_location where) {
+  const std::string at = format_location(where) + ": function: ";
+  std::unordered_set<const Node*> given;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const Variable& v = inputs[i];
+    if (!v.valid()) throw TypeError(at + "input " + std::to_string(i) + " is an empty Variable");
+    if (!v.is_input()) {
+      throw TypeError(at + "input " + std::to_string(i) +
+                      " is not a graph input (made by tensor(), scalar(), matrix() ...) but " +
+                      (v.is_constant() ? std::string("a constant") : "the result of " + v.node().op().name) +
+                      " made at " + format_location(v.node().where()));
+    }
+    if (!given.insert(&v.node()).second) {
+      throw ValueError(at + describe_input(v, i) + " is listed more than once");
+    }
+  }
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    if (!outputs[i].valid()) throw TypeError(at + "output " + std::to_string(i) + " is an empty Variable");
+  }
+  for (const auto& node : topological_order(outputs)) {
+    if (node->op().name == "input" && !given.count(node.get())) {
+      throw MissingInputError(at + "the outputs depend on input '" + node->attrs().get<std::string>("name") +
+                              "' (made at " + format_location(node->where()) +
+                              "), which is not in the function's inputs");
+    }
+  }
+  auto program = std::make_shared<detail::Program>();
+  program->inputs = inputs;
+  program->outputs = outputs;
+  program->plan = interp::make_plan(inputs, outputs);
+  program->where = where;
+  return Function(std::move(program));
+}
+
+std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
+  const detail::Program& p = *program_;
+  if (args.size() != p.inputs.size()) {
+    throw TypeError("function made at " + format_location(p.where) + " takes " + std::to_string(p.inputs.size()) +
+                    " argument" + (p.inputs.size() == 1 ? "" : "s") + ", got " + std::to_string(args.size()));
+  }
+  std::vector<Array> checked;
+  checked.reserve(args.size());
+  for (std::size_t i = 0; i < args.size(); ++i) checked.push_back(check_argument(p.inputs[i], i, args[i]));
+
+  std::vector<Array> results = interp::run(p.plan, checked);
+
+  // Outputs are the caller's own: never a view of an argument, a constant, or
+  // another output.
+  std::unordered_set<const Buffer*> taken;
+  for (const Array& a : args) taken.insert(a.buffer().get());
+  for (const Array& a : checked) taken.insert(a.buffer().get());
+  for (const auto& step : p.plan.steps) {
+    if (step.node->op().name == "constant") taken.insert(step.node->attrs().get<Array>("value").buffer().get());
+  }
+  for (Array& r : results) {
+    if (taken.count(r.buffer().get())) r = r.copy();
+    taken.insert(r.buffer().get());
+  }
+  return results;
+}
+
+const std::vector<Variable>& Function::inputs() const { return program_->inputs; }
+const std::vector<Variable>& Function::outputs() const { return program_->outputs; }
+std::string Function::graph_text() const { return hypatia::graph_text(program_->outputs); }
+
+}  // namespace hypatia

@@ -1,0 +1,212 @@
+// Nodes, variables and hash-consing.
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <ostream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "graph/op.hpp"
+#include "hypatia/graph.hpp"
+
+namespace hypatia {
+namespace {
+
+std::size_t combine(std::size_t seed, std::size_t v) {
+  return seed ^ (v + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+}
+
+// The hash-consing table: every live node, by structural hash. Entries are weak, so
+// the table never keeps a graph alive; a node removes itself when destroyed.
+struct InternTable {
+  std::recursive_mutex mutex;
+  std::unordered_multimap<std::size_t, std::pair<const Node*, std::weak_ptr<const Node>>> nodes;
+};
+
+InternTable& intern_table() {
+  static InternTable* table = new InternTable();  // never destroyed: nodes may outlive statics
+  return *table;
+}
+
+std::atomic<std::uint64_t> g_next_node_id{1};
+
+bool same_structure(const Node& n, const OpDef* op, const Attrs& attrs, const std::vector<Variable>& inputs) {
+  return &n.op() == op && n.inputs() == inputs && n.attrs() == attrs;
+}
+
+}  // namespace
+
+Node::Node(const OpDef* op, Attrs attrs, std::vector<Variable> inputs, std::vector<Type> output_types,
+           std::source_location where, std::size_t hash, std::uint64_t id)
+    : op_(op),
+      attrs_(std::move(attrs)),
+      inputs_(std::move(inputs)),
+      output_types_(std::move(output_types)),
+      where_(where),
+      hash_(hash),
+      id_(id) {}
+
+Node::~Node() {
+  InternTable& table = intern_table();
+  std::lock_guard lock(table.mutex);
+  auto [begin, end] = table.nodes.equal_range(hash_);
+  for (auto it = begin; it != end; ++it) {
+    if (it->second.first == this) {
+      table.nodes.erase(it);
+      break;
+    }
+  }
+}
+
+const Type& Variable::type() const {
+  if (!node_) throw TypeError("an empty Variable (default-constructed) was used in an expression");
+  return node_->output_types()[static_cast<std::size_t>(index_)];
+}
+
+const std::string& Variable::name() const {
+  static const std::string kNoName;
+  if (node_ && node_->attrs().has("name")) return node_->attrs().get<std::string>("name");
+  return kNoName;
+}
+
+bool Variable::is_input() const { return node_ && node_->op().name == "input"; }
+bool Variable::is_constant() const { return node_ && node_->op().name == "constant"; }
+
+const Array& Variable::constant_value() const {
+  if (!is_constant()) throw InternalError("constant_value() of a variable that is not a constant");
+  return node_->attrs().get<Array>("value");
+}
+
+std::size_t Variable::hash() const {
+  return combine(std::hash<const void*>()(node_.get()), std::hash<int>()(index_));
+}
+
+std::vector<Variable> apply(std::string_view op_name, std::vector<Variable> inputs, Attrs attrs,
+                            std::source_location where) {
+  const OpDef& op = OpRegistry::get().op(op_name);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!inputs[i].valid()) {
+      throw TypeError(format_location(where) + ": " + op.name + ": input " + std::to_string(i) +
+                      " is an empty Variable (default-constructed)");
+    }
+  }
+  std::vector<Type> types;
+  try {
+    types = op.infer(InferArgs{inputs, attrs, where});
+  } catch (const UserError& e) {
+    throw_user_error(e.kind(), format_location(where) + ": " + op.name + ": " + e.what());
+  }
+
+  std::size_t h = std::hash<const void*>()(&op);
+  h = combine(h, attrs.hash());
+  for (const Variable& v : inputs) h = combine(h, v.hash());
+
+  InternTable& table = intern_table();
+  std::shared_ptr<const Node> node;
+  {
+    std::lock_guard lock(table.mutex);
+    auto [begin, end] = table.nodes.equal_range(h);
+    for (auto it = begin; it != end && !node; ++it) {
+      std::shared_ptr<const Node> candidate = it->second.second.lock();
+      if (candidate && same_structure(*candidate, &op, attrs, inputs)) node = std::move(candidate);
+    }
+    if (!node) {
+      auto made = std::make_shared<Node>(&op, std::move(attrs), std::move(inputs), std::move(types), where, h,
+                                         g_next_node_id.fetch_add(1));
+      table.nodes.emplace(h, std::make_pair(made.get(), std::weak_ptr<const Node>(made)));
+      node = std::move(made);
+    }
+  }
+  std::vector<Variable> outputs;
+  for (int i = 0; i < node->num_outputs(); ++i) outputs.push_back(node->output(i));
+  return outputs;
+}
+
+Variable apply1(std::string_view op_name, std::vector<Variable> inputs, Attrs attrs, std::source_location where) {
+  std::vector<Variable> out = apply(op_name, std::move(inputs), std::move(attrs), where);
+  if (out.size() != 1) throw InternalError("apply1 on op '" + std::string(op_name) + "' with several outputs");
+  return out[0];
+}
+
+// ---------------------------------------------------------------- leaves
+
+namespace {
+std::atomic<std::int64_t> g_next_input_uid{1};
+}
+
+Variable tensor(const std::string& name, DType dtype, const Shape& shape, std::source_location where) {
+  for (std::int64_t d : shape) {
+    if (d < 0 && d != kUnknownDim) {
+      throw ValueError(format_location(where) + ": tensor '" + name + "': dimension " + std::to_string(d) +
+                       " is neither a size nor kUnknownDim");
+    }
+  }
+  Attrs attrs{{"name", name}, {"dtype", dtype}, {"shape", shape}, {"uid", g_next_input_uid.fetch_add(1)}};
+  return apply1("input", {}, std::move(attrs), where);
+}
+
+Variable scalar(const std::string& name, DType dtype, std::source_location where) {
+  return tensor(name, dtype, {}, where);
+}
+Variable vector(const std::string& name, DType dtype, std::source_location where) {
+  return tensor(name, dtype, {kUnknownDim}, where);
+}
+Variable matrix(const std::string& name, DType dtype, std::source_location where) {
+  return tensor(name, dtype, {kUnknownDim, kUnknownDim}, where);
+}
+Variable tensor3(const std::string& name, DType dtype, std::source_location where) {
+  return tensor(name, dtype, Shape(3, kUnknownDim), where);
+}
+Variable tensor4(const std::string& name, DType dtype, std::source_location where) {
+  return tensor(name, dtype, Shape(4, kUnknownDim), where);
+}
+
+Variable constant(const Array& value, std::source_location where) {
+  if (value.device() != Device::cpu) throw ValueError("constants must be CPU arrays");
+  // A private contiguous copy: constants never alias user memory.
+  return apply1("constant", {}, Attrs{{"value", value.copy()}}, where);
+}
+
+Variable constant(double value, DType dtype, std::source_location where) {
+  return constant(Array::full(dtype, {}, value), where);
+}
+
+// ---------------------------------------------------------------- Operand
+
+Operand::Operand(Array a, std::source_location where) : value_(constant(a, where)), where_(where) {}
+
+Variable Operand::variable() const {
+  if (const auto* v = std::get_if<Variable>(&value_)) return *v;
+  const auto& lit = std::get<ScalarLiteral>(value_);
+  if (lit.is_bool) return constant(Array::scalar(lit.int_value != 0), where_);
+  if (!lit.is_float) return constant(Array::scalar(lit.int_value), where_);
+  return constant(lit.value, floatX(), where_);
+}
+
+Variable Operand::variable_like(DType other) const {
+  if (const auto* v = std::get_if<Variable>(&value_)) return *v;
+  const auto& lit = std::get<ScalarLiteral>(value_);
+  if (lit.is_bool) return constant(lit.value, other, where_);
+  if (lit.is_float) return constant(lit.value, is_float(other) ? other : floatX(), where_);
+  if (is_bool(other)) return constant(Array::scalar(lit.int_value), where_);
+  if (is_float(other)) return constant(lit.value, other, where_);
+  // An integer literal meeting an integer type must fit it (NumPy 2 raises too).
+  const bool fits = visit_dtype(other, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      if constexpr (std::is_unsigned_v<T>) {
+        return lit.int_value >= 0 && static_cast<std::uint64_t>(lit.int_value) <= std::numeric_limits<T>::max();
+      } else {
+        return lit.int_value >= std::numeric_limits<T>::min() && lit.int_value <= std::numeric_limits<T>::max();
+      }
+    }
+    return true;
+  });
+  if (!fits) {
+    throw ValueError(format_location(where_) + ": the integer literal " + std::to_string(lit.int_value) +
+                     " is out of bounds for " + std::string(dtype_name(other)));
+  }
+  return constant(Array::scalar(lit.int_value).astype(other), where_);
+}
+
+}  // namespace hypatia

@@ -1,0 +1,107 @@
+// The machinery every elementwise op family shares: dtype rules, the broadcasting
+// shape rule, reference kernels built from a scalar function, and the builder that
+// turns Operands into a node. An elementwise op is then one `define_elemwise` call
+// plus its scalar function.
+#pragma once
+
+#include <array>
+#include <string>
+#include <type_traits>
+
+#include "graph/op.hpp"
+#include "ops/kernel_util.hpp"
+#include "ops/op_util.hpp"
+#include "runtime/cast.hpp"
+
+namespace hypatia::detail {
+
+// How an elementwise op's output dtype follows from its inputs'.
+enum class ResultDType {
+  promote,       // NumPy promotion of the inputs (add, maximum, where's branches)
+  float_upcast,  // promotion, then upcast_to_float (exp, sqrt, sigmoid)
+  true_div,      // promotion; any non-float result becomes float64 (NumPy's `/`)
+  boolean,       // bool (comparisons, predicates, logic)
+};
+
+DType result_dtype(ResultDType rule, const InferArgs& args);
+InferFn infer_elemwise(ResultDType rule);
+
+// Calls f(std::type_identity<T>{}) for T float or double; InternalError otherwise.
+template <class F>
+decltype(auto) visit_float(DType t, F&& f) {
+  if (t == DType::float32) return f(std::type_identity<float>{});
+  if (t == DType::float64) return f(std::type_identity<double>{});
+  throw InternalError("visit_float on " + std::string(dtype_name(t)));
+}
+
+// The inputs, each converted to `compute`.
+template <std::size_t N>
+std::array<Array, N> inputs_as(const KernelArgs& args, DType compute) {
+  if (args.inputs.size() != N) throw InternalError("elementwise kernel: wrong number of inputs");
+  std::array<Array, N> ins;
+  for (std::size_t k = 0; k < N; ++k) {
+    ins[k] = args.inputs[k].dtype() == compute ? args.inputs[k] : args.inputs[k].astype(compute);
+  }
+  return ins;
+}
+
+// Reference kernel: f applied to float or double values (the output dtype); the
+// integer inputs of float functions are converted first.
+template <std::size_t N, class F>
+KernelFn float_kernel(F f) {
+  return [f](const KernelArgs& args) {
+    const DType out = args.output_type(0).dtype;
+    auto ins = inputs_as<N>(args, out);
+    return std::vector<Array>{visit_float(out, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      return map_broadcast<T, T, N>(ins, [&](auto... x) { return static_cast<T>(f(x...)); });
+    })};
+  };
+}
+
+// Reference kernel: f applied in the output dtype, for every dtype (f handles bool,
+// integers and floats, with `if constexpr` where they differ).
+template <std::size_t N, class F>
+KernelFn numeric_kernel(F f) {
+  return [f](const KernelArgs& args) {
+    const DType out = args.output_type(0).dtype;
+    auto ins = inputs_as<N>(args, out);
+    return std::vector<Array>{visit_dtype(out, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      return map_broadcast<T, T, N>(ins, [&](auto... x) { return static_cast<T>(f(x...)); });
+    })};
+  };
+}
+
+// Reference kernel: a bool-valued f applied to the inputs in their promoted dtype.
+template <std::size_t N, class F>
+KernelFn predicate_kernel(F f) {
+  return [f](const KernelArgs& args) {
+    DType compute = args.inputs[0].dtype();
+    for (std::size_t k = 1; k < N; ++k) compute = promote_types(compute, args.inputs[k].dtype());
+    auto ins = inputs_as<N>(args, compute);
+    return std::vector<Array>{visit_dtype(compute, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      return map_broadcast<bool, T, N>(ins, [&](auto... x) { return static_cast<bool>(f(x...)); });
+    })};
+  };
+}
+
+struct ElemwiseSpec {
+  std::string name;
+  std::string summary;
+  Traits traits = 0;  // kElementwise | kPure are added
+  ScalarPrim prim;
+  ResultDType result;
+  KernelFn reference;
+};
+
+// Registers an elementwise op: broadcasting type and shape inference, the scalar
+// primitive it lowers to, no aliasing. Returns the OpDef for the gradient slot.
+OpDef& define_elemwise(OpRegistry& registry, ElemwiseSpec spec);
+
+// Builds a node of the elementwise op `name` from user operands; the node records the
+// first operand's source line (the user's expression).
+Variable elemwise(std::string_view name, std::initializer_list<const Operand*> operands);
+
+}  // namespace hypatia::detail

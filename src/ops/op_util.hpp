@@ -1,0 +1,57 @@
+// Helpers shared by the op families: type inference, symbolic shapes, and turning
+// Operands into Variables. Nothing here is specific to one op.
+#pragma once
+
+#include <source_location>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "graph/op.hpp"
+#include "hypatia/graph.hpp"
+
+namespace hypatia::detail {
+
+// ---- operands
+
+// Variables for operands that meet in one elementwise op: literals take the dtype of
+// the promoted non-literal operands (NumPy 2's weak scalars).
+std::vector<Variable> to_variables(std::span<const Operand* const> operands);
+std::vector<Variable> to_variables(std::initializer_list<const Operand*> operands);
+
+// Sizes given as Operands (C++ integers or int64 scalar Variables) as int64 scalars;
+// TypeError naming `what` for a non-integer or non-scalar one.
+std::vector<Variable> to_size_variables(const std::vector<Operand>& sizes, const char* what);
+
+// ---- static types
+
+// NumPy broadcasting of static shapes (kUnknownDim allowed); ShapeError naming both
+// shapes when known sizes disagree.
+Shape broadcast_static(std::span<const Shape> shapes);
+// The promoted dtype of every input.
+DType promote_inputs(const InferArgs& args);
+// The broadcast static shape of every input.
+Shape broadcast_inputs(const InferArgs& args);
+
+// ---- symbolic shapes
+
+// An int64 scalar constant.
+Variable size_constant(std::int64_t n, std::source_location where);
+// The shape of `v` as int64 scalars: constants for known sizes, shape(v, i) otherwise.
+SymShape symbolic_shape(const Variable& v, std::source_location where);
+// The broadcast of symbolic shapes (NumPy rules; a size known to be 1 gives way).
+SymShape broadcast_symbolic(std::span<const SymShape> shapes, std::source_location where);
+// The known value of a symbolic size, or kUnknownDim.
+std::int64_t static_size(const Variable& size);
+
+// Shape functions for common cases.
+std::vector<SymShape> shape_of_broadcast(const ShapeArgs& args);  // elementwise
+std::vector<SymShape> shape_same_as_input0(const ShapeArgs& args);
+
+}  // namespace hypatia::detail
+
+namespace hypatia::detail {
+// The symbolic output shapes of `node`, from its op's shape function applied to its
+// inputs' symbolic shapes.
+std::vector<SymShape> infer_output_shapes(const Node& node, std::source_location where);
+}  // namespace hypatia::detail

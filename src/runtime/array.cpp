@@ -1,0 +1,338 @@
+#include "hypatia/array.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <numeric>
+#include <ostream>
+#include <sstream>
+
+#include "runtime/cast.hpp"
+
+namespace hypatia {
+
+// ---------------------------------------------------------------- Buffer
+
+std::shared_ptr<Buffer> Buffer::allocate(std::size_t nbytes, Device device) {
+  if (device != Device::cpu) throw ValueError("only CPU buffers can be allocated in this build");
+  constexpr std::size_t kAlign = 64;
+  const std::size_t rounded = (std::max<std::size_t>(nbytes, 1) + kAlign - 1) / kAlign * kAlign;
+  void* p = std::aligned_alloc(kAlign, rounded);
+  if (p == nullptr) throw std::bad_alloc();
+  return std::shared_ptr<Buffer>(new Buffer(static_cast<std::byte*>(p), nbytes, device, true));
+}
+
+std::shared_ptr<Buffer> Buffer::borrow(void* data, std::size_t nbytes, Device device) {
+  return std::shared_ptr<Buffer>(new Buffer(static_cast<std::byte*>(data), nbytes, device, false));
+}
+
+Buffer::~Buffer() {
+  if (owned_) std::free(data_);
+}
+
+// ---------------------------------------------------------------- shapes
+
+std::int64_t shape_size(const Shape& shape) {
+  std::int64_t n = 1;
+  for (std::int64_t d : shape) n *= d;
+  return n;
+}
+
+Strides contiguous_strides(const Shape& shape, std::size_t itemsize) {
+  Strides s(shape.size());
+  std::int64_t step = static_cast<std::int64_t>(itemsize);
+  for (std::size_t i = shape.size(); i-- > 0;) {
+    s[i] = step;
+    step *= std::max<std::int64_t>(shape[i], 1);
+  }
+  return s;
+}
+
+std::string shape_str(const Shape& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i) s += ", ";
+    s += std::to_string(shape[i]);
+  }
+  if (shape.size() == 1) s += ",";
+  return s + ")";
+}
+
+namespace {
+
+void check_shape_valid(const Shape& shape) {
+  for (std::int64_t d : shape) {
+    if (d < 0) throw ValueError("negative dimensions are not allowed: shape " + shape_str(shape));
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- Array
+
+Array::Array() : buffer_(Buffer::allocate(sizeof(double))) { std::memset(buffer_->data(), 0, sizeof(double)); }
+
+Array Array::empty(DType dtype, const Shape& shape) {
+  check_shape_valid(shape);
+  Array a;
+  const std::size_t bytes = static_cast<std::size_t>(shape_size(shape)) * dtype_size(dtype);
+  a.buffer_ = Buffer::allocate(bytes);
+  a.dtype_ = dtype;
+  a.shape_ = shape;
+  a.strides_ = contiguous_strides(shape, dtype_size(dtype));
+  return a;
+}
+
+Array Array::zeros(DType dtype, const Shape& shape) {
+  Array a = empty(dtype, shape);
+  std::memset(a.data(), 0, a.nbytes());
+  return a;
+}
+
+Array Array::full(DType dtype, const Shape& shape, double value) {
+  Array a = empty(dtype, shape);
+  visit_dtype(dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T v = detail::convert<T>(value);
+    T* p = reinterpret_cast<T*>(a.data());
+    for (std::int64_t i = 0; i < a.size(); ++i) p[i] = v;
+  });
+  return a;
+}
+
+Array Array::borrow_bytes(std::byte* data, DType dtype, const Shape& shape, const Strides& strides) {
+  check_shape_valid(shape);
+  if (!strides.empty() && strides.size() != shape.size()) {
+    throw ShapeError("borrow: " + std::to_string(strides.size()) + " strides given for a shape of rank " +
+                     std::to_string(shape.size()));
+  }
+  Strides st = strides.empty() ? contiguous_strides(shape, dtype_size(dtype)) : strides;
+  // The buffer spans the lowest to the highest byte the view touches.
+  std::int64_t lo = 0, hi = static_cast<std::int64_t>(dtype_size(dtype));
+  if (shape_size(shape) == 0) hi = 0;
+  for (std::size_t i = 0; i < shape.size() && shape_size(shape) > 0; ++i) {
+    const std::int64_t extent = (shape[i] - 1) * st[i];
+    if (extent < 0) lo += extent; else hi += extent;
+  }
+  auto buffer = Buffer::borrow(data + lo, static_cast<std::size_t>(hi - lo));
+  Array a;
+  a.buffer_ = std::move(buffer);
+  a.offset_ = -lo;
+  a.dtype_ = dtype;
+  a.shape_ = shape;
+  a.strides_ = std::move(st);
+  return a;
+}
+
+Array Array::view_of(std::shared_ptr<Buffer> buffer, DType dtype, Shape shape, Strides strides,
+                     std::int64_t offset_bytes) {
+  if (strides.size() != shape.size()) throw InternalError("view_of: strides and shape differ in rank");
+  if (shape_size(shape) > 0) {
+    std::int64_t lo = offset_bytes, hi = offset_bytes + static_cast<std::int64_t>(dtype_size(dtype));
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+      const std::int64_t extent = (shape[i] - 1) * strides[i];
+      if (extent < 0) lo += extent; else hi += extent;
+    }
+    if (lo < 0 || hi > static_cast<std::int64_t>(buffer->nbytes())) {
+      throw InternalError("view_of: view of shape " + shape_str(shape) + " leaves its buffer");
+    }
+  }
+  Array a;
+  a.buffer_ = std::move(buffer);
+  a.offset_ = offset_bytes;
+  a.dtype_ = dtype;
+  a.shape_ = std::move(shape);
+  a.strides_ = std::move(strides);
+  return a;
+}
+
+std::int64_t Array::shape(int axis) const {
+  const int nd = ndim();
+  const int a = axis < 0 ? axis + nd : axis;
+  if (a < 0 || a >= nd) {
+    throw IndexError("axis " + std::to_string(axis) + " is out of bounds for array of dimension " +
+                     std::to_string(nd));
+  }
+  return shape_[static_cast<std::size_t>(a)];
+}
+
+bool Array::is_contiguous() const {
+  if (size() <= 1) return true;
+  std::int64_t step = static_cast<std::int64_t>(itemsize());
+  for (std::size_t i = shape_.size(); i-- > 0;) {
+    if (shape_[i] != 1 && strides_[i] != step) return false;
+    step *= shape_[i];
+  }
+  return true;
+}
+
+std::int64_t Array::byte_offset(std::initializer_list<std::int64_t> index) const {
+  if (static_cast<int>(index.size()) != ndim()) {
+    throw IndexError("an index of " + std::to_string(index.size()) + " entries for an array of dimension " +
+                     std::to_string(ndim()));
+  }
+  std::int64_t off = 0;
+  std::size_t axis = 0;
+  for (std::int64_t i : index) {
+    const std::int64_t n = shape_[axis];
+    const std::int64_t j = i < 0 ? i + n : i;
+    if (j < 0 || j >= n) {
+      throw IndexError("index " + std::to_string(i) + " is out of bounds for axis " + std::to_string(axis) +
+                       " with size " + std::to_string(n));
+    }
+    off += j * strides_[axis];
+    ++axis;
+  }
+  return off;
+}
+
+void Array::check_dtype(DType requested) const {
+  if (requested != dtype_) {
+    throw TypeError("data_as<" + std::string(dtype_name(requested)) + ">() on an array of dtype " +
+                    std::string(dtype_name(dtype_)));
+  }
+}
+
+void Array::check_count(const Shape& shape, std::size_t count) {
+  check_shape_valid(shape);
+  if (static_cast<std::size_t>(shape_size(shape)) != count) {
+    throw ShapeError(std::to_string(count) + " values given for shape " + shape_str(shape) + ", which holds " +
+                     std::to_string(shape_size(shape)));
+  }
+}
+
+void Array::check_ragged(bool first, std::int64_t& expected, std::int64_t got) {
+  if (first) {
+    expected = got;
+  } else if (got != expected) {
+    throw ShapeError("ragged nested list: a row of " + std::to_string(got) + " elements after rows of " +
+                     std::to_string(expected));
+  }
+}
+
+Array Array::copy() const {
+  Array out = empty(dtype_, shape_);
+  detail::copy_elements(*this, out);
+  return out;
+}
+
+Array Array::contiguous() const { return is_contiguous() ? *this : copy(); }
+
+Array Array::astype(DType dtype) const {
+  if (dtype == dtype_ && is_contiguous()) return *this;
+  Array out = empty(dtype, shape_);
+  detail::copy_elements(*this, out);
+  return out;
+}
+
+Array Array::transpose(const std::vector<int>& axes) const {
+  const int nd = ndim();
+  if (static_cast<int>(axes.size()) != nd) {
+    throw ValueError("transpose: axes don't match array (" + std::to_string(axes.size()) + " axes for " +
+                     std::to_string(nd) + " dimensions)");
+  }
+  std::vector<bool> seen(static_cast<std::size_t>(nd), false);
+  Array v = *this;
+  for (int i = 0; i < nd; ++i) {
+    const int a = axes[static_cast<std::size_t>(i)] < 0 ? axes[static_cast<std::size_t>(i)] + nd
+                                                         : axes[static_cast<std::size_t>(i)];
+    if (a < 0 || a >= nd || seen[static_cast<std::size_t>(a)]) {
+      throw ValueError("transpose: axes are not a permutation of 0.." + std::to_string(nd - 1));
+    }
+    seen[static_cast<std::size_t>(a)] = true;
+    v.shape_[static_cast<std::size_t>(i)] = shape_[static_cast<std::size_t>(a)];
+    v.strides_[static_cast<std::size_t>(i)] = strides_[static_cast<std::size_t>(a)];
+  }
+  return v;
+}
+
+Array Array::transpose() const {
+  std::vector<int> axes(static_cast<std::size_t>(ndim()));
+  std::iota(axes.rbegin(), axes.rend(), 0);
+  return transpose(axes);
+}
+
+Array Array::reshape(const Shape& shape) const {
+  Shape target = shape;
+  int unknown = -1;
+  std::int64_t known = 1;
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    if (target[i] == -1) {
+      if (unknown >= 0) throw ValueError("reshape: can only specify one unknown dimension");
+      unknown = static_cast<int>(i);
+    } else if (target[i] < 0) {
+      throw ValueError("reshape: negative dimension " + std::to_string(target[i]));
+    } else {
+      known *= target[i];
+    }
+  }
+  if (unknown >= 0) {
+    if (known == 0 || size() % known != 0) {
+      throw ShapeError("cannot reshape array of size " + std::to_string(size()) + " into shape " +
+                       shape_str(shape));
+    }
+    target[static_cast<std::size_t>(unknown)] = size() / known;
+  }
+  if (shape_size(target) != size()) {
+    throw ShapeError("cannot reshape array of size " + std::to_string(size()) + " into shape " +
+                     shape_str(shape));
+  }
+  Array src = contiguous();
+  Array v = src;
+  v.shape_ = target;
+  v.strides_ = contiguous_strides(target, itemsize());
+  return v;
+}
+
+Array Array::broadcast_to(const Shape& shape) const {
+  const int nd = static_cast<int>(shape.size());
+  if (nd < ndim()) {
+    throw ShapeError("cannot broadcast an array of shape " + shape_str(shape_) + " to shape " + shape_str(shape));
+  }
+  Array v = *this;
+  v.shape_ = shape;
+  v.strides_.assign(static_cast<std::size_t>(nd), 0);
+  for (int i = 0; i < ndim(); ++i) {
+    const auto src = static_cast<std::size_t>(ndim() - 1 - i);
+    const auto dst = static_cast<std::size_t>(nd - 1 - i);
+    if (shape_[src] == shape[dst]) {
+      v.strides_[dst] = strides_[src];
+    } else if (shape_[src] != 1) {
+      throw ShapeError("cannot broadcast an array of shape " + shape_str(shape_) + " to shape " +
+                       shape_str(shape));
+    }
+  }
+  return v;
+}
+
+Array Array::slice(int axis, std::int64_t start, std::int64_t stop, std::int64_t step) const {
+  const int nd = ndim();
+  const int a = axis < 0 ? axis + nd : axis;
+  if (a < 0 || a >= nd) {
+    throw IndexError("axis " + std::to_string(axis) + " is out of bounds for array of dimension " +
+                     std::to_string(nd));
+  }
+  if (step == 0) throw ValueError("slice step cannot be zero");
+  const std::int64_t n = shape_[static_cast<std::size_t>(a)];
+  // Python's slice.indices().
+  auto clamp = [&](std::int64_t i, bool is_start) {
+    if (i < 0) i += n;
+    if (step > 0) return std::clamp<std::int64_t>(i, 0, n);
+    (void)is_start;
+    return std::clamp<std::int64_t>(i, -1, n - 1);
+  };
+  const std::int64_t b = clamp(start, true), e = clamp(stop, false);
+  std::int64_t count = step > 0 ? (e > b ? (e - b + step - 1) / step : 0) : (b > e ? (b - e - step - 1) / -step : 0);
+  Array v = *this;
+  const auto au = static_cast<std::size_t>(a);
+  if (count > 0) v.offset_ += b * strides_[au];
+  v.shape_[au] = count;
+  v.strides_[au] = strides_[au] * step;
+  return v;
+}
+
+std::ostream& operator<<(std::ostream& os, DType t) { return os << dtype_name(t); }
+
+}  // namespace hypatia
