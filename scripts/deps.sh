@@ -1,0 +1,15 @@
+# Installs the Debian 12 packages Hypatia needs to build and test, when missing.
+# Sourced by scripts/setup and scripts/test; needs root (or sudo) only to install.
+hypatia_deps() {
+  local packages="cmake ninja-build g++ libgtest-dev ccache"
+  local missing=""
+  for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+  done
+  [ -z "$missing" ] && return 0
+  echo "hypatia: installing$missing"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
+}
