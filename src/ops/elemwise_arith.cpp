@@ -2,8 +2,14 @@
 // sign, reciprocal, sqr, maximum, minimum, clip.
 //
 // Integer arithmetic wraps modulo 2^bits as NumPy's does; it is computed in the
-// unsigned type of the same width, since signed overflow is undefined in C++.
+// unsigned type of the same width (at least unsigned int, so that narrow types are not
+// promoted to int and overflow there), since signed overflow is undefined in C++.
+//
+// bool follows NumPy's loops: add is or, mul is and, maximum is or, minimum is and,
+// abs is the identity; sub, neg and sign have no bool loop (a TypeError, as in NumPy);
+// floor_div, mod, pow, reciprocal and sqr use NumPy's int8 loop, so bool gives int8.
 #include <cmath>
+#include <string>
 #include <type_traits>
 
 #include "hypatia/ops/elemwise.hpp"
@@ -16,24 +22,165 @@ using detail::ElemwiseSpec;
 using detail::ResultDType;
 
 template <class T>
+constexpr bool kIsInt = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+
+// The unsigned type that integer T wraps in.
+template <class T>
+using Wrap = std::common_type_t<std::make_unsigned_t<T>, unsigned int>;
+
+template <class T>
 T wrapping_add(T a, T b) {
-  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-    using U = std::make_unsigned_t<T>;
-    return static_cast<T>(static_cast<U>(static_cast<U>(a) + static_cast<U>(b)));
+  if constexpr (kIsInt<T>) {
+    return static_cast<T>(static_cast<Wrap<T>>(static_cast<Wrap<T>>(a) + static_cast<Wrap<T>>(b)));
   } else {
     return a + b;
   }
 }
 
 template <class T>
+T wrapping_sub(T a, T b) {
+  if constexpr (kIsInt<T>) {
+    return static_cast<T>(static_cast<Wrap<T>>(static_cast<Wrap<T>>(a) - static_cast<Wrap<T>>(b)));
+  } else {
+    return a - b;
+  }
+}
+
+template <class T>
 T wrapping_mul(T a, T b) {
-  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-    // Promote to at least unsigned int so that uint16 * uint16 is not an int overflow.
-    using U = std::common_type_t<std::make_unsigned_t<T>, unsigned int>;
-    return static_cast<T>(static_cast<U>(static_cast<U>(a) * static_cast<U>(b)));
+  if constexpr (kIsInt<T>) {
+    return static_cast<T>(static_cast<Wrap<T>>(static_cast<Wrap<T>>(a) * static_cast<Wrap<T>>(b)));
   } else {
     return a * b;
   }
+}
+
+// -INT_MIN == INT_MIN, as NumPy.
+template <class T>
+T wrapping_neg(T x) {
+  return wrapping_sub(T(0), x);
+}
+
+// NumPy's integer `//`: rounds toward -inf; by zero gives 0; INT_MIN // -1 wraps.
+template <class T>
+T int_floor_div(T a, T b) {
+  if (b == 0) return 0;
+  if constexpr (std::is_signed_v<T>) {
+    if (b == -1) return wrapping_neg(a);
+    T q = static_cast<T>(a / b);
+    if (static_cast<T>(a % b) != 0 && ((a < 0) != (b < 0))) --q;
+    return q;
+  } else {
+    return static_cast<T>(a / b);
+  }
+}
+
+// NumPy's integer `%`: the sign of the divisor; by zero gives 0.
+template <class T>
+T int_mod(T a, T b) {
+  if (b == 0) return 0;
+  if constexpr (std::is_signed_v<T>) {
+    if (b == -1) return 0;  // INT_MIN % -1 would trap
+    T r = static_cast<T>(a % b);
+    if (r != 0 && ((r < 0) != (b < 0))) r = static_cast<T>(r + b);  // opposite signs: no overflow
+    return r;
+  } else {
+    return static_cast<T>(a % b);
+  }
+}
+
+// NumPy's float divmod (npy_divmod): fmod, moved to the divisor's sign, and a
+// quotient snapped to the nearest integer so that a == q * b + r as closely as can be.
+template <class T>
+T float_floor_div(T a, T b) {
+  if (b == 0) return a / b;  // ±inf, or NaN for 0 / 0 and NaN / 0
+  T r = std::fmod(a, b);
+  T q = (a - r) / b;
+  if (r != 0 && ((b < 0) != (r < 0))) q -= T(1);
+  if (q != 0) {
+    T f = std::floor(q);
+    if (q - f > T(0.5)) f += T(1);
+    return f;
+  }
+  return std::copysign(T(0), a / b);
+}
+
+template <class T>
+T float_mod(T a, T b) {
+  T r = std::fmod(a, b);  // NaN when b == 0
+  if (b == 0) return r;
+  if (r != 0) {
+    if ((b < 0) != (r < 0)) r += b;  // -5 % inf == inf, as NumPy and Python
+    return r;
+  }
+  return std::copysign(T(0), b);
+}
+
+// a ** b by repeated squaring, wrapping; a negative exponent is the user's error.
+template <class T>
+T int_pow(T base, T exponent) {
+  if constexpr (std::is_signed_v<T>) {
+    if (exponent < 0) {
+      throw ValueError("integers to negative integer powers are not allowed (exponent " +
+                       std::to_string(static_cast<long long>(exponent)) + ")");
+    }
+  }
+  Wrap<T> result = 1;
+  Wrap<T> b = static_cast<Wrap<T>>(base);
+  auto e = static_cast<std::make_unsigned_t<T>>(exponent);
+  while (e != 0) {
+    if (e & 1u) result = static_cast<Wrap<T>>(result * b);
+    b = static_cast<Wrap<T>>(b * b);
+    e = static_cast<std::make_unsigned_t<T>>(e >> 1);
+  }
+  return static_cast<T>(result);
+}
+
+// NumPy's maximum and minimum: a NaN in either operand is the result.
+template <class T>
+T nan_max(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(a)) return a;
+  }
+  return a > b ? a : b;  // b when b is NaN; maximum(-0.0, 0.0) == 0.0 as NumPy
+}
+
+template <class T>
+T nan_min(T a, T b) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(a)) return a;
+  }
+  return a < b ? a : b;
+}
+
+// For kernel branches that type inference rules out: bool for sub, neg and sign, and
+// for the ops whose bool inputs compute in int8.
+template <class T>
+T unreachable_bool(const char* op) {
+  throw InternalError(std::string(op) + " reached its kernel with bool operands");
+}
+
+// ---- type inference
+
+DType promote_checked(const InferArgs& args, const char* what_instead) {
+  const DType t = detail::promote_inputs(args);
+  if (is_bool(t)) {
+    throw TypeError(std::string("boolean ") + what_instead);
+  }
+  return t;
+}
+
+// NumPy has no bool loop for sub, neg and sign; the message says what to use instead.
+InferFn infer_no_bool(const char* message) {
+  return [message](const InferArgs& args) {
+    return std::vector<Type>{Type{promote_checked(args, message), detail::broadcast_inputs(args)}};
+  };
+}
+
+// NumPy's floor_divide, remainder, power, reciprocal and square run bool in int8.
+std::vector<Type> infer_bool_as_int8(const InferArgs& args) {
+  const DType t = detail::promote_inputs(args);
+  return {Type{is_bool(t) ? DType::int8 : t, detail::broadcast_inputs(args)}};
 }
 
 }  // namespace
@@ -49,6 +196,17 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                       return wrapping_add(a, b);
                                     }
                                   })});
+  define_elemwise(r, ElemwiseSpec{"sub", "Difference a - b, elementwise.", kLinear, ScalarPrim::sub,
+                                  ResultDType::promote, detail::numeric_kernel<2>([](auto a, auto b) {
+                                    using T = decltype(a);
+                                    if constexpr (std::is_same_v<T, bool>) {
+                                      return unreachable_bool<T>("sub");
+                                    } else {
+                                      return wrapping_sub(a, b);
+                                    }
+                                  })})
+      .set_infer(infer_no_bool("subtract (the - operator) is not supported, as in NumPy; use logical_xor "
+                               "or bitwise_xor (the ^ operator) instead"));
   // mul(a, b) = a * b; on bool it is logical and, as in NumPy.
   define_elemwise(r, ElemwiseSpec{"mul", "Product of a and b, elementwise.", kCommutative | kAssociative,
                                   ScalarPrim::mul, ResultDType::promote,
@@ -59,12 +217,148 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                       return wrapping_mul(a, b);
                                     }
                                   })});
+  // Integers divide in float64 (NumPy's `/`); float_kernel converts them first.
+  define_elemwise(r, ElemwiseSpec{"true_div", "Quotient a / b, elementwise; integers give float64.", 0,
+                                  ScalarPrim::true_div, ResultDType::true_div,
+                                  detail::float_kernel<2>([](auto a, auto b) { return a / b; })});
+  define_elemwise(r, ElemwiseSpec{"floor_div", "Quotient a // b rounded toward -inf, elementwise.", 0,
+                                  ScalarPrim::floor_div, ResultDType::promote,
+                                  detail::numeric_kernel<2>([](auto a, auto b) {
+                                    using T = decltype(a);
+                                    if constexpr (std::is_same_v<T, bool>) {
+                                      return unreachable_bool<T>("floor_div");
+                                    } else if constexpr (std::is_floating_point_v<T>) {
+                                      return float_floor_div(a, b);
+                                    } else {
+                                      return int_floor_div(a, b);
+                                    }
+                                  })})
+      .set_infer(infer_bool_as_int8);
+  define_elemwise(r, ElemwiseSpec{"mod", "Remainder a % b with the sign of b, elementwise.", 0, ScalarPrim::mod,
+                                  ResultDType::promote, detail::numeric_kernel<2>([](auto a, auto b) {
+                                    using T = decltype(a);
+                                    if constexpr (std::is_same_v<T, bool>) {
+                                      return unreachable_bool<T>("mod");
+                                    } else if constexpr (std::is_floating_point_v<T>) {
+                                      return float_mod(a, b);
+                                    } else {
+                                      return int_mod(a, b);
+                                    }
+                                  })})
+      .set_infer(infer_bool_as_int8);
+  define_elemwise(r, ElemwiseSpec{"pow", "a to the power b, elementwise.", 0, ScalarPrim::pow, ResultDType::promote,
+                                  detail::numeric_kernel<2>([](auto a, auto b) {
+                                    using T = decltype(a);
+                                    if constexpr (std::is_same_v<T, bool>) {
+                                      return unreachable_bool<T>("pow");
+                                    } else if constexpr (std::is_floating_point_v<T>) {
+                                      return std::pow(a, b);
+                                    } else {
+                                      return int_pow(a, b);
+                                    }
+                                  })})
+      .set_infer(infer_bool_as_int8);
+  define_elemwise(r, ElemwiseSpec{"neg", "Negation -x, elementwise.", kLinear, ScalarPrim::neg, ResultDType::promote,
+                                  detail::numeric_kernel<1>([](auto x) {
+                                    using T = decltype(x);
+                                    if constexpr (std::is_same_v<T, bool>) {
+                                      return unreachable_bool<T>("neg");
+                                    } else if constexpr (std::is_floating_point_v<T>) {
+                                      return -x;
+                                    } else {
+                                      return wrapping_neg(x);
+                                    }
+                                  })})
+      .set_infer(infer_no_bool("negative (the unary - operator) is not supported, as in NumPy; use "
+                               "logical_not or invert (the ~ operator) instead"));
+  // abs(INT_MIN) == INT_MIN, as NumPy; bool and unsigned are unchanged.
+  define_elemwise(r, ElemwiseSpec{"abs", "Absolute value |x|, elementwise.", 0, ScalarPrim::abs,
+                                  ResultDType::promote, detail::numeric_kernel<1>([](auto x) {
+                                    using T = decltype(x);
+                                    if constexpr (std::is_floating_point_v<T>) {
+                                      return std::abs(x);
+                                    } else if constexpr (std::is_signed_v<T>) {
+                                      return x < 0 ? wrapping_neg(x) : x;
+                                    } else {
+                                      return x;
+                                    }
+                                  })});
+  // sign(NaN) is NaN and sign(-0.0) is 0.0, as NumPy.
+  define_elemwise(r, ElemwiseSpec{"sign", "Sign of x (-1, 0 or 1), elementwise.", 0, ScalarPrim::sign,
+                                  ResultDType::promote, detail::numeric_kernel<1>([](auto x) {
+                                    using T = decltype(x);
+                                    if constexpr (std::is_same_v<T, bool>) {
+                                      return unreachable_bool<T>("sign");
+                                    } else if constexpr (std::is_floating_point_v<T>) {
+                                      return x > 0 ? T(1) : x < 0 ? T(-1) : x == 0 ? T(0) : x;
+                                    } else {
+                                      return static_cast<T>(x > 0 ? 1 : x < 0 ? -1 : 0);
+                                    }
+                                  })})
+      .set_infer(infer_no_bool("sign is not supported, as in NumPy; cast to an integer type first"));
+  // Integers give the truncated 1 / x: 1 and -1 are their own reciprocals, others 0.
+  // 1 / 0 gives 0 like every integer division by zero (NumPy gives 0 for 8- and 16-bit
+  // types and the x86 conversion of inf, INT_MIN, for 32- and 64-bit ones).
+  define_elemwise(r, ElemwiseSpec{"reciprocal", "Reciprocal 1 / x, elementwise.", 0, ScalarPrim::reciprocal,
+                                  ResultDType::promote, detail::numeric_kernel<1>([](auto x) {
+                                    using T = decltype(x);
+                                    if constexpr (std::is_same_v<T, bool>) {
+                                      return unreachable_bool<T>("reciprocal");
+                                    } else if constexpr (std::is_floating_point_v<T>) {
+                                      return T(1) / x;
+                                    } else {
+                                      return (x == T(1) || (std::is_signed_v<T> && x == T(-1))) ? x : T(0);
+                                    }
+                                  })})
+      .set_infer(infer_bool_as_int8);
+  define_elemwise(r, ElemwiseSpec{"sqr", "Square x * x, elementwise.", 0, ScalarPrim::sqr, ResultDType::promote,
+                                  detail::numeric_kernel<1>([](auto x) {
+                                    using T = decltype(x);
+                                    if constexpr (std::is_same_v<T, bool>) {
+                                      return unreachable_bool<T>("sqr");
+                                    } else {
+                                      return wrapping_mul(x, x);
+                                    }
+                                  })})
+      .set_infer(infer_bool_as_int8);
+  define_elemwise(r, ElemwiseSpec{"maximum", "Larger of a and b, elementwise; NaN propagates.",
+                                  kCommutative | kAssociative, ScalarPrim::maximum, ResultDType::promote,
+                                  detail::numeric_kernel<2>([](auto a, auto b) { return nan_max(a, b); })});
+  define_elemwise(r, ElemwiseSpec{"minimum", "Smaller of a and b, elementwise; NaN propagates.",
+                                  kCommutative | kAssociative, ScalarPrim::minimum, ResultDType::promote,
+                                  detail::numeric_kernel<2>([](auto a, auto b) { return nan_min(a, b); })});
+  // clip(x, lo, hi) = minimum(maximum(x, lo), hi): hi wins when lo > hi, and a NaN
+  // anywhere propagates (NumPy's clip ufunc).
+  define_elemwise(r, ElemwiseSpec{"clip", "x limited to [lo, hi], elementwise; NaN propagates.", 0,
+                                  ScalarPrim::clip, ResultDType::promote,
+                                  detail::numeric_kernel<3>([](auto x, auto lo, auto hi) {
+                                    return nan_min(nan_max(x, lo), hi);
+                                  })});
 }
 
 Variable add(const Operand& a, const Operand& b) { return detail::elemwise("add", {&a, &b}); }
+Variable sub(const Operand& a, const Operand& b) { return detail::elemwise("sub", {&a, &b}); }
 Variable mul(const Operand& a, const Operand& b) { return detail::elemwise("mul", {&a, &b}); }
+Variable true_div(const Operand& a, const Operand& b) { return detail::elemwise("true_div", {&a, &b}); }
+Variable floor_div(const Operand& a, const Operand& b) { return detail::elemwise("floor_div", {&a, &b}); }
+Variable mod(const Operand& a, const Operand& b) { return detail::elemwise("mod", {&a, &b}); }
+Variable pow(const Operand& a, const Operand& b) { return detail::elemwise("pow", {&a, &b}); }
+Variable neg(const Operand& x) { return detail::elemwise("neg", {&x}); }
+Variable abs(const Operand& x) { return detail::elemwise("abs", {&x}); }
+Variable sign(const Operand& x) { return detail::elemwise("sign", {&x}); }
+Variable reciprocal(const Operand& x) { return detail::elemwise("reciprocal", {&x}); }
+Variable sqr(const Operand& x) { return detail::elemwise("sqr", {&x}); }
+Variable maximum(const Operand& a, const Operand& b) { return detail::elemwise("maximum", {&a, &b}); }
+Variable minimum(const Operand& a, const Operand& b) { return detail::elemwise("minimum", {&a, &b}); }
+Variable clip(const Operand& x, const Operand& lo, const Operand& hi) {
+  return detail::elemwise("clip", {&x, &lo, &hi});
+}
 
 Variable operator+(const Operand& a, const Operand& b) { return add(a, b); }
+Variable operator-(const Operand& a, const Operand& b) { return sub(a, b); }
 Variable operator*(const Operand& a, const Operand& b) { return mul(a, b); }
+Variable operator/(const Operand& a, const Operand& b) { return true_div(a, b); }
+Variable operator%(const Operand& a, const Operand& b) { return mod(a, b); }
+Variable operator-(const Operand& x) { return neg(x); }
 
 }  // namespace hypatia
