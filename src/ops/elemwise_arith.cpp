@@ -162,18 +162,13 @@ T unreachable_bool(const char* op) {
 
 // ---- type inference
 
-DType promote_checked(const InferArgs& args, const char* what_instead) {
-  const DType t = detail::promote_inputs(args);
-  if (is_bool(t)) {
-    throw TypeError(std::string("boolean ") + what_instead);
-  }
-  return t;
-}
-
-// NumPy has no bool loop for sub, neg and sign; the message says what to use instead.
+// NumPy has no bool loop for sub, neg and sign: a TypeError "boolean <message>", where
+// the message says what to use instead.
 InferFn infer_no_bool(const char* message) {
   return [message](const InferArgs& args) {
-    return std::vector<Type>{Type{promote_checked(args, message), detail::broadcast_inputs(args)}};
+    const DType t = detail::promote_inputs(args);
+    if (is_bool(t)) throw TypeError(std::string("boolean ") + message);
+    return std::vector<Type>{Type{t, detail::broadcast_inputs(args)}};
   };
 }
 
