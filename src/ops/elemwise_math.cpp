@@ -2,22 +2,192 @@
 // hyperbolic functions, sigmoid and softplus, the error and gamma families, rounding.
 // Integer inputs compute in upcast_to_float(dtype) (Theano's rule), except rounding,
 // which keeps integer dtypes as NumPy does.
+//
+// Edge values are those of the C library (IEEE 754 / C99 Annex F), as in NumPy:
+// log(0) = -inf, log(-1) = NaN, arctanh(1) = inf, gamma(-1) = NaN. The functions NumPy
+// lacks follow scipy.special (src/ops/special_functions.hpp).
 #include <cmath>
+#include <type_traits>
 
 #include "hypatia/ops/elemwise.hpp"
 #include "ops/elemwise_util.hpp"
+#include "ops/special_functions.hpp"
 
 namespace hypatia {
+namespace {
 
 using detail::ElemwiseSpec;
 using detail::ResultDType;
 
-void register_elemwise_math_ops(OpRegistry& r) {
-  define_elemwise(r, ElemwiseSpec{"exp", "e to the power x, elementwise.", kMonotoneIncreasing, ScalarPrim::exp,
-                                  ResultDType::float_upcast,
-                                  detail::float_kernel<1>([](auto x) { return std::exp(x); })});
+constexpr const char* kPiecewiseConstant = "piecewise constant: zero gradient almost everywhere";
+
+// A float-valued function of one argument.
+void define_unary(OpRegistry& r, const char* name, const char* summary, Traits traits, ScalarPrim prim,
+                  KernelFn kernel) {
+  define_elemwise(r, ElemwiseSpec{name, summary, traits, prim, ResultDType::float_upcast, std::move(kernel)});
 }
 
+// Rounding: integers are already whole, so they pass through in their own dtype.
+template <class F>
+KernelFn rounding_kernel(F f) {
+  return detail::numeric_kernel<1>([f](auto x) {
+    if constexpr (std::is_floating_point_v<decltype(x)>) {
+      return f(x);
+    } else {
+      return x;
+    }
+  });
+}
+
+// round and round_half_away_from_zero take bool to float (NumPy's round goes through
+// rint, which has no bool loop and gives float16; we have no float16, so float32),
+// while ceil, floor and trunc keep bool (NumPy >= 2.1).
+std::vector<Type> infer_round(const InferArgs& args) {
+  DType t = args.type(0).dtype;
+  if (is_bool(t)) t = upcast_to_float(t);
+  return {Type{t, args.type(0).shape}};
+}
+
+void define_rounding(OpRegistry& r, const char* name, const char* summary, ScalarPrim prim, KernelFn kernel,
+                     bool bool_to_float) {
+  OpDef& op = define_elemwise(
+      r, ElemwiseSpec{name, summary, kMonotoneIncreasing, prim, ResultDType::promote, std::move(kernel)});
+  op.not_differentiable(kPiecewiseConstant);
+  if (bool_to_float) op.set_infer(infer_round);
+}
+
+}  // namespace
+
+void register_elemwise_math_ops(OpRegistry& r) {
+  constexpr Traits kIncreasing = kMonotoneIncreasing;
+  using detail::float_kernel;
+
+  // Roots, exponentials, logarithms.
+  define_unary(r, "sqrt", "Non-negative square root, elementwise.", kIncreasing, ScalarPrim::sqrt,
+               float_kernel<1>([](auto x) { return std::sqrt(x); }));
+  define_unary(r, "cbrt", "Real cube root, elementwise.", kIncreasing, ScalarPrim::cbrt,
+               float_kernel<1>([](auto x) { return std::cbrt(x); }));
+  define_unary(r, "exp", "e to the power x, elementwise.", kIncreasing, ScalarPrim::exp,
+               float_kernel<1>([](auto x) { return std::exp(x); }));
+  define_unary(r, "exp2", "2 to the power x, elementwise.", kIncreasing, ScalarPrim::exp2,
+               float_kernel<1>([](auto x) { return std::exp2(x); }));
+  define_unary(r, "expm1", "exp(x) - 1, accurate for tiny x, elementwise.", kIncreasing, ScalarPrim::expm1,
+               float_kernel<1>([](auto x) { return std::expm1(x); }));
+  define_unary(r, "log", "Natural logarithm, elementwise.", kIncreasing, ScalarPrim::log,
+               float_kernel<1>([](auto x) { return std::log(x); }));
+  define_unary(r, "log2", "Base-2 logarithm, elementwise.", kIncreasing, ScalarPrim::log2,
+               float_kernel<1>([](auto x) { return std::log2(x); }));
+  define_unary(r, "log10", "Base-10 logarithm, elementwise.", kIncreasing, ScalarPrim::log10,
+               float_kernel<1>([](auto x) { return std::log10(x); }));
+  define_unary(r, "log1p", "log(1 + x), accurate for tiny x, elementwise.", kIncreasing, ScalarPrim::log1p,
+               float_kernel<1>([](auto x) { return std::log1p(x); }));
+
+  // Trigonometric.
+  define_unary(r, "sin", "Sine (radians), elementwise.", 0, ScalarPrim::sin,
+               float_kernel<1>([](auto x) { return std::sin(x); }));
+  define_unary(r, "cos", "Cosine (radians), elementwise.", 0, ScalarPrim::cos,
+               float_kernel<1>([](auto x) { return std::cos(x); }));
+  define_unary(r, "tan", "Tangent (radians), elementwise.", 0, ScalarPrim::tan,
+               float_kernel<1>([](auto x) { return std::tan(x); }));
+  define_unary(r, "arcsin", "Inverse sine, in [-pi/2, pi/2], elementwise.", kIncreasing, ScalarPrim::arcsin,
+               float_kernel<1>([](auto x) { return std::asin(x); }));
+  define_unary(r, "arccos", "Inverse cosine, in [0, pi], elementwise.", 0, ScalarPrim::arccos,
+               float_kernel<1>([](auto x) { return std::acos(x); }));
+  define_unary(r, "arctan", "Inverse tangent, in [-pi/2, pi/2], elementwise.", kIncreasing, ScalarPrim::arctan,
+               float_kernel<1>([](auto x) { return std::atan(x); }));
+  define_elemwise(r, ElemwiseSpec{"arctan2", "Angle of the point (x, y), in [-pi, pi], elementwise.", 0,
+                                  ScalarPrim::arctan2, ResultDType::float_upcast,
+                                  float_kernel<2>([](auto y, auto x) { return std::atan2(y, x); })});
+
+  // Hyperbolic.
+  define_unary(r, "sinh", "Hyperbolic sine, elementwise.", kIncreasing, ScalarPrim::sinh,
+               float_kernel<1>([](auto x) { return std::sinh(x); }));
+  define_unary(r, "cosh", "Hyperbolic cosine, elementwise.", 0, ScalarPrim::cosh,
+               float_kernel<1>([](auto x) { return std::cosh(x); }));
+  define_unary(r, "tanh", "Hyperbolic tangent, elementwise.", kIncreasing, ScalarPrim::tanh,
+               float_kernel<1>([](auto x) { return std::tanh(x); }));
+  define_unary(r, "arcsinh", "Inverse hyperbolic sine, elementwise.", kIncreasing, ScalarPrim::arcsinh,
+               float_kernel<1>([](auto x) { return std::asinh(x); }));
+  define_unary(r, "arccosh", "Inverse hyperbolic cosine (NaN below 1), elementwise.", kIncreasing,
+               ScalarPrim::arccosh, float_kernel<1>([](auto x) { return std::acosh(x); }));
+  define_unary(r, "arctanh", "Inverse hyperbolic tangent (+-inf at +-1), elementwise.", kIncreasing,
+               ScalarPrim::arctanh, float_kernel<1>([](auto x) { return std::atanh(x); }));
+
+  // Logistic.
+  define_unary(r, "sigmoid", "Logistic function 1 / (1 + exp(-x)), without overflow, elementwise.", kIncreasing,
+               ScalarPrim::sigmoid, float_kernel<1>([](auto x) { return detail::sigmoid(x); }));
+  define_unary(r, "softplus", "log(1 + exp(x)), without overflow, elementwise.", kIncreasing, ScalarPrim::softplus,
+               float_kernel<1>([](auto x) { return detail::softplus(x); }));
+
+  // Error function family.
+  define_unary(r, "erf", "Error function, elementwise.", kIncreasing, ScalarPrim::erf,
+               float_kernel<1>([](auto x) { return std::erf(x); }));
+  define_unary(r, "erfc", "Complementary error function 1 - erf(x), elementwise.", 0, ScalarPrim::erfc,
+               float_kernel<1>([](auto x) { return std::erfc(x); }));
+  define_unary(r, "erfcx", "Scaled complementary error function exp(x^2) * erfc(x), elementwise.", 0,
+               ScalarPrim::erfcx, float_kernel<1>([](auto x) { return detail::erfcx(x); }));
+  define_unary(r, "erfinv", "Inverse error function on [-1, 1], elementwise.", kIncreasing, ScalarPrim::erfinv,
+               float_kernel<1>([](auto x) { return detail::erfinv(x); }));
+
+  // Gamma function family.
+  define_unary(r, "gamma", "Gamma function, elementwise.", 0, ScalarPrim::gamma,
+               float_kernel<1>([](auto x) { return std::tgamma(x); }));
+  define_unary(r, "gammaln", "Logarithm of the absolute value of the gamma function, elementwise.", 0,
+               ScalarPrim::gammaln, float_kernel<1>([](auto x) { return std::lgamma(x); }));
+  define_unary(r, "digamma", "Digamma function, the derivative of gammaln, elementwise.", 0, ScalarPrim::digamma,
+               float_kernel<1>([](auto x) { return detail::digamma(x); }));
+
+  // Rounding.
+  define_rounding(r, "ceil", "Smallest integer not below x, elementwise.", ScalarPrim::ceil,
+                  rounding_kernel([](auto x) { return std::ceil(x); }), false);
+  define_rounding(r, "floor", "Largest integer not above x, elementwise.", ScalarPrim::floor,
+                  rounding_kernel([](auto x) { return std::floor(x); }), false);
+  define_rounding(r, "trunc", "x rounded toward zero, elementwise.", ScalarPrim::trunc,
+                  rounding_kernel([](auto x) { return std::trunc(x); }), false);
+  define_rounding(r, "round", "x rounded to the nearest integer, halves to even (NumPy's round), elementwise.",
+                  ScalarPrim::round_half_even, rounding_kernel([](auto x) { return detail::round_half_even(x); }),
+                  true);
+  define_rounding(r, "round_half_away_from_zero", "x rounded to the nearest integer, halves away from zero, elementwise.",
+                  ScalarPrim::round_half_away, rounding_kernel([](auto x) { return std::round(x); }), true);
+}
+
+Variable sqrt(const Operand& x) { return detail::elemwise("sqrt", {&x}); }
+Variable cbrt(const Operand& x) { return detail::elemwise("cbrt", {&x}); }
 Variable exp(const Operand& x) { return detail::elemwise("exp", {&x}); }
+Variable exp2(const Operand& x) { return detail::elemwise("exp2", {&x}); }
+Variable expm1(const Operand& x) { return detail::elemwise("expm1", {&x}); }
+Variable log(const Operand& x) { return detail::elemwise("log", {&x}); }
+Variable log2(const Operand& x) { return detail::elemwise("log2", {&x}); }
+Variable log10(const Operand& x) { return detail::elemwise("log10", {&x}); }
+Variable log1p(const Operand& x) { return detail::elemwise("log1p", {&x}); }
+Variable sin(const Operand& x) { return detail::elemwise("sin", {&x}); }
+Variable cos(const Operand& x) { return detail::elemwise("cos", {&x}); }
+Variable tan(const Operand& x) { return detail::elemwise("tan", {&x}); }
+Variable arcsin(const Operand& x) { return detail::elemwise("arcsin", {&x}); }
+Variable arccos(const Operand& x) { return detail::elemwise("arccos", {&x}); }
+Variable arctan(const Operand& x) { return detail::elemwise("arctan", {&x}); }
+Variable arctan2(const Operand& y, const Operand& x) { return detail::elemwise("arctan2", {&y, &x}); }
+Variable sinh(const Operand& x) { return detail::elemwise("sinh", {&x}); }
+Variable cosh(const Operand& x) { return detail::elemwise("cosh", {&x}); }
+Variable tanh(const Operand& x) { return detail::elemwise("tanh", {&x}); }
+Variable arcsinh(const Operand& x) { return detail::elemwise("arcsinh", {&x}); }
+Variable arccosh(const Operand& x) { return detail::elemwise("arccosh", {&x}); }
+Variable arctanh(const Operand& x) { return detail::elemwise("arctanh", {&x}); }
+Variable sigmoid(const Operand& x) { return detail::elemwise("sigmoid", {&x}); }
+Variable softplus(const Operand& x) { return detail::elemwise("softplus", {&x}); }
+Variable erf(const Operand& x) { return detail::elemwise("erf", {&x}); }
+Variable erfc(const Operand& x) { return detail::elemwise("erfc", {&x}); }
+Variable erfcx(const Operand& x) { return detail::elemwise("erfcx", {&x}); }
+Variable erfinv(const Operand& x) { return detail::elemwise("erfinv", {&x}); }
+Variable gamma(const Operand& x) { return detail::elemwise("gamma", {&x}); }
+Variable gammaln(const Operand& x) { return detail::elemwise("gammaln", {&x}); }
+Variable digamma(const Operand& x) { return detail::elemwise("digamma", {&x}); }
+Variable ceil(const Operand& x) { return detail::elemwise("ceil", {&x}); }
+Variable floor(const Operand& x) { return detail::elemwise("floor", {&x}); }
+Variable trunc(const Operand& x) { return detail::elemwise("trunc", {&x}); }
+Variable round(const Operand& x) { return detail::elemwise("round", {&x}); }
+Variable round_half_away_from_zero(const Operand& x) {
+  return detail::elemwise("round_half_away_from_zero", {&x});
+}
 
 }  // namespace hypatia
