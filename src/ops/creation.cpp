@@ -152,7 +152,7 @@ Range range_of(const Array& start, const Array& stop, const Array& step) {
 
 // numpy.arange's length: ceil((stop - start) / step), at least 0.
 std::int64_t range_length(const Range& r) {
-  if (r.integral ? r.istep == 0 : r.step == 0) throw ValueError("arange: step must not be zero");
+  if (r.integral ? r.istep == 0 : r.step == 0) throw ValueError("step must not be zero");
   if (r.integral) {
     // In 128 bits: stop - start may not fit 64.
     const __int128 span = static_cast<__int128>(r.istop) - r.istart;
@@ -163,11 +163,11 @@ std::int64_t range_length(const Range& r) {
   }
   const double n = std::ceil((r.stop - r.start) / r.step);
   if (std::isnan(n)) {
-    throw ValueError("arange: the length of arange(" + std::to_string(r.start) + ", " + std::to_string(r.stop) +
+    throw ValueError("the length of arange(" + std::to_string(r.start) + ", " + std::to_string(r.stop) +
                      ", " + std::to_string(r.step) + ") is not a number");
   }
   if (n <= 0) return 0;
-  if (n >= 9.2e18) throw ValueError("arange: the length " + std::to_string(n) + " is too large");
+  if (n >= 9.2e18) throw ValueError("the length " + std::to_string(n) + " is too large");
   return static_cast<std::int64_t>(n);
 }
 
@@ -344,7 +344,10 @@ Variable arange(const Operand& start, const Operand& stop, const Operand& step, 
 }
 
 Variable eye(const Operand& n, std::optional<Operand> m, std::int64_t k, DType dtype) {
-  std::vector<Operand> sizes{n, m.value_or(n)};
+  // A literal m was converted to an Operand inside <optional>, so its recorded line is
+  // not the user's: give it n's.
+  const Operand m_op = !m ? n : m->is_literal() ? Operand(m->variable().constant_value(), n.where()) : *m;
+  std::vector<Operand> sizes{n, m_op};
   return apply1("eye", detail::to_size_variables(sizes, "eye"), Attrs{{"dtype", dtype}, {"k", k}}, n.where());
 }
 
