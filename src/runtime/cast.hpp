@@ -1,8 +1,13 @@
 // Value conversion between dtypes, defined for every input (C++ leaves float-to-int
-// overflow undefined; we do not). The rules, as NumPy's on x86-64:
+// overflow undefined; we do not). The rules are NumPy's on x86-64, where the hardware
+// conversion instructions give the "integer indefinite" value for NaN and out-of-range:
 // - integer to integer wraps modulo 2^bits; anything to bool is "!= 0" (NaN is true);
-// - float to integer truncates toward zero; NaN, ±inf and values outside int64 give
-//   INT64_MIN first, and the result then wraps to the target like an integer.
+// - float to int8, int16, int32, uint8, uint16: truncate through int32; NaN, ±inf and
+//   values outside int32 give INT32_MIN, which then wraps to the target;
+// - float to int64 and uint32: the same through int64 (INT64_MIN);
+// - float to uint64: values in [2^63, 2^64) convert exactly, values at or above 2^64
+//   give 0, everything else goes through int64 as above.
+// (NumPy's uint32 results out of range depend on its SIMD path; ours are the above.)
 #pragma once
 
 #include <cmath>
@@ -23,18 +28,16 @@ To convert(From v) {
   } else if constexpr (std::is_floating_point_v<To>) {
     return static_cast<To>(v);
   } else if constexpr (std::is_floating_point_v<From>) {
-    // To is an integer.
-    constexpr double kTwo63 = 9223372036854775808.0;
+    // To is an integer. `Wide` is the register the hardware converts through.
+    using Wide = std::conditional_t<(sizeof(To) < 4 || std::is_same_v<To, std::int32_t>), std::int32_t, std::int64_t>;
+    constexpr double kWideLimit = static_cast<double>(std::numeric_limits<Wide>::max()) + 1.0;  // 2^31 or 2^63
     if constexpr (std::is_same_v<To, std::uint64_t>) {
-      if (v >= From(kTwo63) && v < From(2 * kTwo63)) return static_cast<std::uint64_t>(v);
+      if (v >= From(kWideLimit)) return v < From(2 * kWideLimit) ? static_cast<std::uint64_t>(v) : 0;
     }
-    std::int64_t wide;
-    if (std::isnan(v) || !(v >= From(-kTwo63) && v < From(kTwo63))) {
-      wide = std::numeric_limits<std::int64_t>::min();
-    } else {
-      wide = static_cast<std::int64_t>(v);
+    if (std::isnan(v) || !(v >= From(-kWideLimit) && v < From(kWideLimit))) {
+      return static_cast<To>(std::numeric_limits<Wide>::min());
     }
-    return static_cast<To>(wide);  // modular since C++20
+    return static_cast<To>(static_cast<Wide>(v));  // modular since C++20
   } else {
     return static_cast<To>(v);  // integer or bool to integer: modular
   }

@@ -395,10 +395,14 @@ long double cast_reference(long double x, DType from, DType to) {
   if (to == DType::float32) return static_cast<float>(x);
   if (to == DType::float64) return static_cast<double>(x);
   if (!is_float(from)) return from_bits(bits(x), to);  // integers wrap
-  // Float to integer: truncate; NaN, ±inf and values outside int64 give INT64_MIN, which
-  // then wraps to the target, except that uint64 takes [2^63, 2^64) as it is.
-  if (to == DType::uint64 && x >= kTwo63 && x < kTwo64) return std::trunc(x);
-  if (std::isnan(x) || x < kInt64Min || x >= kTwo63) return from_bits(bits(kInt64Min), to);
+  // Float to integer: truncate through int32 (targets of at most 32 bits but uint32) or
+  // int64; NaN, ±inf and values out of that range give its minimum, which then wraps to
+  // the target. uint64 takes [2^63, 2^64) as it is and gives 0 from 2^64 up.
+  if (to == DType::uint64 && x >= kTwo63) return x < kTwo64 ? std::trunc(x) : 0;
+  const bool via_int32 = dtype_size(to) < 4 || to == DType::int32;
+  const long double lo = via_int32 ? -2147483648.0L : kInt64Min;
+  const long double hi = via_int32 ? 2147483648.0L : kTwo63;
+  if (std::isnan(x) || x < lo || x >= hi) return from_bits(bits(lo), to);
   return from_bits(bits(std::trunc(x)), to);
 }
 
@@ -433,6 +437,14 @@ TEST(Logic, CastKnownValues) {
   expect_exact<std::uint64_t>(got[3], {8},
                               {9223372036854775808u, 9223372036854775808u, 300, 18446744073709551615u,
                                18446744073709551615u, 0, 0, 10000000000000000000u});
+  // Through int32 for int32 targets, as NumPy on x86-64; uint64 gives 0 from 2^64 up.
+  const Array wide = make(DType::float64, {kNaN, -kInf, kInf, 300.75, -1.5, 3e9, -3e9, 1e30L});
+  const std::vector<Array> more = eval({f}, {cast(f, DType::int32), cast(f, DType::uint64)}, {wide});
+  constexpr std::int32_t kMin32 = std::numeric_limits<std::int32_t>::min();
+  expect_exact<std::int32_t>(more[0], {8}, {kMin32, kMin32, kMin32, 300, -1, kMin32, kMin32, kMin32});
+  expect_exact<std::uint64_t>(more[1], {8},
+                              {9223372036854775808u, 9223372036854775808u, 0, 300, 18446744073709551615u,
+                               3000000000u, 18446744070709551616u, 0});
   // float64 -> float32 rounds to nearest even, overflows to ±inf, underflows to ±0.
   // (Double literals: these are float64 values; 3.4028235677973366e38 is exactly halfway
   // between FLT_MAX and 2^128, and the tie goes to the even 2^128, which overflows.)
