@@ -9,6 +9,7 @@
 //   propagates through max/min and argmax/argmin return the first NaN.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <vector>
 
@@ -16,7 +17,27 @@
 
 namespace hypatia {
 
-using Axes = std::optional<std::vector<std::int64_t>>;
+// The axes a reduction runs over: every axis (std::nullopt, the default) or a list,
+// written as NumPy writes a tuple: `sum(x, {1})`, `sum(x, {0, -1})`; `sum(x, {})`
+// reduces nothing (NumPy's axis=()). A class rather than std::optional<std::vector>,
+// which cannot be made from `{1}` and would read `{}` as "every axis".
+class Axes {
+ public:
+  Axes(std::nullopt_t) {}
+  Axes(std::initializer_list<std::int64_t> axes) : axes_(std::vector<std::int64_t>(axes)) {}
+  Axes(std::vector<std::int64_t> axes) : axes_(std::move(axes)) {}
+  Axes(std::optional<std::vector<std::int64_t>> axes) : axes_(std::move(axes)) {}
+
+  bool is_all() const { return !axes_.has_value(); }
+  // The listed axes; empty for is_all().
+  const std::vector<std::int64_t>& list() const {
+    static const std::vector<std::int64_t> kNone;
+    return axes_ ? *axes_ : kNone;
+  }
+
+ private:
+  std::optional<std::vector<std::int64_t>> axes_;
+};
 
 Variable sum(const Operand& x, Axes axis = std::nullopt, bool keepdims = false);
 Variable prod(const Operand& x, Axes axis = std::nullopt, bool keepdims = false);
