@@ -217,12 +217,20 @@ std::vector<Array> reshape_reference(const KernelArgs& a) {
   return {a.inputs[0].reshape(target)};
 }
 
-// An inferred size (-1) would be x's size over the product of the others; without a
-// division op in the core it is read from the output itself (Theano's fallback for
-// ops without a shape rule). TODO: use floor_div once elemwise_arith has it.
+// A size given as -1 is x's size over the product of the other requested sizes, so
+// that shape(reshape(x, {-1, 3})) needs no data, only x's shape.
 std::vector<SymShape> reshape_shape(const ShapeArgs& a) {
   const Node& n = a.node;
   const Shape& known = n.output_types()[0].shape;
+  auto inferred = [&](std::size_t i) {
+    Variable total = detail::size_constant(1, a.where);
+    for (const Variable& d : a.input_shapes[0]) total = mul(Operand(total, a.where), Operand(d, a.where));
+    Variable others = detail::size_constant(1, a.where);
+    for (std::size_t j = 0; j < known.size(); ++j) {
+      if (j != i) others = mul(Operand(others, a.where), Operand(n.inputs()[j + 1], a.where));
+    }
+    return floor_div(Operand(total, a.where), Operand(others, a.where));
+  };
   SymShape out;
   for (std::size_t i = 0; i < known.size(); ++i) {
     if (known[i] != kUnknownDim) {
@@ -230,15 +238,14 @@ std::vector<SymShape> reshape_shape(const ShapeArgs& a) {
       continue;
     }
     const Variable& size = n.inputs()[i + 1];
-    auto own = [&] { return shape(Operand(n.output(0), a.where), static_cast<std::int64_t>(i)); };
     const std::optional<std::int64_t> c = constant_size(size);
     if (c) {
-      out.push_back(*c == -1 ? own() : size);
+      out.push_back(*c == -1 ? inferred(i) : size);
     } else if (size.node().op().name == "shape_i") {
       out.push_back(size);  // a size read from a shape is never -1
     } else {
       const Operand minus_one(detail::size_constant(-1, a.where), a.where);
-      out.push_back(hypatia::where(eq(Operand(size, a.where), minus_one), Operand(own(), a.where),
+      out.push_back(hypatia::where(eq(Operand(size, a.where), minus_one), Operand(inferred(i), a.where),
                                    Operand(size, a.where)));
     }
   }

@@ -6,9 +6,27 @@
 namespace hypatia {
 namespace {
 
-// The ops the core issue requires; the walk also checks every other registered op.
+// The ops the core issue requires, by family; the walk also checks every other
+// registered op. (transpose, flatten, squeeze, expand_dims, shape_pad*, zeros, ones,
+// full, zeros_like and ones_like build dimshuffle, reshape and alloc nodes.)
 const char* const kRequiredOps[] = {
-    "add", "mul", "exp", "eq", "where", "cast", "shape_i",
+    // elementwise arithmetic and math
+    "add", "sub", "mul", "true_div", "floor_div", "mod", "pow", "neg", "abs", "sign", "reciprocal", "sqr",
+    "sqrt", "cbrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin",
+    "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "sigmoid",
+    "softplus", "erf", "erfc", "erfcx", "erfinv", "gamma", "gammaln", "digamma", "ceil", "floor", "trunc",
+    "round", "round_half_away_from_zero", "maximum", "minimum", "clip", "where",
+    // comparisons, logic, bits, predicates, casts
+    "lt", "gt", "le", "ge", "eq", "neq", "logical_and", "logical_or", "logical_xor", "logical_not",
+    "bitwise_and", "bitwise_or", "bitwise_xor", "invert", "isnan", "isinf", "isfinite", "cast",
+    // reductions
+    "sum", "prod", "mean", "var", "std", "max", "min", "argmax", "argmin", "all", "any",
+    // shape
+    "dimshuffle", "reshape", "broadcast_to", "shape", "shape_i", "specify_shape",
+    // products
+    "dot", "matmul", "tensordot", "outer",
+    // creation and leaves
+    "constant", "input", "alloc", "arange", "eye",
 };
 
 TEST(Registry, EveryOpHasEveryPart) {
@@ -20,6 +38,11 @@ TEST(Registry, EveryOpHasEveryPart) {
     EXPECT_TRUE(static_cast<bool>(op->reference)) << "reference kernel";
     EXPECT_TRUE(op->lowering.has_value()) << "lowering";
     EXPECT_TRUE(op->aliasing.has_value()) << "aliasing facts";
+    // The gradient slot: filled by the gradient work, or an explicit reason.
+    if (!op->vjp) {
+      EXPECT_TRUE(op->not_differentiable_because.empty() || op->not_differentiable_because.size() > 10)
+          << "a reason for having no gradient must say why";
+    }
     if (op->lowering && op->lowering->kind == Lowering::Kind::scalar) {
       EXPECT_TRUE(op->has(kElementwise)) << "lowers to a scalar primitive but is not elementwise";
     }

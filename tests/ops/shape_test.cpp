@@ -555,3 +555,21 @@ TEST(ShapeOps, BuildersShareNodes) {
 
 }  // namespace
 }  // namespace hypatia
+
+namespace hypatia {
+namespace {
+
+// The size a -1 stands for is computed from x's shape, not read back from the output.
+TEST(ShapeReshapeInference, InferredSizeNeedsOnlyTheInputShape) {
+  Variable x = tensor3("x", DType::float32);
+  Variable r = reshape(x, {-1, shape(x, 2)});
+  const auto shapes = detail::infer_output_shapes(r.node(), std::source_location::current());
+  for (const auto& node : topological_order(shapes[0])) EXPECT_NE(node.get(), &r.node());
+  const Array xv = Array::zeros(DType::float32, {2, 3, 4});
+  std::vector<Array> sizes = function({x}, shapes[0])({xv});
+  EXPECT_EQ(sizes[0].item<std::int64_t>(), 6);
+  EXPECT_EQ(sizes[1].item<std::int64_t>(), 4);
+}
+
+}  // namespace
+}  // namespace hypatia
