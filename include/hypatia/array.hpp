@@ -166,7 +166,7 @@ class Array {
   bool shares_memory_with(const Array& other) const { return buffer_ == other.buffer_; }
 
   // The element at `index` (one entry per dimension; negative entries count from the
-  // end), converted to T. Out-of-range is an IndexError.
+  // end), converted to T as astype() converts. Out-of-range is an IndexError.
   template <class T>
   T at(std::initializer_list<std::int64_t> index) const {
     return value_at<T>(byte_offset(index));
@@ -178,7 +178,7 @@ class Array {
                                       " elements; only a size-1 array converts to a scalar");
     return value_at<T>(0);
   }
-  // All elements in C order, converted to T.
+  // All elements in C order, converted to T as astype() converts.
   template <class T>
   std::vector<T> to_vector() const {
     Array c = astype(dtype_of_v<T>);
@@ -207,13 +207,13 @@ class Array {
     if (count != 0) std::memcpy(a.data(), data, count * sizeof(T));
     return a;
   }
+  // Converted as astype() does, so NaN or out-of-range floats read as integers are
+  // defined (a static_cast would not be).
   template <class T>
   T value_at(std::int64_t byte_offset) const {
-    return visit_dtype(dtype_, [&](auto tag) -> T {
-      using S = typename decltype(tag)::type;
-      return static_cast<T>(*reinterpret_cast<const S*>(data() + byte_offset));
-    });
+    return *reinterpret_cast<const T*>(element_as(byte_offset, dtype_of_v<T>).data());
   }
+  Array element_as(std::int64_t byte_offset, DType dtype) const;
   std::int64_t byte_offset(std::initializer_list<std::int64_t> index) const;
   void check_dtype(DType requested) const;
   static void check_count(const Shape& shape, std::size_t count);

@@ -62,9 +62,16 @@ std::string shape_str(const Shape& shape) {
 
 namespace {
 
-void check_shape_valid(const Shape& shape) {
+// Sizes are non-negative and the element count and byte size fit in int64.
+void check_shape_valid(const Shape& shape, std::size_t itemsize = 1) {
+  std::int64_t n = static_cast<std::int64_t>(itemsize);
   for (std::int64_t d : shape) {
     if (d < 0) throw ValueError("negative dimensions are not allowed: shape " + shape_str(shape));
+  }
+  for (std::int64_t d : shape) {
+    if (__builtin_mul_overflow(n, d, &n)) {
+      throw ValueError("array is too big: shape " + shape_str(shape) + " holds more than 2^63 bytes");
+    }
   }
 }
 
@@ -75,7 +82,7 @@ void check_shape_valid(const Shape& shape) {
 Array::Array() : buffer_(Buffer::allocate(sizeof(double))) { std::memset(buffer_->data(), 0, sizeof(double)); }
 
 Array Array::empty(DType dtype, const Shape& shape) {
-  check_shape_valid(shape);
+  check_shape_valid(shape, dtype_size(dtype));
   Array a;
   const std::size_t bytes = static_cast<std::size_t>(shape_size(shape)) * dtype_size(dtype);
   a.buffer_ = Buffer::allocate(bytes);
@@ -103,7 +110,8 @@ Array Array::full(DType dtype, const Shape& shape, double value) {
 }
 
 Array Array::borrow_bytes(std::byte* data, DType dtype, const Shape& shape, const Strides& strides) {
-  check_shape_valid(shape);
+  check_shape_valid(shape, dtype_size(dtype));
+  if (data == nullptr && shape_size(shape) != 0) throw ValueError("borrow: a null pointer for a non-empty array");
   if (!strides.empty() && strides.size() != shape.size()) {
     throw ShapeError("borrow: " + std::to_string(strides.size()) + " strides given for a shape of rank " +
                      std::to_string(shape.size()));
@@ -186,6 +194,18 @@ std::int64_t Array::byte_offset(std::initializer_list<std::int64_t> index) const
     ++axis;
   }
   return off;
+}
+
+Array Array::element_as(std::int64_t byte_offset, DType dtype) const {
+  Array out = empty(dtype, {});
+  visit_dtype(dtype_, [&](auto from_tag) {
+    using From = typename decltype(from_tag)::type;
+    visit_dtype(dtype, [&](auto to_tag) {
+      using To = typename decltype(to_tag)::type;
+      *reinterpret_cast<To*>(out.data()) = detail::convert<To>(*reinterpret_cast<const From*>(data() + byte_offset));
+    });
+  });
+  return out;
 }
 
 void Array::check_dtype(DType requested) const {
@@ -287,6 +307,7 @@ Array Array::reshape(const Shape& shape) const {
 }
 
 Array Array::broadcast_to(const Shape& shape) const {
+  check_shape_valid(shape);
   const int nd = static_cast<int>(shape.size());
   if (nd < ndim()) {
     throw ShapeError("cannot broadcast an array of shape " + shape_str(shape_) + " to shape " + shape_str(shape));
@@ -316,20 +337,23 @@ Array Array::slice(int axis, std::int64_t start, std::int64_t stop, std::int64_t
   }
   if (step == 0) throw ValueError("slice step cannot be zero");
   const std::int64_t n = shape_[static_cast<std::size_t>(a)];
-  // Python's slice.indices().
-  auto clamp = [&](std::int64_t i, bool is_start) {
+  // Python's slice.indices(): clamp to [0, n] going up, to [-1, n - 1] going down.
+  auto clamp = [&](std::int64_t i) {
     if (i < 0) i += n;
-    if (step > 0) return std::clamp<std::int64_t>(i, 0, n);
-    (void)is_start;
-    return std::clamp<std::int64_t>(i, -1, n - 1);
+    return step > 0 ? std::clamp<std::int64_t>(i, 0, n) : std::clamp<std::int64_t>(i, -1, n - 1);
   };
-  const std::int64_t b = clamp(start, true), e = clamp(stop, false);
-  std::int64_t count = step > 0 ? (e > b ? (e - b + step - 1) / step : 0) : (b > e ? (b - e - step - 1) / -step : 0);
+  const std::int64_t b = clamp(start), e = clamp(stop);
+  // len(range(b, e, step)), in unsigned arithmetic so that |step| up to 2^63 is fine.
+  const std::uint64_t magnitude = step > 0 ? static_cast<std::uint64_t>(step) : 0 - static_cast<std::uint64_t>(step);
+  const std::int64_t gap = step > 0 ? e - b : b - e;
+  const std::int64_t count = gap > 0 ? static_cast<std::int64_t>(static_cast<std::uint64_t>(gap - 1) / magnitude) + 1 : 0;
   Array v = *this;
   const auto au = static_cast<std::size_t>(a);
   if (count > 0) v.offset_ += b * strides_[au];
   v.shape_[au] = count;
-  v.strides_[au] = strides_[au] * step;
+  // With fewer than two elements the stride is never used; keeping the old one avoids
+  // overflowing strides * step for huge steps.
+  v.strides_[au] = count > 1 ? strides_[au] * step : strides_[au];
   return v;
 }
 
