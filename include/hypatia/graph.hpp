@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <limits>
 #include <memory>
 #include <source_location>
 #include <span>
@@ -161,9 +162,7 @@ class Operand {
   template <class T>
     requires std::is_arithmetic_v<T>
   Operand(T v, std::source_location where = std::source_location::current())
-      : value_(ScalarLiteral{static_cast<double>(v), std::is_floating_point_v<T>, std::is_same_v<T, bool>,
-                             static_cast<std::int64_t>(v)}),
-        where_(where) {}
+      : value_(literal_of(v)), where_(where) {}
 
   const std::source_location& where() const { return where_; }
   bool is_literal() const { return std::holds_alternative<ScalarLiteral>(value_); }
@@ -179,8 +178,21 @@ class Operand {
     double value;
     bool is_float;
     bool is_bool;
-    std::int64_t int_value;
+    std::int64_t int_value;    // integers only; the bits of a uint64 when above_int64
+    bool above_int64 = false;  // a uint64 literal above INT64_MAX
   };
+  template <class T>
+  static ScalarLiteral literal_of(T v) {
+    ScalarLiteral lit{static_cast<double>(v), std::is_floating_point_v<T>, std::is_same_v<T, bool>, 0};
+    // Only integers: a cast of NaN or a huge double to int64 would be undefined.
+    if constexpr (std::is_integral_v<T>) {
+      lit.int_value = static_cast<std::int64_t>(v);  // modular for uint64
+      if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8) {
+        lit.above_int64 = v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+      }
+    }
+    return lit;
+  }
   std::variant<Variable, ScalarLiteral> value_;
   std::source_location where_;
 };

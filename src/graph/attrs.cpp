@@ -29,10 +29,7 @@ std::string value_str(const AttrValue& v) {
   struct {
     std::string operator()(bool b) const { return b ? "true" : "false"; }
     std::string operator()(std::int64_t i) const { return std::to_string(i); }
-    std::string operator()(double d) const {
-      std::string s = std::to_string(d);
-      return s;
-    }
+    std::string operator()(double d) const { return Array::scalar(d).str(); }  // NumPy's repr: 0.5, 1e-05
     std::string operator()(const std::string& s) const { return "'" + s + "'"; }
     std::string operator()(const std::vector<std::int64_t>& v) const {
       std::string s = "[";

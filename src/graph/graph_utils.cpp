@@ -49,7 +49,9 @@ std::vector<Variable> clone_replace(const std::vector<Variable>& outputs,
     map.emplace(from, to);
   }
   for (const auto& node : topological_order(outputs)) {
-    if (map.count(node->output(0))) continue;  // replaced leaves and outputs keep their value
+    bool all_replaced = true;  // then nothing of this node is needed
+    for (int i = 0; i < node->num_outputs(); ++i) all_replaced = all_replaced && map.count(node->output(i));
+    if (all_replaced) continue;
     bool changed = false;
     std::vector<Variable> inputs;
     for (const Variable& in : node->inputs()) {

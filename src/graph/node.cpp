@@ -46,16 +46,38 @@ Node::Node(const OpDef* op, Attrs attrs, std::vector<Variable> inputs, std::vect
       hash_(hash),
       id_(id) {}
 
+namespace {
+// Inputs of nodes being destroyed, released one at a time by the outermost ~Node. A
+// raw pointer, so that it needs no destructor of its own at thread exit.
+thread_local std::vector<Variable>* t_releasing = nullptr;
+}  // namespace
+
 Node::~Node() {
-  InternTable& table = intern_table();
-  std::lock_guard lock(table.mutex);
-  auto [begin, end] = table.nodes.equal_range(hash_);
-  for (auto it = begin; it != end; ++it) {
-    if (it->second.first == this) {
-      table.nodes.erase(it);
-      break;
+  {
+    InternTable& table = intern_table();
+    std::lock_guard lock(table.mutex);
+    auto [begin, end] = table.nodes.equal_range(hash_);
+    for (auto it = begin; it != end; ++it) {
+      if (it->second.first == this) {
+        table.nodes.erase(it);
+        break;
+      }
     }
   }
+  // Releasing the inputs may destroy them, and their inputs in turn: a chain of 10^5
+  // nodes would recurse 10^5 destructors deep and overflow the stack. So an inner
+  // ~Node hands its inputs to the outermost one, which releases them in a loop.
+  if (t_releasing != nullptr) {
+    for (Variable& v : inputs_) t_releasing->push_back(std::move(v));
+    return;
+  }
+  std::vector<Variable> pending = std::move(inputs_);
+  t_releasing = &pending;
+  while (!pending.empty()) {
+    Variable last = std::move(pending.back());
+    pending.pop_back();
+  }  // `last` dies here; a ~Node it runs appends to `pending`
+  t_releasing = nullptr;
 }
 
 const Type& Variable::type() const {
@@ -103,12 +125,21 @@ std::vector<Variable> apply(std::string_view op_name, std::vector<Variable> inpu
 
   InternTable& table = intern_table();
   std::shared_ptr<const Node> node;
+  // Candidates that did not match are released only after the lock: if another thread
+  // dropped its last reference meanwhile, releasing ours runs ~Node, which erases table
+  // entries and would invalidate the iteration below.
+  std::vector<std::shared_ptr<const Node>> others;
   {
     std::lock_guard lock(table.mutex);
     auto [begin, end] = table.nodes.equal_range(h);
     for (auto it = begin; it != end && !node; ++it) {
       std::shared_ptr<const Node> candidate = it->second.second.lock();
-      if (candidate && same_structure(*candidate, &op, attrs, inputs)) node = std::move(candidate);
+      if (!candidate) continue;  // being destroyed
+      if (same_structure(*candidate, &op, attrs, inputs)) {
+        node = std::move(candidate);
+      } else {
+        others.push_back(std::move(candidate));
+      }
     }
     if (!node) {
       auto made = std::make_shared<Node>(&op, std::move(attrs), std::move(inputs), std::move(types), where, h,
@@ -176,23 +207,30 @@ Variable constant(double value, DType dtype, std::source_location where) {
 Operand::Operand(Array a, std::source_location where) : value_(constant(a, where)), where_(where) {}
 
 Variable Operand::variable() const {
-  if (const auto* v = std::get_if<Variable>(&value_)) return *v;
+  if (const auto* v = std::get_if<Variable>(&value_)) {
+    if (!v->valid()) {
+      throw TypeError(format_location(where_) + ": an empty Variable (default-constructed) was used in an expression");
+    }
+    return *v;
+  }
   const auto& lit = std::get<ScalarLiteral>(value_);
   if (lit.is_bool) return constant(Array::scalar(lit.int_value != 0), where_);
+  if (lit.above_int64) return constant(Array::scalar(static_cast<std::uint64_t>(lit.int_value)), where_);
   if (!lit.is_float) return constant(Array::scalar(lit.int_value), where_);
   return constant(lit.value, floatX(), where_);
 }
 
 Variable Operand::variable_like(DType other) const {
-  if (const auto* v = std::get_if<Variable>(&value_)) return *v;
+  if (std::holds_alternative<Variable>(value_)) return variable();
   const auto& lit = std::get<ScalarLiteral>(value_);
   if (lit.is_bool) return constant(lit.value, other, where_);
   if (lit.is_float) return constant(lit.value, is_float(other) ? other : floatX(), where_);
-  if (is_bool(other)) return constant(Array::scalar(lit.int_value), where_);
+  if (is_bool(other)) return variable();
   if (is_float(other)) return constant(lit.value, other, where_);
   // An integer literal meeting an integer type must fit it (NumPy 2 raises too).
   const bool fits = visit_dtype(other, [&](auto tag) {
     using T = typename decltype(tag)::type;
+    if (lit.above_int64) return std::is_same_v<T, std::uint64_t>;
     if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
       if constexpr (std::is_unsigned_v<T>) {
         return lit.int_value >= 0 && static_cast<std::uint64_t>(lit.int_value) <= std::numeric_limits<T>::max();
@@ -203,8 +241,10 @@ Variable Operand::variable_like(DType other) const {
     return true;
   });
   if (!fits) {
-    throw ValueError(format_location(where_) + ": the integer literal " + std::to_string(lit.int_value) +
-                     " is out of bounds for " + std::string(dtype_name(other)));
+    const std::string value = lit.above_int64 ? std::to_string(static_cast<std::uint64_t>(lit.int_value))
+                                              : std::to_string(lit.int_value);
+    throw ValueError(format_location(where_) + ": the integer literal " + value + " is out of bounds for " +
+                     std::string(dtype_name(other)));
   }
   return constant(Array::scalar(lit.int_value).astype(other), where_);
 }
