@@ -284,8 +284,8 @@ Array Array::reshape(const Shape& shape) const {
       unknown = static_cast<int>(i);
     } else if (target[i] < 0) {
       throw ValueError("reshape: negative dimension " + std::to_string(target[i]));
-    } else {
-      known *= target[i];
+    } else if (__builtin_mul_overflow(known, target[i], &known)) {
+      throw ShapeError("cannot reshape array of size " + std::to_string(size()) + " into shape " + shape_str(shape));
     }
   }
   if (unknown >= 0) {

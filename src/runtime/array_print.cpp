@@ -391,9 +391,8 @@ class Printer {
     std::vector<std::int64_t> shown;
     visit_level(0, 0, shown);
     if (is_float(a_.dtype())) {
-      const std::vector<double> all = a_.to_vector<double>();
       std::vector<double> values;
-      for (std::int64_t i : shown) values.push_back(all[static_cast<std::size_t>(i)]);
+      for (std::int64_t i : shown) values.push_back(float_at(i));
       float_format_.emplace(values, a_.dtype() == DType::float32);
     } else if (is_integer(a_.dtype())) {
       for (std::int64_t i : shown) int_width_ = std::max(int_width_, int_str(i).size());
@@ -419,13 +418,14 @@ class Printer {
     });
   }
 
+  double float_at(std::int64_t flat) const {
+    return a_.dtype() == DType::float32 ? reinterpret_cast<const float*>(a_.data())[flat]
+                                        : reinterpret_cast<const double*>(a_.data())[flat];
+  }
+
   std::string element(std::int64_t flat) const {
     if (is_bool(a_.dtype())) return reinterpret_cast<const bool*>(a_.data())[flat] ? " True" : "False";
-    if (is_float(a_.dtype())) {
-      const double v = a_.dtype() == DType::float32 ? reinterpret_cast<const float*>(a_.data())[flat]
-                                                     : reinterpret_cast<const double*>(a_.data())[flat];
-      return (*float_format_)(v);
-    }
+    if (is_float(a_.dtype())) return (*float_format_)(float_at(flat));
     const std::string s = int_str(flat);
     return std::string(int_width_ > s.size() ? int_width_ - s.size() : 0, ' ') + s;
   }

@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <limits>
+#include <atomic>
 #include <string>
+#include <thread>
 
 #include "graph/op.hpp"
 #include "hypatia/hypatia.hpp"
@@ -109,6 +111,26 @@ TEST(HashConsing, ManyNodesWithOneHashBucketSurviveDeletion) {
     for (const Variable& v : dropped) EXPECT_EQ(cast(x, v.dtype()), v);
   }
   for (const Variable& v : kept) EXPECT_EQ(cast(x, v.dtype()), v);
+}
+
+TEST(HashConsing, ConcurrentBuildingAndDroppingIsSafe) {
+  // Threads build the same expressions and drop them at once, so lookups meet nodes
+  // whose last reference dies in another thread mid-lookup.
+  Variable x = vector("x");
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 300; ++i) {
+        Variable a = exp(x) * static_cast<double>(i % 7) + x;
+        Variable b = exp(x) * static_cast<double>(i % 7) + x;
+        if (!(a == b)) ++mismatches;
+        Variable c = cast(a, static_cast<DType>(i % kNumDTypes));
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 // ---------------------------------------------------------------- Attrs

@@ -313,6 +313,7 @@ TEST(ArrayView, Reshape) {
   expect_error<ValueError>([&] { a.reshape({-2, 3}); }, {"negative dimension -2"});
   expect_error<ShapeError>([&] { a.reshape({4, -1}); }, {"size 6", "(4, -1)"});
   expect_error<ShapeError>([&] { a.reshape({7}); }, {"size 6", "(7,)"});
+  expect_error<ShapeError>([&] { a.reshape({kMax, kMax, -1}); }, {"size 6"});
   expect_error<ShapeError>([] { Array::zeros(float64, {0, 3}).reshape({0, -1}); }, {"size 0"});
 }
 
