@@ -57,7 +57,7 @@ void expect_exact(const Array& actual, const Shape& shape, const std::vector<T>&
 inline void expect_shape_inference(const std::vector<Variable>& inputs, const Variable& output,
                                    const std::vector<Array>& args) {
   const Array value = eval1(inputs, output, args);
-  const auto shapes = detail::infer_output_shapes(output.node(), std::source_location::current());
+  const auto shapes = detail::infer_output_shapes(output.node(), SourceLocation::current());
   const SymShape& sym = shapes.at(static_cast<std::size_t>(output.index()));
   ASSERT_EQ(static_cast<int>(sym.size()), value.ndim()) << "inferred rank";
   if (sym.empty()) return;

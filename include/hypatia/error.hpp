@@ -3,7 +3,7 @@
 // our own bug (InternalError, which says so).
 #pragma once
 
-#include <source_location>
+#include "hypatia/source_location.hpp"
 #include <stdexcept>
 #include <string>
 
@@ -61,6 +61,6 @@ class InternalError : public Error {
 [[noreturn]] void throw_user_error(ErrorKind kind, const std::string& message);
 
 // "file.cpp:12" for messages.
-std::string format_location(const std::source_location& where);
+std::string format_location(const SourceLocation& where);
 
 }  // namespace hypatia

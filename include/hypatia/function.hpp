@@ -13,7 +13,7 @@
 #pragma once
 
 #include <memory>
-#include <source_location>
+#include "hypatia/source_location.hpp"
 #include <string>
 #include <vector>
 
@@ -36,7 +36,7 @@ class Function {
   std::string graph_text() const;
 
  private:
-  friend Function function(const std::vector<Variable>&, const std::vector<Variable>&, std::source_location);
+  friend Function function(const std::vector<Variable>&, const std::vector<Variable>&, SourceLocation);
   explicit Function(std::shared_ptr<const detail::Program> program) : program_(std::move(program)) {}
   std::shared_ptr<const detail::Program> program_;
 };
@@ -44,6 +44,6 @@ class Function {
 // Every input must be a graph input (not a constant or a computed value), given once;
 // every input the outputs depend on must be listed (MissingInputError otherwise).
 Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
-                  std::source_location where = std::source_location::current());
+                  SourceLocation where = SourceLocation::current());
 
 }  // namespace hypatia

@@ -15,7 +15,7 @@
 #include <iosfwd>
 #include <limits>
 #include <memory>
-#include <source_location>
+#include "hypatia/source_location.hpp"
 #include <span>
 #include <string>
 #include <type_traits>
@@ -122,7 +122,7 @@ class Node : public std::enable_shared_from_this<Node> {
   const std::vector<Type>& output_types() const { return output_types_; }
   int num_outputs() const { return static_cast<int>(output_types_.size()); }
   Variable output(int i) const { return Variable(shared_from_this(), i); }
-  const std::source_location& where() const { return where_; }
+  const SourceLocation& where() const { return where_; }
   // Creation order; stable across a process, used for printing and deterministic order.
   std::uint64_t id() const { return id_; }
   std::size_t hash() const { return hash_; }
@@ -130,14 +130,14 @@ class Node : public std::enable_shared_from_this<Node> {
 
   // Made only through apply(), input() and constant() below.
   Node(const OpDef* op, Attrs attrs, std::vector<Variable> inputs, std::vector<Type> output_types,
-       std::source_location where, std::size_t hash, std::uint64_t id);
+       SourceLocation where, std::size_t hash, std::uint64_t id);
 
  private:
   const OpDef* op_;
   Attrs attrs_;
   std::vector<Variable> inputs_;
   std::vector<Type> output_types_;
-  std::source_location where_;
+  SourceLocation where_;
   std::size_t hash_;
   std::uint64_t id_;
 };
@@ -145,26 +145,26 @@ class Node : public std::enable_shared_from_this<Node> {
 // Applies the registered op `op_name` to `inputs`: type inference, then the
 // hash-consed node. Type errors are raised here, naming the op and `where`.
 std::vector<Variable> apply(std::string_view op_name, std::vector<Variable> inputs, Attrs attrs,
-                            std::source_location where);
+                            SourceLocation where);
 // The same, for single-output ops.
 Variable apply1(std::string_view op_name, std::vector<Variable> inputs, Attrs attrs,
-                std::source_location where);
+                SourceLocation where);
 
 // A C++ value where an expression is expected: a Variable, a scalar (which takes the
 // dtype of the expression it meets, as NumPy 2 treats Python scalars) or an Array
 // (a constant). It also captures the user's source line for operators, which cannot
-// take a defaulted std::source_location themselves.
+// take a defaulted SourceLocation themselves.
 class Operand {
  public:
-  Operand(Variable v, std::source_location where = std::source_location::current())
+  Operand(Variable v, SourceLocation where = SourceLocation::current())
       : value_(std::move(v)), where_(where) {}
-  Operand(Array a, std::source_location where = std::source_location::current());
+  Operand(Array a, SourceLocation where = SourceLocation::current());
   template <class T>
     requires std::is_arithmetic_v<T>
-  Operand(T v, std::source_location where = std::source_location::current())
+  Operand(T v, SourceLocation where = SourceLocation::current())
       : value_(literal_of(v)), where_(where) {}
 
-  const std::source_location& where() const { return where_; }
+  const SourceLocation& where() const { return where_; }
   bool is_literal() const { return std::holds_alternative<ScalarLiteral>(value_); }
   // As a variable; a literal becomes a constant of its own default dtype
   // (bool, int64 or floatX).
@@ -194,32 +194,32 @@ class Operand {
     return lit;
   }
   std::variant<Variable, ScalarLiteral> value_;
-  std::source_location where_;
+  SourceLocation where_;
 };
 
 // Symbolic inputs. `tensor(name, dtype, shape)` takes kUnknownDim for unknown sizes.
 Variable tensor(const std::string& name, DType dtype, const Shape& shape,
-                std::source_location where = std::source_location::current());
+                SourceLocation where = SourceLocation::current());
 Variable scalar(const std::string& name, DType dtype = floatX(),
-                std::source_location where = std::source_location::current());
+                SourceLocation where = SourceLocation::current());
 Variable vector(const std::string& name, DType dtype = floatX(),
-                std::source_location where = std::source_location::current());
+                SourceLocation where = SourceLocation::current());
 Variable matrix(const std::string& name, DType dtype = floatX(),
-                std::source_location where = std::source_location::current());
+                SourceLocation where = SourceLocation::current());
 Variable tensor3(const std::string& name, DType dtype = floatX(),
-                 std::source_location where = std::source_location::current());
+                 SourceLocation where = SourceLocation::current());
 Variable tensor4(const std::string& name, DType dtype = floatX(),
-                 std::source_location where = std::source_location::current());
+                 SourceLocation where = SourceLocation::current());
 
 // Constants.
-Variable constant(const Array& value, std::source_location where = std::source_location::current());
+Variable constant(const Array& value, SourceLocation where = SourceLocation::current());
 template <class T>
   requires std::is_arithmetic_v<T>
-Variable constant(T value, std::source_location where = std::source_location::current()) {
+Variable constant(T value, SourceLocation where = SourceLocation::current()) {
   return constant(Array::scalar(value), where);
 }
 // A 0-d constant of `dtype` holding `value` converted to it.
-Variable constant(double value, DType dtype, std::source_location where = std::source_location::current());
+Variable constant(double value, DType dtype, SourceLocation where = SourceLocation::current());
 
 // Graph utilities.
 // Every node `outputs` depend on, inputs before users, in a deterministic order.

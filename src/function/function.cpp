@@ -12,7 +12,7 @@ struct Program {
   std::vector<Variable> inputs;
   std::vector<Variable> outputs;
   interp::Plan plan;
-  std::source_location where;
+  SourceLocation where;
 };
 }  // namespace detail
 
@@ -51,7 +51,7 @@ Array check_argument(const Variable& input, std::size_t position, const Array& a
 }  // namespace
 
 Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
-                  std::source_location where) {
+                  SourceLocation where) {
   const std::string at = format_location(where) + ": function: ";
   std::unordered_set<const Node*> given;
   for (std::size_t i = 0; i < inputs.size(); ++i) {

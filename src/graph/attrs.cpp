@@ -105,8 +105,11 @@ std::size_t Attrs::hash() const {
 bool Attrs::operator==(const Attrs& other) const {
   if (items_.size() != other.items_.size()) return false;
   for (std::size_t i = 0; i < items_.size(); ++i) {
-    const auto& [ka, va] = items_[i];
-    const auto& [kb, vb] = other.items_[i];
+    // Plain references, not structured bindings: clang 14 cannot capture those.
+    const std::string& ka = items_[i].first;
+    const AttrValue& va = items_[i].second;
+    const std::string& kb = other.items_[i].first;
+    const AttrValue& vb = other.items_[i].second;
     if (ka != kb || va.index() != vb.index()) return false;
     if (const auto* a = std::get_if<Array>(&va)) {
       if (!same_array(*a, std::get<Array>(vb))) return false;

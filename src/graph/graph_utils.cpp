@@ -73,7 +73,7 @@ std::vector<Variable> clone_replace(const std::vector<Variable>& outputs,
 
 namespace {
 
-std::string short_location(const std::source_location& where) {
+std::string short_location(const SourceLocation& where) {
   std::string file = where.file_name();
   const auto slash = file.find_last_of('/');
   if (slash != std::string::npos) file = file.substr(slash + 1);

@@ -37,7 +37,7 @@ bool same_structure(const Node& n, const OpDef* op, const Attrs& attrs, const st
 }  // namespace
 
 Node::Node(const OpDef* op, Attrs attrs, std::vector<Variable> inputs, std::vector<Type> output_types,
-           std::source_location where, std::size_t hash, std::uint64_t id)
+           SourceLocation where, std::size_t hash, std::uint64_t id)
     : op_(op),
       attrs_(std::move(attrs)),
       inputs_(std::move(inputs)),
@@ -104,7 +104,7 @@ std::size_t Variable::hash() const {
 }
 
 std::vector<Variable> apply(std::string_view op_name, std::vector<Variable> inputs, Attrs attrs,
-                            std::source_location where) {
+                            SourceLocation where) {
   const OpDef& op = OpRegistry::get().op(op_name);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].valid()) {
@@ -153,7 +153,7 @@ std::vector<Variable> apply(std::string_view op_name, std::vector<Variable> inpu
   return outputs;
 }
 
-Variable apply1(std::string_view op_name, std::vector<Variable> inputs, Attrs attrs, std::source_location where) {
+Variable apply1(std::string_view op_name, std::vector<Variable> inputs, Attrs attrs, SourceLocation where) {
   std::vector<Variable> out = apply(op_name, std::move(inputs), std::move(attrs), where);
   if (out.size() != 1) throw InternalError("apply1 on op '" + std::string(op_name) + "' with several outputs");
   return out[0];
@@ -165,7 +165,7 @@ namespace {
 std::atomic<std::int64_t> g_next_input_uid{1};
 }
 
-Variable tensor(const std::string& name, DType dtype, const Shape& shape, std::source_location where) {
+Variable tensor(const std::string& name, DType dtype, const Shape& shape, SourceLocation where) {
   for (std::int64_t d : shape) {
     if (d < 0 && d != kUnknownDim) {
       throw ValueError(format_location(where) + ": tensor '" + name + "': dimension " + std::to_string(d) +
@@ -176,35 +176,35 @@ Variable tensor(const std::string& name, DType dtype, const Shape& shape, std::s
   return apply1("input", {}, std::move(attrs), where);
 }
 
-Variable scalar(const std::string& name, DType dtype, std::source_location where) {
+Variable scalar(const std::string& name, DType dtype, SourceLocation where) {
   return tensor(name, dtype, {}, where);
 }
-Variable vector(const std::string& name, DType dtype, std::source_location where) {
+Variable vector(const std::string& name, DType dtype, SourceLocation where) {
   return tensor(name, dtype, {kUnknownDim}, where);
 }
-Variable matrix(const std::string& name, DType dtype, std::source_location where) {
+Variable matrix(const std::string& name, DType dtype, SourceLocation where) {
   return tensor(name, dtype, {kUnknownDim, kUnknownDim}, where);
 }
-Variable tensor3(const std::string& name, DType dtype, std::source_location where) {
+Variable tensor3(const std::string& name, DType dtype, SourceLocation where) {
   return tensor(name, dtype, Shape(3, kUnknownDim), where);
 }
-Variable tensor4(const std::string& name, DType dtype, std::source_location where) {
+Variable tensor4(const std::string& name, DType dtype, SourceLocation where) {
   return tensor(name, dtype, Shape(4, kUnknownDim), where);
 }
 
-Variable constant(const Array& value, std::source_location where) {
+Variable constant(const Array& value, SourceLocation where) {
   if (value.device() != Device::cpu) throw ValueError("constants must be CPU arrays");
   // A private contiguous copy: constants never alias user memory.
   return apply1("constant", {}, Attrs{{"value", value.copy()}}, where);
 }
 
-Variable constant(double value, DType dtype, std::source_location where) {
+Variable constant(double value, DType dtype, SourceLocation where) {
   return constant(Array::full(dtype, {}, value), where);
 }
 
 // ---------------------------------------------------------------- Operand
 
-Operand::Operand(Array a, std::source_location where) : value_(constant(a, where)), where_(where) {}
+Operand::Operand(Array a, SourceLocation where) : value_(constant(a, where)), where_(where) {}
 
 Variable Operand::variable() const {
   if (const auto* v = std::get_if<Variable>(&value_)) {

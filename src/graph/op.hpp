@@ -16,7 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <source_location>
+#include "hypatia/source_location.hpp"
 #include <span>
 #include <string>
 #include <string_view>
@@ -48,7 +48,7 @@ using SymShape = std::vector<Variable>;
 struct InferArgs {
   std::span<const Variable> inputs;
   const Attrs& attrs;
-  std::source_location where;
+  SourceLocation where;
   const Type& type(int i) const { return inputs[static_cast<std::size_t>(i)].type(); }
   int num_inputs() const { return static_cast<int>(inputs.size()); }
 };
@@ -57,7 +57,7 @@ using InferFn = std::function<std::vector<Type>(const InferArgs&)>;
 struct ShapeArgs {
   const Node& node;
   std::vector<SymShape> input_shapes;
-  std::source_location where;
+  SourceLocation where;
 };
 using ShapeFn = std::function<std::vector<SymShape>(const ShapeArgs&)>;
 

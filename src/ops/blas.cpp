@@ -361,7 +361,7 @@ std::vector<Array> outer_reference(const KernelArgs& args) {
   return {full.reshape({a.size(), b.size()})};
 }
 
-Variable sym_size(const SymShape& s, std::source_location where) {
+Variable sym_size(const SymShape& s, SourceLocation where) {
   if (s.empty()) return detail::size_constant(1, where);
   Variable n = s[0];
   for (std::size_t i = 1; i < s.size(); ++i) n = mul(Operand(n, where), Operand(s[i], where));

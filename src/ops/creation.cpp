@@ -55,7 +55,7 @@ std::vector<SymShape> sizes_from_inputs(const ShapeArgs& a, std::size_t first) {
   return {SymShape(ins.begin() + static_cast<std::ptrdiff_t>(first), ins.end())};
 }
 
-std::source_location location_of(const std::vector<Operand>& shape, std::source_location fallback) {
+SourceLocation location_of(const std::vector<Operand>& shape, SourceLocation fallback) {
   return shape.empty() ? fallback : shape.front().where();
 }
 
@@ -306,12 +306,12 @@ Variable full(const std::vector<Operand>& shape, const Operand& value, std::opti
 }
 
 Variable zeros(const std::vector<Operand>& shape, DType dtype) {
-  const std::source_location where = location_of(shape, std::source_location::current());
+  const SourceLocation where = location_of(shape, SourceLocation::current());
   return alloc(Operand(constant(0.0, dtype, where), where), shape);
 }
 
 Variable ones(const std::vector<Operand>& shape, DType dtype) {
-  const std::source_location where = location_of(shape, std::source_location::current());
+  const SourceLocation where = location_of(shape, SourceLocation::current());
   return alloc(Operand(constant(1.0, dtype, where), where), shape);
 }
 

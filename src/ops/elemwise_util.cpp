@@ -33,7 +33,7 @@ OpDef& define_elemwise(OpRegistry& registry, ElemwiseSpec spec) {
 }
 
 Variable elemwise(std::string_view name, std::initializer_list<const Operand*> operands) {
-  const std::source_location where = (*operands.begin())->where();
+  const SourceLocation where = (*operands.begin())->where();
   return apply1(name, to_variables(operands), {}, where);
 }
 

@@ -84,11 +84,11 @@ Shape broadcast_inputs(const InferArgs& args) {
   return broadcast_static(shapes);
 }
 
-Variable size_constant(std::int64_t n, std::source_location where) {
+Variable size_constant(std::int64_t n, SourceLocation where) {
   return constant(Array::scalar<std::int64_t>(n), where);
 }
 
-SymShape symbolic_shape(const Variable& v, std::source_location where) {
+SymShape symbolic_shape(const Variable& v, SourceLocation where) {
   SymShape s;
   for (int i = 0; i < v.ndim(); ++i) {
     const std::int64_t d = v.type().shape[static_cast<std::size_t>(i)];
@@ -102,7 +102,7 @@ std::int64_t static_size(const Variable& size) {
   return kUnknownDim;
 }
 
-SymShape broadcast_symbolic(std::span<const SymShape> shapes, std::source_location where) {
+SymShape broadcast_symbolic(std::span<const SymShape> shapes, SourceLocation where) {
   std::size_t nd = 0;
   for (const SymShape& s : shapes) nd = std::max(nd, s.size());
   SymShape out(nd);
@@ -137,7 +137,7 @@ std::vector<SymShape> shape_same_as_input0(const ShapeArgs& args) { return {args
 }  // namespace hypatia::detail
 
 namespace hypatia::detail {
-std::vector<SymShape> infer_output_shapes(const Node& node, std::source_location where) {
+std::vector<SymShape> infer_output_shapes(const Node& node, SourceLocation where) {
   std::vector<SymShape> ins;
   for (const Variable& v : node.inputs()) ins.push_back(symbolic_shape(v, where));
   return node.op().shape(ShapeArgs{node, std::move(ins), where});

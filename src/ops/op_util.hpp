@@ -2,7 +2,7 @@
 // Operands into Variables. Nothing here is specific to one op.
 #pragma once
 
-#include <source_location>
+#include "hypatia/source_location.hpp"
 #include <span>
 #include <string>
 #include <vector>
@@ -36,11 +36,11 @@ Shape broadcast_inputs(const InferArgs& args);
 // ---- symbolic shapes
 
 // An int64 scalar constant.
-Variable size_constant(std::int64_t n, std::source_location where);
+Variable size_constant(std::int64_t n, SourceLocation where);
 // The shape of `v` as int64 scalars: constants for known sizes, shape(v, i) otherwise.
-SymShape symbolic_shape(const Variable& v, std::source_location where);
+SymShape symbolic_shape(const Variable& v, SourceLocation where);
 // The broadcast of symbolic shapes (NumPy rules; a size known to be 1 gives way).
-SymShape broadcast_symbolic(std::span<const SymShape> shapes, std::source_location where);
+SymShape broadcast_symbolic(std::span<const SymShape> shapes, SourceLocation where);
 // The known value of a symbolic size, or kUnknownDim.
 std::int64_t static_size(const Variable& size);
 
@@ -53,5 +53,5 @@ std::vector<SymShape> shape_same_as_input0(const ShapeArgs& args);
 namespace hypatia::detail {
 // The symbolic output shapes of `node`, from its op's shape function applied to its
 // inputs' symbolic shapes.
-std::vector<SymShape> infer_output_shapes(const Node& node, std::source_location where);
+std::vector<SymShape> infer_output_shapes(const Node& node, SourceLocation where);
 }  // namespace hypatia::detail

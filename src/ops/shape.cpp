@@ -93,7 +93,7 @@ auto checked(const Operand& x, const char* op, F&& f) {
   }
 }
 
-Variable dimshuffle_node(const Variable& v, const std::vector<std::int64_t>& pattern, std::source_location where) {
+Variable dimshuffle_node(const Variable& v, const std::vector<std::int64_t>& pattern, SourceLocation where) {
   bool identity = static_cast<int>(pattern.size()) == v.ndim();
   for (std::size_t i = 0; identity && i < pattern.size(); ++i) identity = pattern[i] == static_cast<std::int64_t>(i);
   if (identity) return v;
@@ -460,7 +460,7 @@ Variable flatten(const Operand& x, std::int64_t ndim) {
                                        std::to_string(std::max(nd, 1) + 1) + ") for x of type " + v.type().str());
   }
   if (ndim == nd) return v;
-  const std::source_location w = x.where();
+  const SourceLocation w = x.where();
   std::vector<Operand> sizes;
   for (int i = 0; i + 1 < ndim; ++i) sizes.emplace_back(shape(Operand(v, w), i), w);
   // The trailing axes as one size: a constant when all are known, so that the static

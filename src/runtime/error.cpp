@@ -13,7 +13,7 @@ void throw_user_error(ErrorKind kind, const std::string& message) {
   throw InternalError("throw_user_error: bad kind");
 }
 
-std::string format_location(const std::source_location& where) {
+std::string format_location(const SourceLocation& where) {
   std::string file = where.file_name();
   if (file.empty()) return "<unknown>";
   return file + ":" + std::to_string(where.line());

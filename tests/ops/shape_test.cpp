@@ -563,7 +563,7 @@ namespace {
 TEST(ShapeReshapeInference, InferredSizeNeedsOnlyTheInputShape) {
   Variable x = tensor3("x", DType::float32);
   Variable r = reshape(x, {-1, shape(x, 2)});
-  const auto shapes = detail::infer_output_shapes(r.node(), std::source_location::current());
+  const auto shapes = detail::infer_output_shapes(r.node(), SourceLocation::current());
   for (const auto& node : topological_order(shapes[0])) EXPECT_NE(node.get(), &r.node());
   const Array xv = Array::zeros(DType::float32, {2, 3, 4});
   std::vector<Array> sizes = function({x}, shapes[0])({xv});
