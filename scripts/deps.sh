@@ -1,7 +1,7 @@
 # Installs the Debian 12 packages Hypatia needs to build and test, when missing.
 # Sourced by scripts/setup and scripts/test; needs root (or sudo) only to install.
 hypatia_deps() {
-  local packages="cmake ninja-build g++ libgtest-dev ccache"
+  local packages="cmake ninja-build g++ clang libclang-rt-14-dev libgtest-dev ccache"
   local missing=""
   for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
