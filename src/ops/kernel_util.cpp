@@ -16,7 +16,7 @@ Shape broadcast_shapes(std::span<const Shape> shapes) {
       if (d == 1) continue;
       if (result != 1 && result != d) {
         std::string msg = "operands could not be broadcast together with shapes";
-        for (const Shape& t : shapes) msg += " " + shape_str(t);
+        for (const Shape& t : shapes) msg.append(" ").append(shape_str(t));
         throw ShapeError(msg);
       }
       result = d;
