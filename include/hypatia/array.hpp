@@ -204,7 +204,7 @@ class Array {
   static Array copy_from(const T* data, const Shape& shape, std::size_t count) {
     check_count(shape, count);
     Array a = empty(dtype_of_v<T>, shape);
-    if (count != 0) std::memcpy(a.data(), data, count * sizeof(T));
+    if (count != 0 && data != nullptr) std::memcpy(a.data(), data, count * sizeof(T));
     return a;
   }
   // Converted as astype() does, so NaN or out-of-range floats read as integers are
