@@ -104,13 +104,48 @@ struct Aliasing {
   static Aliasing view_of_input0() { return {{{0, 0}}, {}}; }
 };
 
-// The gradient slot (filled by the gradient drivers' issue): given the node and the
-// output gradients, the input gradients (an invalid Variable for a symbolic zero).
+// Differentiation rules. Conventions shared by every rule and the drivers in src/grad/:
+// - A Variable that is not valid() is a symbolic zero: rules receive it for outputs
+//   whose gradient (or tangent) is zero and return it for inputs that get none.
+// - Rules build graph with the public op functions, passing `where` (the forward
+//   node's source line) so errors and printouts point at the user's code.
+// - vjp: one gradient per input. An elementwise op (trait kElementwise) may return
+//   gradients of the broadcast output's shape: the driver sums them back to each
+//   input's shape with its one `unbroadcast` helper. Any other op returns gradients of
+//   exactly its inputs' shapes. Gradients for integer or bool inputs are dropped by the
+//   driver (they are zero), so rules need not special-case them.
+// - jvp: one tangent per output from one tangent per input (forward mode, Rop). Ops
+//   without one get Rop by the double-vjp trick.
+// - batch: the op applied to inputs of which some carry an extra leading batch axis
+//   (`batched[i]`); returns the outputs, each with a leading batch axis. Used to
+//   vectorize jacobian and hessian without a loop over output elements.
 struct VjpArgs {
   const Node& node;
-  std::span<const Variable> output_grads;
+  std::span<const Variable> output_grads;  // one per output; invalid = zero
+  SourceLocation where;
+  const Variable& input(int i) const { return node.inputs()[static_cast<std::size_t>(i)]; }
+  Variable output(int i = 0) const { return node.output(i); }
+  const Variable& grad(int i = 0) const { return output_grads[static_cast<std::size_t>(i)]; }
 };
 using VjpFn = std::function<std::vector<Variable>(const VjpArgs&)>;
+
+struct JvpArgs {
+  const Node& node;
+  std::span<const Variable> input_tangents;  // one per input; invalid = zero
+  SourceLocation where;
+  const Variable& input(int i) const { return node.inputs()[static_cast<std::size_t>(i)]; }
+  Variable output(int i = 0) const { return node.output(i); }
+  const Variable& tangent(int i) const { return input_tangents[static_cast<std::size_t>(i)]; }
+};
+using JvpFn = std::function<std::vector<Variable>(const JvpArgs&)>;
+
+struct BatchArgs {
+  const Node& node;                  // the unbatched node (for its attrs and types)
+  std::span<const Variable> inputs;  // the new inputs
+  std::vector<bool> batched;         // which inputs carry a leading batch axis
+  SourceLocation where;
+};
+using BatchFn = std::function<std::vector<Variable>(const BatchArgs&)>;
 
 struct OpDef {
   std::string name;
@@ -123,6 +158,8 @@ struct OpDef {
   std::optional<Aliasing> aliasing;
   VjpFn vjp;
   std::string not_differentiable_because;
+  JvpFn jvp;
+  BatchFn batch;
 
   bool has(Trait t) const { return (traits & t) != 0; }
 
@@ -135,6 +172,8 @@ struct OpDef {
   OpDef& lowers(Lowering l) { lowering = std::move(l); return *this; }
   OpDef& set_aliasing(Aliasing a) { aliasing = std::move(a); return *this; }
   OpDef& set_vjp(VjpFn f) { vjp = std::move(f); return *this; }
+  OpDef& set_jvp(JvpFn f) { jvp = std::move(f); return *this; }
+  OpDef& set_batch(BatchFn f) { batch = std::move(f); return *this; }
   OpDef& not_differentiable(std::string because) {
     not_differentiable_because = std::move(because);
     return *this;

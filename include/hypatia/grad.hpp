@@ -1,0 +1,100 @@
+// Symbolic differentiation (src/grad/). Gradients are graphs: differentiate them again
+// to any order. Theano's API and semantics:
+// - grad(cost, wrt): cost must be a scalar (0-d) unless known_grads is given. Integer
+//   and bool inputs get zero gradients. An input the cost does not depend on is a
+//   DisconnectedInputError unless disconnected_inputs says otherwise; a gradient
+//   through an op that has none (argmax, a comparison is zero; an op without a rule
+//   and without a reason) is a NullTypeGradError unless null_gradients says "return".
+// - Conventions at kinks: d|x|/dx at 0 is 0; d sqrt(x)/dx at 0 is +inf; maximum and
+//   minimum send a tie's gradient to the first operand; the gradient of
+//   where(c, a, b) is routed by c with a select (never by multiplying with a mask, so
+//   an inf or NaN in the branch not taken does not leak).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hypatia/array.hpp"
+#include "hypatia/error.hpp"
+#include "hypatia/graph.hpp"
+#include "hypatia/source_location.hpp"
+
+namespace hypatia {
+
+// The cost does not depend on one of the `wrt` inputs.
+class DisconnectedInputError : public UserError {
+ public:
+  explicit DisconnectedInputError(const std::string& m) : UserError(ErrorKind::value, m) {}
+};
+// A gradient was needed through an op that has none.
+class NullTypeGradError : public UserError {
+ public:
+  explicit NullTypeGradError(const std::string& m) : UserError(ErrorKind::type, m) {}
+};
+// verify_grad found a symbolic gradient that disagrees with finite differences.
+class GradientError : public UserError {
+ public:
+  explicit GradientError(const std::string& m) : UserError(ErrorKind::value, m) {}
+};
+
+struct GradOptions {
+  // Treated as constants: no gradient flows through them.
+  std::vector<Variable> consider_constant;
+  // "raise" (default), "warn" or "ignore".
+  std::string disconnected_inputs = "raise";
+  // Gradients of intermediate variables given by the caller (cost may then be invalid
+  // or non-scalar).
+  std::vector<std::pair<Variable, Variable>> known_grads;
+  // "zero" (default): a disconnected input's gradient is zeros_like(input); "none":
+  // an invalid Variable.
+  std::string return_disconnected = "zero";
+  // "raise" (default) or "return" (an invalid Variable for a null gradient).
+  std::string null_gradients = "raise";
+};
+
+Variable grad(const Variable& cost, const Variable& wrt, const GradOptions& options = {},
+              SourceLocation where = SourceLocation::current());
+std::vector<Variable> grad(const Variable& cost, const std::vector<Variable>& wrt, const GradOptions& options = {},
+                           SourceLocation where = SourceLocation::current());
+
+// J·v: the directional derivative of f along eval_points (one per wrt, same shapes).
+std::vector<Variable> Rop(const std::vector<Variable>& f, const std::vector<Variable>& wrt,
+                          const std::vector<Variable>& eval_points, SourceLocation where = SourceLocation::current());
+// vᵀ·J: eval_points has one cotangent per f (same shapes); one result per wrt.
+std::vector<Variable> Lop(const std::vector<Variable>& f, const std::vector<Variable>& wrt,
+                          const std::vector<Variable>& eval_points, SourceLocation where = SourceLocation::current());
+
+// d expr / d wrt, shape expr.shape + wrt.shape, vectorized over expr's elements.
+Variable jacobian(const Variable& expr, const Variable& wrt, SourceLocation where = SourceLocation::current());
+// d² cost / d wrt², shape wrt.shape + wrt.shape; cost a scalar.
+Variable hessian(const Variable& cost, const Variable& wrt, SourceLocation where = SourceLocation::current());
+// H·v without forming H.
+Variable hessian_vector_product(const Variable& cost, const Variable& wrt, const Variable& v,
+                                SourceLocation where = SourceLocation::current());
+
+// Gradient helpers: identity in the forward pass.
+Variable zero_grad(const Operand& x);                 // gradient zero
+Variable disconnected_grad(const Operand& x);         // gradient disconnected
+Variable consider_constant(const Operand& x);         // gradient zero (Theano's name)
+Variable grad_clip(const Operand& x, double lo, double hi);  // gradient clipped to [lo, hi]
+Variable grad_scale(const Operand& x, double multiplier);    // gradient scaled
+
+// Checks the symbolic gradient of `fun` (which maps the given inputs to a scalar or
+// any-shape output, projected onto a random tensor drawn from [0.5, 1.5)) against
+// finite differences at `point`; throws GradientError naming the input, the
+// position, both values and both errors.
+struct VerifyGradOptions {
+  int n_tests = 2;
+  std::optional<std::uint64_t> seed;  // the rng; a fixed default when absent
+  std::optional<double> eps;          // float64: 1e-7, float32: 3e-4
+  std::optional<double> abs_tol;      // float64: 1e-4, float32: 1e-2
+  std::optional<double> rel_tol;      // float64: 1e-4, float32: 1e-2
+};
+void verify_grad(const std::function<Variable(const std::vector<Variable>&)>& fun, const std::vector<Array>& point,
+                 const VerifyGradOptions& options = {}, SourceLocation where = SourceLocation::current());
+
+}  // namespace hypatia
