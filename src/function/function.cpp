@@ -12,6 +12,8 @@ struct Program {
   std::vector<Variable> inputs;
   std::vector<Variable> outputs;
   interp::Plan plan;
+  // The constants' buffers, found once: outputs must never be views of them.
+  std::vector<const Buffer*> constant_buffers;
   SourceLocation where;
 };
 }  // namespace detail
@@ -81,6 +83,11 @@ Function function(const std::vector<Variable>& inputs, const std::vector<Variabl
   program->inputs = inputs;
   program->outputs = outputs;
   program->plan = interp::make_plan(inputs, outputs);
+  for (const auto& step : program->plan.steps) {
+    if (step.node->op().name == "constant") {
+      program->constant_buffers.push_back(step.node->attrs().get<Array>("value").buffer().get());
+    }
+  }
   program->where = where;
   return Function(std::move(program));
 }
@@ -102,9 +109,7 @@ std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
   std::unordered_set<const Buffer*> taken;
   for (const Array& a : args) taken.insert(a.buffer().get());
   for (const Array& a : checked) taken.insert(a.buffer().get());
-  for (const auto& step : p.plan.steps) {
-    if (step.node->op().name == "constant") taken.insert(step.node->attrs().get<Array>("value").buffer().get());
-  }
+  taken.insert(p.constant_buffers.begin(), p.constant_buffers.end());
   for (Array& r : results) {
     if (taken.count(r.buffer().get())) r = r.copy();
     taken.insert(r.buffer().get());
