@@ -181,8 +181,11 @@ std::vector<Type> infer_bool_as_int8(const InferArgs& args) {
 }  // namespace
 
 void register_elemwise_arith_ops(OpRegistry& r) {
+  using detail::set_partials;
+  using detail::set_signs;
+  using P = detail::PartialArgs;
   // add(a, b) = a + b; on bool it is logical or, as in NumPy.
-  define_elemwise(r, ElemwiseSpec{"add", "Sum of a and b, elementwise.", kCommutative | kAssociative | kLinear,
+  set_signs(define_elemwise(r, ElemwiseSpec{"add", "Sum of a and b, elementwise.", kCommutative | kAssociative | kLinear,
                                   ScalarPrim::add, ResultDType::promote,
                                   detail::numeric_kernel<2>([](auto a, auto b) {
                                     if constexpr (std::is_same_v<decltype(a), bool>) {
@@ -190,8 +193,9 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                     } else {
                                       return wrapping_add(a, b);
                                     }
-                                  })});
-  define_elemwise(r, ElemwiseSpec{"sub", "Difference a - b, elementwise.", kLinear, ScalarPrim::sub,
+                                  })}),
+            {1, 1});
+  set_signs(define_elemwise(r, ElemwiseSpec{"sub", "Difference a - b, elementwise.", kLinear, ScalarPrim::sub,
                                   ResultDType::promote, detail::numeric_kernel<2>([](auto a, auto b) {
                                     using T = decltype(a);
                                     if constexpr (std::is_same_v<T, bool>) {
@@ -200,10 +204,11 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                       return wrapping_sub(a, b);
                                     }
                                   })})
-      .set_infer(infer_no_bool("subtract (the - operator) is not supported, as in NumPy; use logical_xor "
-                               "or bitwise_xor (the ^ operator) instead"));
+                .set_infer(infer_no_bool("subtract (the - operator) is not supported, as in NumPy; use "
+                                         "logical_xor or bitwise_xor (the ^ operator) instead")),
+            {1, -1});
   // mul(a, b) = a * b; on bool it is logical and, as in NumPy.
-  define_elemwise(r, ElemwiseSpec{"mul", "Product of a and b, elementwise.", kCommutative | kAssociative,
+  set_partials(define_elemwise(r, ElemwiseSpec{"mul", "Product of a and b, elementwise.", kCommutative | kAssociative,
                                   ScalarPrim::mul, ResultDType::promote,
                                   detail::numeric_kernel<2>([](auto a, auto b) {
                                     if constexpr (std::is_same_v<decltype(a), bool>) {
@@ -211,11 +216,14 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                     } else {
                                       return wrapping_mul(a, b);
                                     }
-                                  })});
+                                  })}),
+               [](const P& p, int i) { return p.x[1 - i]; });
   // Integers divide in float64 (NumPy's `/`); float_kernel converts them first.
-  define_elemwise(r, ElemwiseSpec{"true_div", "Quotient a / b, elementwise; integers give float64.", 0,
+  // d(a / b)/db = -a / b^2 = -y / b.
+  set_partials(define_elemwise(r, ElemwiseSpec{"true_div", "Quotient a / b, elementwise; integers give float64.", 0,
                                   ScalarPrim::true_div, ResultDType::true_div,
-                                  detail::float_kernel<2>([](auto a, auto b) { return a / b; })});
+                                  detail::float_kernel<2>([](auto a, auto b) { return a / b; })}),
+               [](const P& p, int i) { return i == 0 ? 1 / p.x[1] : -p.y / p.x[1]; });
   define_elemwise(r, ElemwiseSpec{"floor_div", "Quotient a // b rounded toward -inf, elementwise.", 0,
                                   ScalarPrim::floor_div, ResultDType::promote,
                                   detail::numeric_kernel<2>([](auto a, auto b) {
@@ -253,7 +261,7 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                     }
                                   })})
       .set_infer(infer_bool_as_int8);
-  define_elemwise(r, ElemwiseSpec{"neg", "Negation -x, elementwise.", kLinear, ScalarPrim::neg, ResultDType::promote,
+  set_signs(define_elemwise(r, ElemwiseSpec{"neg", "Negation -x, elementwise.", kLinear, ScalarPrim::neg, ResultDType::promote,
                                   detail::numeric_kernel<1>([](auto x) {
                                     using T = decltype(x);
                                     if constexpr (std::is_same_v<T, bool>) {
@@ -264,8 +272,9 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                       return wrapping_neg(x);
                                     }
                                   })})
-      .set_infer(infer_no_bool("negative (the unary - operator) is not supported, as in NumPy; use "
-                               "logical_not or invert (the ~ operator) instead"));
+                .set_infer(infer_no_bool("negative (the unary - operator) is not supported, as in NumPy; use "
+                                         "logical_not or invert (the ~ operator) instead")),
+            {-1});
   // abs(INT_MIN) == INT_MIN, as NumPy; bool and unsigned are unchanged.
   define_elemwise(r, ElemwiseSpec{"abs", "Absolute value |x|, elementwise.", 0, ScalarPrim::abs,
                                   ResultDType::promote, detail::numeric_kernel<1>([](auto x) {
