@@ -1,0 +1,159 @@
+// The differentiation rules of the structural ops: reductions, shape ops, products
+// and alloc. Each rule is checked alone (vjp and jvp against central differences of
+// the op's kernel, batch against a loop over batch elements).
+#include "structural_grad_util.hpp"
+
+namespace hypatia::testing {
+namespace {
+
+using V = std::vector<Variable>;
+
+Array m23() { return random_array({2, 3}, 1); }
+Array t234() { return random_array({2, 3, 4}, 2); }
+
+// ---------------------------------------------------------------- reductions: sum, mean
+
+TEST(StructuralGradReduce, SumAndMeanVjpOverAxesAndKeepdims) {
+  const std::vector<Axes> axes_cases = {Axes(std::nullopt), Axes{0}, Axes{1}, Axes{-1}, Axes{0, 2}, Axes{}};
+  for (bool keep : {false, true}) {
+    for (const Axes& ax : axes_cases) {
+      for (bool st : {true, false}) {
+        SCOPED_TRACE(::testing::Message() << "keepdims " << keep << " static " << st);
+        check_vjp([&](const V& v) { return sum(v[0], ax, keep); }, {t234()}, st);
+        check_vjp([&](const V& v) { return mean(v[0], ax, keep); }, {t234()}, st);
+      }
+    }
+  }
+}
+
+TEST(StructuralGradReduce, SumGradientIsOnes) {
+  // d sum(x) / dx = ones, exactly, for a non-contiguous x.
+  const Variable x = matrix("x", DType::float64);
+  const Variable s = sum(x);
+  const V g = rule_vjp(s, constant(1.0));
+  const Array xv = random_array({3, 2}, 3).transpose();
+  expect_array(eval1({x}, g[0], {xv}), DType::float64, {2, 3}, {1, 1, 1, 1, 1, 1});
+  const V gm = rule_vjp(mean(x, {1}), constant(Array::from<double>({3, 6})));
+  expect_array(eval1({x}, gm[0], {xv}), DType::float64, {2, 3}, {1, 1, 1, 2, 2, 2});
+}
+
+TEST(StructuralGradReduce, SumMeanFloat32KeepDtype) {
+  const Variable x = tensor("x", DType::float32, {2, 3});
+  for (const Variable& out : {sum(x, {1}), mean(x, {0}, true)}) {
+    const Variable g = tensor("g", DType::float32, out.type().shape);
+    const V gx = rule_vjp(out, g);
+    EXPECT_EQ(gx[0].dtype(), DType::float32);
+    const Array r = eval1({x, g}, gx[0], {random_array({2, 3}, 1, DType::float32),
+                                          Array::full(DType::float32, out.type().shape, 2.0)});
+    expect_array(r, DType::float32, {2, 3}, std::vector<double>(6, out.node().op().name == "sum" ? 2.0 : 1.0));
+  }
+}
+
+TEST(StructuralGradReduce, SumMeanJvpAndBatch) {
+  check_jvp([](const V& v) { return sum(v[0], {1}); }, {t234()});
+  check_jvp([](const V& v) { return mean(v[0], {0, 2}, true); }, {t234()});
+  for (const char* op : {"sum", "mean", "prod", "var", "std", "max", "min", "argmax", "argmin", "all", "any"}) {
+    SCOPED_TRACE(op);
+    for (const Axes& ax : {Axes(std::nullopt), Axes{1}, Axes{0, 2}}) {
+      for (bool keep : {false, true}) {
+        check_batch([&](const V& v) { return apply1(op, {v[0]}, [&] {
+                      Attrs a{{"keepdims", keep}};
+                      if (!ax.is_all()) a.set("axes", ax.list());
+                      if (std::string(op) == "var" || std::string(op) == "std") a.set("ddof", std::int64_t{1});
+                      return a;
+                    }(), SourceLocation::current()); },
+                    {random_array({3, 2, 3, 4}, 5)}, {true});
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- shape ops
+
+TEST(StructuralGradShape, DimshuffleVjpJvpBatch) {
+  const Array x = random_array({2, 1, 3}, 4);
+  const std::vector<std::vector<std::int64_t>> patterns = {
+      {2, 0, 1}, {0, 2}, {newaxis, 2, 0, newaxis}, {2, newaxis, 1, 0}, {0, 1, newaxis, 2}};
+  for (const auto& p : patterns) {
+    check_vjp([&](const V& v) { return dimshuffle(v[0], p); }, {x});
+    check_jvp([&](const V& v) { return dimshuffle(v[0], p); }, {x});
+    check_batch([&](const V& v) { return dimshuffle(v[0], p); }, {random_array({4, 2, 1, 3}, 5)}, {true});
+  }
+  check_vjp([](const V& v) { return transpose(v[0]); }, {random_array({3, 4}, 5).transpose()});
+}
+
+TEST(StructuralGradShape, DimshuffleVjpOfAGradientWithUnknownSizes) {
+  // The cotangent may know less than the output: the rule asserts the new axes.
+  const Variable x = tensor("x", DType::float64, {2, 3});
+  const Variable y = dimshuffle(x, {1, newaxis, 0});
+  const Variable g = tensor("g", DType::float64, {kUnknownDim, kUnknownDim, kUnknownDim});
+  const V gx = rule_vjp(y, g);
+  const Array gv = Array::from_vector(std::vector<double>{1, 2, 3, 4, 5, 6}, {3, 1, 2});
+  expect_array(eval1({g}, gx[0], {gv}), DType::float64, {2, 3}, {1, 3, 5, 2, 4, 6});
+}
+
+TEST(StructuralGradShape, ReshapeVjpJvpBatch) {
+  for (bool st : {true, false}) {
+    check_vjp([](const V& v) { return reshape(v[0], {4, -1}); }, {t234()}, st);
+    check_vjp([](const V& v) { return flatten(v[0], 2); }, {t234()}, st);
+  }
+  check_vjp([](const V& v) { return reshape(v[0], {6}); }, {random_array({3, 2}, 4).transpose()});
+  const Variable x = tensor("x", DType::float64, {2, 3, 4});
+  const V g = rule_vjp(reshape(x, {6, 4}), tensor("g", DType::float64, {6, 4}));
+  ASSERT_EQ(g.size(), 3u);
+  EXPECT_FALSE(g[1].valid());
+  EXPECT_FALSE(g[2].valid());
+  check_jvp([](const V& v) { return reshape(v[0], {3, 8}); }, {t234()});
+  check_batch([](const V& v) { return reshape(v[0], {-1, 2}); }, {random_array({3, 2, 3, 4}, 6)}, {true});
+  check_batch([](const V& v) { return reshape(v[0], {shape(v[0], 2), 6}); }, {random_array({3, 2, 3, 4}, 6)}, {true});
+}
+
+TEST(StructuralGradShape, BroadcastToVjpJvpBatch) {
+  check_vjp([](const V& v) { return broadcast_to(v[0], {4, 2, 3}); }, {random_array({2, 1}, 1)});
+  check_vjp([](const V& v) { return broadcast_to(v[0], {2, 5, 3}); }, {random_array({2, 1, 3}, 1)});
+  check_vjp([](const V& v) { return broadcast_to(v[0], {2, 3}); }, {random_array({}, 1)});
+  check_vjp([](const V& v) { return broadcast_to(v[0], {2, 3}); }, {m23()});
+  check_jvp([](const V& v) { return broadcast_to(v[0], {4, 2, 3}); }, {random_array({2, 1}, 1)});
+  check_batch([](const V& v) { return broadcast_to(v[0], {4, 2, 3}); }, {random_array({5, 2, 1}, 1)}, {true});
+  check_batch([](const V& v) { return broadcast_to(v[0], {2, 3}); }, {random_array({5}, 1)}, {true});
+}
+
+TEST(StructuralGradShape, SpecifyShapeAndSqueeze) {
+  check_vjp([](const V& v) { return specify_shape(v[0], {2, kUnknownDim}); }, {m23()}, false);
+  check_jvp([](const V& v) { return specify_shape(v[0], {2, 3}); }, {m23()});
+  check_batch([](const V& v) { return specify_shape(v[0], {2, kUnknownDim}); }, {random_array({4, 2, 3}, 1)},
+              {true});
+  // squeeze of an unknown size goes through specify_shape, then dimshuffle.
+  const Variable x = tensor("x", DType::float64, {kUnknownDim, 3});
+  const Variable y = squeeze(x, {0});
+  const Variable g = tensor("g", DType::float64, {3});
+  const V g1 = rule_vjp(y, g);
+  const V g0 = rule_vjp(y.node().inputs()[0], g1[0]);
+  expect_array(eval1({g}, g0[0], {Array::from<double>({1, 2, 3})}), DType::float64, {1, 3}, {1, 2, 3});
+}
+
+TEST(StructuralGradShape, ShapeAndShapeIBatchReadTheElementSizes) {
+  check_batch([](const V& v) { return shape(v[0]); }, {random_array({4, 2, 3}, 1)}, {true});
+  check_batch([](const V& v) { return shape(v[0], 1); }, {random_array({4, 2, 3}, 1)}, {true}, 0, false);
+  check_batch([](const V& v) { return shape(v[0], -1); }, {random_array({4, 2, 3}, 1)}, {true}, 0, false);
+}
+
+// ---------------------------------------------------------------- alloc
+
+TEST(StructuralGradCreation, AllocVjpJvpBatch) {
+  check_vjp([](const V& v) { return alloc(v[0], {4, 2, 3}); }, {random_array({2, 1}, 1)});
+  check_vjp([](const V& v) { return alloc(v[0], {2, 3}); }, {random_array({}, 1)});
+  check_vjp([](const V& v) { return alloc(v[0], {2, 3}); }, {random_array({3}, 1)});
+  check_vjp([](const V& v) { return full({2, 3}, v[0]); }, {random_array({}, 2)});
+  const Variable n = scalar("n", DType::int64);
+  const Variable x = vector("x", DType::float64);
+  const V g = rule_vjp(alloc(x, {n, 3}), matrix("g", DType::float64));
+  EXPECT_FALSE(g[1].valid());
+  EXPECT_FALSE(g[2].valid());
+  check_jvp([](const V& v) { return alloc(v[0], {4, 2, 3}); }, {random_array({2, 1}, 1)});
+  check_batch([](const V& v) { return alloc(v[0], {4, 2, 3}); }, {random_array({5, 2, 1}, 1)}, {true});
+  check_batch([](const V& v) { return alloc(v[0], {2, 3}); }, {random_array({5}, 1)}, {true});
+}
+
+}  // namespace
+}  // namespace hypatia::testing
