@@ -155,13 +155,6 @@ TEST(StructuralGradCreation, AllocVjpJvpBatch) {
   check_batch([](const V& v) { return alloc(v[0], {2, 3}); }, {random_array({5}, 1)}, {true});
 }
 
-}  // namespace
-}  // namespace hypatia::testing
-
-namespace hypatia::testing {
-namespace {
-
-using V = std::vector<Variable>;
 
 // ---------------------------------------------------------------- prod, var, std, max, min
 
@@ -247,6 +240,27 @@ TEST(StructuralGradReduce, NotDifferentiableReductionsSayWhy) {
     EXPECT_FALSE(def.not_differentiable_because.empty()) << op;
     EXPECT_TRUE(static_cast<bool>(def.batch)) << op;
   }
+}
+
+
+TEST(StructuralGradCreation, SizesCannotBeBatched) {
+  // eye, arange and their sizes: a batch of sizes would give ragged results.
+  const Variable n = scalar("n", DType::int64);
+  const Variable e = eye(n);
+  const Variable ns = vector("ns", DType::int64);
+  const OpDef& def = e.node().op();
+  const V eye_inputs{ns, e.node().inputs()[1]};
+  expect_error<ValueError>([&] { def.batch(BatchArgs{e.node(), eye_inputs, {true, false}, e.node().where()}); },
+                           {"eye", "input 0", "size", "batch"});
+  const Variable x = vector("x", DType::float64);
+  const Variable a = alloc(x, {n, 3});
+  const V alloc_inputs{x, ns, a.node().inputs()[2]};
+  expect_error<ValueError>(
+      [&] { a.node().op().batch(BatchArgs{a.node(), alloc_inputs, {false, true, false}, a.node().where()}); },
+      {"alloc", "input 1"});
+  const Variable r = arange(n);
+  EXPECT_TRUE(static_cast<bool>(r.node().op().batch));
+  EXPECT_FALSE(r.node().op().not_differentiable_because.empty());
 }
 
 }  // namespace
