@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "grad/grad_util.hpp"
 #include "hypatia/ops/blas.hpp"
 #include "hypatia/ops/elemwise.hpp"
 #include "hypatia/ops/reduce.hpp"
@@ -43,27 +44,8 @@ std::vector<Operand> shape_operands(const Variable& x, SourceLocation where) {
   return out;
 }
 
-// Which axes broadcast is read from the static shapes: an axis of x not known to be 1
-// is taken to match (Theano's broadcastable pattern).
 Variable sum_back_to(const Variable& g, const Variable& x, SourceLocation where) {
-  if (!g.valid()) return g;
-  const int lead = g.ndim() - x.ndim();
-  if (lead < 0) {
-    throw InternalError("sum_back_to: the gradient " + g.type().str() + " has fewer axes than " + x.type().str());
-  }
-  Variable r = g;
-  if (lead > 0) {
-    std::vector<std::int64_t> axes;
-    for (int i = 0; i < lead; ++i) axes.push_back(i);
-    r = sum(Operand(r, where), Axes(axes));
-  }
-  std::vector<std::int64_t> ones;
-  for (int i = 0; i < x.ndim(); ++i) {
-    const auto iu = static_cast<std::size_t>(i);
-    if (x.type().shape[iu] == 1 && r.type().shape[iu] != 1) ones.push_back(i);
-  }
-  if (!ones.empty()) r = sum(Operand(r, where), Axes(ones), true);
-  return r;
+  return g.valid() ? unbroadcast(g, x, where) : g;
 }
 
 Variable in_dtype_of(const Variable& g, const Variable& x, SourceLocation where) {

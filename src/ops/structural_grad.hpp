@@ -14,7 +14,8 @@ namespace hypatia::detail {
 std::vector<Operand> shape_operands(const Variable& x, SourceLocation where);
 
 // A gradient `g` of something broadcast from x's shape (NumPy's rules), summed back to
-// x's shape: over the leading axes x lacks and over axes where x has size 1.
+// x's shape: over the leading axes x lacks and over axes where x has size 1 (the
+// driver's unbroadcast: static where the shapes decide, a sum_to node otherwise).
 Variable sum_back_to(const Variable& g, const Variable& x, SourceLocation where);
 
 // `g` in x's dtype when x is a float and a promotion changed the dtype on the way.

@@ -155,5 +155,113 @@ TEST(StructuralGradCreation, AllocVjpJvpBatch) {
   check_batch([](const V& v) { return alloc(v[0], {2, 3}); }, {random_array({5}, 1)}, {true});
 }
 
+
+// ---------------------------------------------------------------- prod, var, std, max, min
+
+Attrs reduction_attrs(const Axes& ax, bool keep, std::int64_t ddof = -1) {
+  Attrs a{{"keepdims", keep}};
+  if (!ax.is_all()) a.set("axes", ax.list());
+  if (ddof >= 0) a.set("ddof", ddof);
+  return a;
+}
+
+TEST(StructuralGradReduce, NonlinearReductionRulesAgainstDifferences) {
+  // Values away from 0 (prod) and without ties (max, min).
+  const Array x = random_array({2, 3, 4}, 21, DType::float64, 0.5, 1.5);
+  for (const Axes& ax : {Axes(std::nullopt), Axes{1}, Axes{0, 2}}) {
+    for (bool keep : {false, true}) {
+      SCOPED_TRACE(::testing::Message() << "keepdims " << keep);
+      check_vjp([&](const V& v) { return prod(v[0], ax, keep); }, {x});
+      check_jvp([&](const V& v) { return prod(v[0], ax, keep); }, {x});
+      for (const char* op : {"max", "min"}) {
+        check_vjp([&](const V& v) { return apply1(op, {v[0]}, reduction_attrs(ax, keep), SourceLocation::current()); },
+                  {x});
+        check_jvp([&](const V& v) { return apply1(op, {v[0]}, reduction_attrs(ax, keep), SourceLocation::current()); },
+                  {x});
+      }
+      for (std::int64_t ddof : {0, 1}) {
+        check_vjp([&](const V& v) { return var(v[0], ax, ddof, keep); }, {x});
+        check_vjp([&](const V& v) { return std(v[0], ax, ddof, keep); }, {x}, false);
+        check_jvp([&](const V& v) { return var(v[0], ax, ddof, keep); }, {x});
+        check_jvp([&](const V& v) { return std(v[0], ax, ddof, keep); }, {x});
+      }
+    }
+  }
+}
+
+// The gradient of sum(op(x, axes)) through the driver.
+Array grad_of_reduction(const Variable& x, const Variable& r, const Array& xv) {
+  return eval1({x}, grad(sum(r), x), {xv});
+}
+
+TEST(StructuralGradReduce, ProdWithZeros) {
+  // No zero: prod / x. One zero: the product of the others there, 0 elsewhere. Two
+  // zeros: 0 everywhere. Never NaN.
+  const Variable x = matrix("x", DType::float64);
+  const Array xv = Array::from<double>({{2, 0, 3}, {1, 2, 3}, {0, 0, 5}, {-1, 4, 0.5}});
+  expect_array(grad_of_reduction(x, prod(x, {1}), xv), DType::float64, {4, 3},
+               {0, 6, 0, 6, 3, 2, 0, 0, 0, 2, -0.5, -4});
+  expect_array(grad_of_reduction(x, prod(x, {0}, true), xv.slice(0, 0, 2)), DType::float64, {2, 3},
+               {1, 2, 3, 2, 0, 3});
+  const Variable v = vector("v", DType::float64);
+  expect_array(grad_of_reduction(v, prod(v), Array::from<double>({0})), DType::float64, {1}, {1});
+  // Its tangent: the partials times the tangent, summed.
+  check_jvp([](const V& w) { return prod(w[0], {1}); }, {Array::from<double>({{2, 0, 3}, {0, 0, 5}, {1, 2, 3}})});
+  check_vjp([](const V& w) { return prod(w[0], {1}); }, {Array::from<double>({{2, 0, 3}, {0, 0, 5}, {1, 2, 3}})});
+}
+
+TEST(StructuralGradReduce, MaxMinSendTheGradientToEveryTie) {
+  const Variable x = matrix("x", DType::float64);
+  const Array xv = Array::from<double>({{1, 3, 3, 2}, {-1, -1, 0, -1}});
+  expect_array(grad_of_reduction(x, max(x, {1}), xv), DType::float64, {2, 4}, {0, 1, 1, 0, 0, 0, 1, 0});
+  expect_array(grad_of_reduction(x, min(x, {1}), xv), DType::float64, {2, 4}, {1, 0, 0, 0, 1, 1, 0, 1});
+  expect_array(grad_of_reduction(x, max(x), xv), DType::float64, {2, 4}, {0, 1, 1, 0, 0, 0, 0, 0});
+  // A NaN result matches no element: no gradient.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  expect_array(grad_of_reduction(x, max(x, {1}), Array::from<double>({{1, nan}, {2, 1}})), DType::float64, {2, 2},
+               {0, 0, 1, 0});
+}
+
+TEST(StructuralGradReduce, VarAndStdClosedForms) {
+  // d var / dx = 2 (x - mean) / (N - ddof); d std / dx = (x - mean) / ((N - ddof) std).
+  const Variable x = vector("x", DType::float64);
+  const Array xv = Array::from<double>({1, 2, 6});  // mean 3, deviations -2 -1 3, sum of squares 14
+  expect_array(grad_of_reduction(x, var(x), xv), DType::float64, {3}, {-4.0 / 3, -2.0 / 3, 2});
+  expect_array(grad_of_reduction(x, var(x, std::nullopt, 1), xv), DType::float64, {3}, {-2, -1, 3});
+  const double s = std::sqrt(7.0);
+  expect_array(grad_of_reduction(x, std(x, std::nullopt, 1), xv), DType::float64, {3}, {-2 / (2 * s), -1 / (2 * s), 3 / (2 * s)},
+               1e-12);
+}
+
+TEST(StructuralGradReduce, NotDifferentiableReductionsSayWhy) {
+  for (const char* op : {"argmax", "argmin", "all", "any"}) {
+    const OpDef& def = OpRegistry::get().op(op);
+    EXPECT_FALSE(static_cast<bool>(def.vjp)) << op;
+    EXPECT_FALSE(def.not_differentiable_because.empty()) << op;
+    EXPECT_TRUE(static_cast<bool>(def.batch)) << op;
+  }
+}
+
+
+TEST(StructuralGradCreation, SizesCannotBeBatched) {
+  // eye, arange and their sizes: a batch of sizes would give ragged results.
+  const Variable n = scalar("n", DType::int64);
+  const Variable e = eye(n);
+  const Variable ns = vector("ns", DType::int64);
+  const OpDef& def = e.node().op();
+  const V eye_inputs{ns, e.node().inputs()[1]};
+  expect_error<ValueError>([&] { def.batch(BatchArgs{e.node(), eye_inputs, {true, false}, e.node().where()}); },
+                           {"eye", "input 0", "size", "batch"});
+  const Variable x = vector("x", DType::float64);
+  const Variable a = alloc(x, {n, 3});
+  const V alloc_inputs{x, ns, a.node().inputs()[2]};
+  expect_error<ValueError>(
+      [&] { a.node().op().batch(BatchArgs{a.node(), alloc_inputs, {false, true, false}, a.node().where()}); },
+      {"alloc", "input 1"});
+  const Variable r = arange(n);
+  EXPECT_TRUE(static_cast<bool>(r.node().op().batch));
+  EXPECT_FALSE(r.node().op().not_differentiable_because.empty());
+}
+
 }  // namespace
 }  // namespace hypatia::testing
