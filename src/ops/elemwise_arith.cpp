@@ -229,7 +229,8 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                   ScalarPrim::true_div, ResultDType::true_div,
                                   detail::float_kernel<2>([](auto a, auto b) { return a / b; })}),
                [](const P& p, int i) -> Partial { return i == 0 ? 1 / p.x[1] : -p.y / p.x[1]; });
-  define_elemwise(r, ElemwiseSpec{"floor_div", "Quotient a // b rounded toward -inf, elementwise.", 0,
+  // Piecewise constant: a zero gradient (a rule, so that Rop needs no double vjp).
+  detail::set_zero_gradient(define_elemwise(r, ElemwiseSpec{"floor_div", "Quotient a // b rounded toward -inf, elementwise.", 0,
                                   ScalarPrim::floor_div, ResultDType::promote,
                                   detail::numeric_kernel<2>([](auto a, auto b) {
                                     using T = decltype(a);
@@ -241,8 +242,7 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                       return int_floor_div(a, b);
                                     }
                                   })})
-      .set_infer(infer_bool_as_int8)
-      .not_differentiable("piecewise constant: zero gradient almost everywhere");
+                                .set_infer(infer_bool_as_int8));
   // a % b = a - b * floor(a / b): d/da = 1, d/db = -(a // b) (Theano's rule; the
   // jumps where a / b crosses an integer are ignored).
   set_partials(define_elemwise(r, ElemwiseSpec{"mod", "Remainder a % b with the sign of b, elementwise.", 0, ScalarPrim::mod,
@@ -311,7 +311,8 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                   })}),
                unary_partial([](const Ex& x, const Ex&) { return sign(x); }));
   // sign(NaN) is NaN and sign(-0.0) is 0.0, as NumPy.
-  define_elemwise(r, ElemwiseSpec{"sign", "Sign of x (-1, 0 or 1), elementwise.", 0, ScalarPrim::sign,
+  // Piecewise constant: a zero gradient.
+  detail::set_zero_gradient(define_elemwise(r, ElemwiseSpec{"sign", "Sign of x (-1, 0 or 1), elementwise.", 0, ScalarPrim::sign,
                                   ResultDType::promote, detail::numeric_kernel<1>([](auto x) {
                                     using T = decltype(x);
                                     if constexpr (std::is_same_v<T, bool>) {
@@ -322,8 +323,8 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                       return static_cast<T>(x > 0 ? 1 : x < 0 ? -1 : 0);
                                     }
                                   })})
-      .set_infer(infer_no_bool("sign is not supported, as in NumPy; cast to an integer type first"))
-      .not_differentiable("piecewise constant: zero gradient almost everywhere");
+                                .set_infer(infer_no_bool("sign is not supported, as in NumPy; cast to an integer "
+                                                         "type first")));
   // Integers give the truncated 1 / x: 1 and -1 are their own reciprocals, others 0.
   // 1 / 0 gives 0 like every integer division by zero (NumPy gives 0 for 8- and 16-bit
   // types and the x86 conversion of inf, INT_MIN, for 32- and 64-bit ones).

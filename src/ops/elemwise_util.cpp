@@ -148,6 +148,12 @@ OpDef& set_partials(OpDef& op, PartialFn partial) {
   return op;
 }
 
+OpDef& set_zero_gradient(OpDef& op) {
+  op.set_vjp([](const VjpArgs& a) { return std::vector<Variable>(a.node.inputs().size()); });
+  op.set_jvp([](const JvpArgs&) { return std::vector<Variable>{Variable()}; });
+  return op;
+}
+
 OpDef& set_selects(OpDef& op, SelectFn cond, bool exhaustive) {
   op.set_vjp([cond](const VjpArgs& a) {
     std::vector<Variable> grads(a.node.inputs().size());

@@ -136,6 +136,11 @@ OpDef& set_partials(OpDef& op, PartialFn partial);
 // The vjp and jvp of add, sub and neg: input i's partial is signs[i] (+1 or -1).
 OpDef& set_signs(OpDef& op, std::vector<int> signs);
 
+// The rules of a piecewise constant op that is still counted as differentiable
+// (floor_div, sign: NumPy arithmetic that users differentiate through): the gradient
+// and the tangent are symbolic zeros.
+OpDef& set_zero_gradient(OpDef& op);
+
 // Where the output is input i itself (partial 1) and elsewhere independent of it
 // (partial 0): a bool condition, or nullopt for an input that gets no gradient
 // (where's condition).
