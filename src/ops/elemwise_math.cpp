@@ -64,7 +64,8 @@ double trigamma(double x) {
   }
   const double z = 1.0 / (x * x);
   const double series =
-      z * (1.0 / 6 - z * (1.0 / 30 - z * (1.0 / 42 - z * (1.0 / 30 - z * (5.0 / 66 - z * (691.0 / 2730 - z * 7.0 / 6))))));
+      z *
+      (1.0 / 6 - z * (1.0 / 30 - z * (1.0 / 42 - z * (1.0 / 30 - z * (5.0 / 66 - z * (691.0 / 2730 - z * 7.0 / 6))))));
   return result + (1.0 + 0.5 / x + series) / x;
 }
 
@@ -107,23 +108,19 @@ void register_elemwise_math_ops(OpRegistry& r) {
   // Roots, exponentials, logarithms.
   // d sqrt(x)/dx = 1 / (2 sqrt x): +inf at 0 (grad.hpp's convention).
   define_unary(r, "sqrt", "Non-negative square root, elementwise.", kIncreasing, ScalarPrim::sqrt,
-               float_kernel<1>([](auto x) { return std::sqrt(x); }),
-               D([](const Ex&, const Ex& y) { return 0.5 / y; }));
+               float_kernel<1>([](auto x) { return std::sqrt(x); }), D([](const Ex&, const Ex& y) { return 0.5 / y; }));
   define_unary(r, "cbrt", "Real cube root, elementwise.", kIncreasing, ScalarPrim::cbrt,
                float_kernel<1>([](auto x) { return std::cbrt(x); }),
                D([](const Ex&, const Ex& y) { return 1 / (3 * sqr(y)); }));
   define_unary(r, "exp", "e to the power x, elementwise.", kIncreasing, ScalarPrim::exp,
-               float_kernel<1>([](auto x) { return std::exp(x); }),
-               D([](const Ex&, const Ex& y) { return y; }));
+               float_kernel<1>([](auto x) { return std::exp(x); }), D([](const Ex&, const Ex& y) { return y; }));
   define_unary(r, "exp2", "2 to the power x, elementwise.", kIncreasing, ScalarPrim::exp2,
                float_kernel<1>([](auto x) { return std::exp2(x); }),
                D([](const Ex&, const Ex& y) { return y * std::numbers::ln2; }));
   define_unary(r, "expm1", "exp(x) - 1, accurate for tiny x, elementwise.", kIncreasing, ScalarPrim::expm1,
-               float_kernel<1>([](auto x) { return std::expm1(x); }),
-               D([](const Ex&, const Ex& y) { return y + 1; }));
+               float_kernel<1>([](auto x) { return std::expm1(x); }), D([](const Ex&, const Ex& y) { return y + 1; }));
   define_unary(r, "log", "Natural logarithm, elementwise.", kIncreasing, ScalarPrim::log,
-               float_kernel<1>([](auto x) { return std::log(x); }),
-               D([](const Ex& x, const Ex&) { return 1 / x; }));
+               float_kernel<1>([](auto x) { return std::log(x); }), D([](const Ex& x, const Ex&) { return 1 / x; }));
   define_unary(r, "log2", "Base-2 logarithm, elementwise.", kIncreasing, ScalarPrim::log2,
                float_kernel<1>([](auto x) { return std::log2(x); }),
                D([](const Ex& x, const Ex&) { return 1 / (x * std::numbers::ln2); }));
@@ -136,11 +133,9 @@ void register_elemwise_math_ops(OpRegistry& r) {
 
   // Trigonometric.
   define_unary(r, "sin", "Sine (radians), elementwise.", 0, ScalarPrim::sin,
-               float_kernel<1>([](auto x) { return std::sin(x); }),
-               D([](const Ex& x, const Ex&) { return cos(x); }));
+               float_kernel<1>([](auto x) { return std::sin(x); }), D([](const Ex& x, const Ex&) { return cos(x); }));
   define_unary(r, "cos", "Cosine (radians), elementwise.", 0, ScalarPrim::cos,
-               float_kernel<1>([](auto x) { return std::cos(x); }),
-               D([](const Ex& x, const Ex&) { return -sin(x); }));
+               float_kernel<1>([](auto x) { return std::cos(x); }), D([](const Ex& x, const Ex&) { return -sin(x); }));
   define_unary(r, "tan", "Tangent (radians), elementwise.", 0, ScalarPrim::tan,
                float_kernel<1>([](auto x) { return std::tan(x); }),
                D([](const Ex&, const Ex& y) { return sqr(y) + 1; }));
@@ -154,9 +149,9 @@ void register_elemwise_math_ops(OpRegistry& r) {
                float_kernel<1>([](auto x) { return std::atan(x); }),
                D([](const Ex& x, const Ex&) { return 1 / (sqr(x) + 1); }));
   detail::set_partials(
-      define_elemwise(r, ElemwiseSpec{"arctan2", "Angle of the point (x, y), in [-pi, pi], elementwise.", 0,
-                                  ScalarPrim::arctan2, ResultDType::float_upcast,
-                                  float_kernel<2>([](auto y, auto x) { return std::atan2(y, x); })}),
+      define_elemwise(
+          r, ElemwiseSpec{"arctan2", "Angle of the point (x, y), in [-pi, pi], elementwise.", 0, ScalarPrim::arctan2,
+                          ResultDType::float_upcast, float_kernel<2>([](auto y, auto x) { return std::atan2(y, x); })}),
       // d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2).
       [](const detail::PartialArgs& p, int i) -> std::optional<Ex> {
         const Ex& y = p.x[0];
@@ -166,11 +161,9 @@ void register_elemwise_math_ops(OpRegistry& r) {
 
   // Hyperbolic.
   define_unary(r, "sinh", "Hyperbolic sine, elementwise.", kIncreasing, ScalarPrim::sinh,
-               float_kernel<1>([](auto x) { return std::sinh(x); }),
-               D([](const Ex& x, const Ex&) { return cosh(x); }));
+               float_kernel<1>([](auto x) { return std::sinh(x); }), D([](const Ex& x, const Ex&) { return cosh(x); }));
   define_unary(r, "cosh", "Hyperbolic cosine, elementwise.", 0, ScalarPrim::cosh,
-               float_kernel<1>([](auto x) { return std::cosh(x); }),
-               D([](const Ex& x, const Ex&) { return sinh(x); }));
+               float_kernel<1>([](auto x) { return std::cosh(x); }), D([](const Ex& x, const Ex&) { return sinh(x); }));
   define_unary(r, "tanh", "Hyperbolic tangent, elementwise.", kIncreasing, ScalarPrim::tanh,
                float_kernel<1>([](auto x) { return std::tanh(x); }),
                D([](const Ex&, const Ex& y) { return 1 - sqr(y); }));
@@ -178,8 +171,8 @@ void register_elemwise_math_ops(OpRegistry& r) {
                float_kernel<1>([](auto x) { return std::asinh(x); }),
                D([](const Ex& x, const Ex&) { return 1 / sqrt(sqr(x) + 1); }));
   // sqrt(x - 1) sqrt(x + 1), not sqrt(x^2 - 1): no overflow for huge x, no cancellation near 1.
-  define_unary(r, "arccosh", "Inverse hyperbolic cosine (NaN below 1), elementwise.", kIncreasing,
-               ScalarPrim::arccosh, float_kernel<1>([](auto x) { return std::acosh(x); }),
+  define_unary(r, "arccosh", "Inverse hyperbolic cosine (NaN below 1), elementwise.", kIncreasing, ScalarPrim::arccosh,
+               float_kernel<1>([](auto x) { return std::acosh(x); }),
                D([](const Ex& x, const Ex&) { return 1 / (sqrt(x - 1) * sqrt(x + 1)); }));
   define_unary(r, "arctanh", "Inverse hyperbolic tangent (+-inf at +-1), elementwise.", kIncreasing,
                ScalarPrim::arctanh, float_kernel<1>([](auto x) { return std::atanh(x); }),
@@ -201,8 +194,8 @@ void register_elemwise_math_ops(OpRegistry& r) {
   define_unary(r, "erfc", "Complementary error function 1 - erf(x), elementwise.", 0, ScalarPrim::erfc,
                float_kernel<1>([](auto x) { return std::erfc(x); }),
                D([](const Ex& x, const Ex&) { return -kTwoOverSqrtPi * exp(-sqr(x)); }));
-  define_unary(r, "erfcx", "Scaled complementary error function exp(x^2) * erfc(x), elementwise.", 0,
-               ScalarPrim::erfcx, float_kernel<1>([](auto x) { return detail::erfcx(x); }),
+  define_unary(r, "erfcx", "Scaled complementary error function exp(x^2) * erfc(x), elementwise.", 0, ScalarPrim::erfcx,
+               float_kernel<1>([](auto x) { return detail::erfcx(x); }),
                D([](const Ex& x, const Ex& y) { return 2 * x * y - kTwoOverSqrtPi; }));
   // the inverse function's derivative: 1 / erf'(y) = sqrt(pi) / 2 exp(y^2).
   define_unary(r, "erfinv", "Inverse error function on [-1, 1], elementwise.", kIncreasing, ScalarPrim::erfinv,
@@ -223,8 +216,7 @@ void register_elemwise_math_ops(OpRegistry& r) {
   // trigamma's own derivative needs polygamma(2, x), which Hypatia lacks: no rule and
   // no reason, so a gradient through it is a NullTypeGradError rather than a silent 0.
   define_elemwise(r, ElemwiseSpec{"trigamma", "Trigamma function, the derivative of digamma, elementwise.", 0,
-                                  ScalarPrim::trigamma, ResultDType::float_upcast,
-                                  float_kernel<1>([](auto x) {
+                                  ScalarPrim::trigamma, ResultDType::float_upcast, float_kernel<1>([](auto x) {
                                     return static_cast<decltype(x)>(trigamma(static_cast<double>(x)));
                                   })});
 
@@ -238,8 +230,9 @@ void register_elemwise_math_ops(OpRegistry& r) {
   define_rounding(r, "round", "x rounded to the nearest integer, halves to even (NumPy's round), elementwise.",
                   ScalarPrim::round_half_even, rounding_kernel([](auto x) { return detail::round_half_even(x); }),
                   true);
-  define_rounding(r, "round_half_away_from_zero", "x rounded to the nearest integer, halves away from zero, elementwise.",
-                  ScalarPrim::round_half_away, rounding_kernel([](auto x) { return std::round(x); }), true);
+  define_rounding(r, "round_half_away_from_zero",
+                  "x rounded to the nearest integer, halves away from zero, elementwise.", ScalarPrim::round_half_away,
+                  rounding_kernel([](auto x) { return std::round(x); }), true);
 }
 
 Variable sqrt(const Operand& x) { return detail::elemwise("sqrt", {&x}); }
@@ -278,8 +271,6 @@ Variable ceil(const Operand& x) { return detail::elemwise("ceil", {&x}); }
 Variable floor(const Operand& x) { return detail::elemwise("floor", {&x}); }
 Variable trunc(const Operand& x) { return detail::elemwise("trunc", {&x}); }
 Variable round(const Operand& x) { return detail::elemwise("round", {&x}); }
-Variable round_half_away_from_zero(const Operand& x) {
-  return detail::elemwise("round_half_away_from_zero", {&x});
-}
+Variable round_half_away_from_zero(const Operand& x) { return detail::elemwise("round_half_away_from_zero", {&x}); }
 
 }  // namespace hypatia

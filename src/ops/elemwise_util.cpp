@@ -9,13 +9,16 @@ namespace hypatia::detail {
 
 DType result_dtype(ResultDType rule, const InferArgs& args) {
   switch (rule) {
-    case ResultDType::promote: return promote_inputs(args);
-    case ResultDType::float_upcast: return upcast_to_float(promote_inputs(args));
+    case ResultDType::promote:
+      return promote_inputs(args);
+    case ResultDType::float_upcast:
+      return upcast_to_float(promote_inputs(args));
     case ResultDType::true_div: {
       const DType t = promote_inputs(args);
       return is_float(t) ? t : DType::float64;
     }
-    case ResultDType::boolean: return DType::bool_;
+    case ResultDType::boolean:
+      return DType::bool_;
   }
   throw InternalError("result_dtype: bad rule");
 }
@@ -57,8 +60,8 @@ std::vector<Variable> batch_elemwise(const BatchArgs& args) {
     const int k = old_inputs[i].ndim();
     const bool batched = args.batched[i];
     if (args.inputs[i].ndim() != k + (batched ? 1 : 0)) {
-      throw InternalError("batch rule of " + args.node.op().name + ": input " + std::to_string(i) +
-                          " has rank " + std::to_string(args.inputs[i].ndim()) + ", expected " +
+      throw InternalError("batch rule of " + args.node.op().name + ": input " + std::to_string(i) + " has rank " +
+                          std::to_string(args.inputs[i].ndim()) + ", expected " +
                           std::to_string(k + (batched ? 1 : 0)));
     }
     // batched: (B, s...) -> (B, 1.., s...); unbatched: (s...) -> (1, 1.., s...).
@@ -162,7 +165,8 @@ OpDef& set_selects(OpDef& op, SelectFn cond, bool exhaustive) {
     const sym::Ex g{a.grad(), a.where};
     for (std::size_t i = 0; i < grads.size(); ++i) {
       if (!float_input(a.node, i)) continue;
-      if (const auto c = cond(p, static_cast<int>(i))) grads[i] = input_grad(a.node, static_cast<int>(i), where(*c, g, 0));
+      if (const auto c = cond(p, static_cast<int>(i)))
+        grads[i] = input_grad(a.node, static_cast<int>(i), where(*c, g, 0));
     }
     return grads;
   });

@@ -121,29 +121,13 @@ Ex operator/(const A& a, const B& b) {
 inline Ex operator-(const Ex& x) { return neg(x); }
 
 // Mixing a bare Variable with an Ex would lose the user's line: refuse it.
-template <class A>
-  requires std::same_as<A, Variable>
-Ex operator+(const Ex&, const A&) = delete;
-template <class A>
-  requires std::same_as<A, Variable>
-Ex operator+(const A&, const Ex&) = delete;
-template <class A>
-  requires std::same_as<A, Variable>
-Ex operator-(const Ex&, const A&) = delete;
-template <class A>
-  requires std::same_as<A, Variable>
-Ex operator-(const A&, const Ex&) = delete;
-template <class A>
-  requires std::same_as<A, Variable>
-Ex operator*(const Ex&, const A&) = delete;
-template <class A>
-  requires std::same_as<A, Variable>
-Ex operator*(const A&, const Ex&) = delete;
-template <class A>
-  requires std::same_as<A, Variable>
-Ex operator/(const Ex&, const A&) = delete;
-template <class A>
-  requires std::same_as<A, Variable>
-Ex operator/(const A&, const Ex&) = delete;
+Ex operator+(const Ex&, const Variable&) = delete;
+Ex operator+(const Variable&, const Ex&) = delete;
+Ex operator-(const Ex&, const Variable&) = delete;
+Ex operator-(const Variable&, const Ex&) = delete;
+Ex operator*(const Ex&, const Variable&) = delete;
+Ex operator*(const Variable&, const Ex&) = delete;
+Ex operator/(const Ex&, const Variable&) = delete;
+Ex operator/(const Variable&, const Ex&) = delete;
 
 }  // namespace hypatia::detail::sym

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <functional>
 #include <limits>
-#include <utility>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "graph/op.hpp"
@@ -326,8 +326,9 @@ TEST(ElemwiseGrad, SqrtHasInfiniteGradientAtZero) {
 TEST(ElemwiseGrad, MaximumAndMinimumSendTiesToTheFirstOperand) {
   const Variable a = vector("a", DType::float64), b = vector("b", DType::float64);
   const std::vector<Array> args{Array::from<double>({1, 2, 3}), Array::from<double>({1, 5, 0})};
-  for (const auto& [name, f] : {std::pair<const char*, Variable (*)(const Operand&, const Operand&)>{"maximum", maximum},
-                                {"minimum", minimum}}) {
+  for (const auto& [name, f] :
+       {std::pair<const char*, Variable (*)(const Operand&, const Operand&)>{"maximum", maximum},
+        {"minimum", minimum}}) {
     SCOPED_TRACE(name);
     const std::vector<Variable> g = grad(sum(f(a, b)), {a, b});
     const std::vector<Array> got = eval({a, b}, g, args);
@@ -420,7 +421,8 @@ TEST(ElemwiseGrad, BroadcastOperandsGetSummedGradients) {
     SCOPED_TRACE(c.name);
     std::vector<Array> point;
     const Shape shapes[] = {{3, 1}, {4}, {1, 4}};
-    for (std::size_t i = 0; i < c.ranges.size(); ++i) point.push_back(random_array(c.ranges[i], shapes[i], DType::float64));
+    for (std::size_t i = 0; i < c.ranges.size(); ++i)
+      point.push_back(random_array(c.ranges[i], shapes[i], DType::float64));
     EXPECT_NO_THROW(verify_grad(c.f, point)) << c.name;
   }
 }

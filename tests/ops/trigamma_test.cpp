@@ -22,10 +22,9 @@ constexpr double kPi2 = std::numbers::pi * std::numbers::pi;
 
 TEST(Trigamma, KnownValues) {
   const std::vector<double> xs{-2.5, -0.5, 0.5, 1, 2, 3.7, 10.5, 25, 1e10, 1e-10};
-  const std::vector<double> expected{9.5392466449891238,  kPi2 / 2 + 4,       kPi2 / 2,
-                                     kPi2 / 6,            kPi2 / 6 - 1,       0.31003785767003833,
-                                     0.099916956059126733, 0.040810663257225578, 1.00000000005e-10,
-                                     1e20};
+  const std::vector<double> expected{
+      9.5392466449891238,   kPi2 / 2 + 4,         kPi2 / 2,          kPi2 / 6, kPi2 / 6 - 1, 0.31003785767003833,
+      0.099916956059126733, 0.040810663257225578, 1.00000000005e-10, 1e20};
   const Variable x = vector("x", DType::float64);
   expect_array(eval1({x}, trigamma(x), {Array::from_vector(xs)}), DType::float64, {10}, expected, 1e-14);
 }
