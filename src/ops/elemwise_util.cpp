@@ -91,9 +91,10 @@ Variable input_grad(const Node& node, int i, const sym::Ex& g) {
 Variable output_tangent(const Node& node, const sym::Ex& t) {
   const Type& out = node.output_types()[0];
   sym::Ex r = t.dtype() == out.dtype ? t : cast(t, out.dtype);
+  // A unary op's output has its input's shape; otherwise only known sizes prove it.
   bool same_shape = r.v.type().shape == out.shape;
   for (std::int64_t d : out.shape) same_shape = same_shape && d != kUnknownDim;
-  if (same_shape) return r.v;
+  if (same_shape || node.inputs().size() == 1) return r.v;
   std::vector<Operand> sizes;
   for (const Variable& s : symbolic_shape(node.output(0), t.where)) sizes.emplace_back(s, t.where);
   return broadcast_to(Operand(r.v, t.where), sizes);

@@ -302,6 +302,23 @@ TEST(ElemwiseGrad, RopAgreesWithLop) {
   }
 }
 
+// A tangent from an input that broadcasts has the output's shape, also when the sizes
+// are known only at run time.
+TEST(ElemwiseGrad, RopBroadcastsTheTangentOfABroadcastInput) {
+  const Variable a = vector("a", DType::float64), b = vector("b", DType::float64), t = vector("t", DType::float64);
+  for (const Variable& y : {a * b, a + b, maximum(a, b), where(gt(b, 0), a, b)}) {
+    const Variable jv = Rop({y}, {a}, {t})[0];
+    const Array got = eval({a, b, t}, {jv},
+                           {Array::from<double>({2}), Array::from<double>({1, -2, 3}), Array::from<double>({0.5})})[0];
+    ASSERT_EQ(got.shape(), Shape{3}) << y.node().op().name;
+  }
+  const Variable y = a * b;
+  testing::expect_array(
+      eval({a, b, t}, {Rop({y}, {a}, {t})[0]},
+           {Array::from<double>({2}), Array::from<double>({1, -2, 3}), Array::from<double>({0.5})})[0],
+      DType::float64, {3}, {0.5, -1, 1.5});
+}
+
 // ---- the conventions at kinks (include/hypatia/grad.hpp)
 
 Array grad_at(const std::function<Variable(const Variable&)>& f, const Array& x) {
