@@ -148,6 +148,18 @@ TEST(Hessian, OfALinearCostIsZero) {
                DType::float64, {2, 2}, {0, 0, 0, 0});
 }
 
+TEST(Hessian, ThroughARunTimeUnbroadcast) {
+  // x's size is unknown, so its gradient goes through sum_to, whose batch rule the
+  // hessian needs. cost = sum(x * x * y): H = diag(2 * sum over the broadcast of y).
+  const Variable x = vector("x", DType::float64), y = tensor("y", DType::float64, {2, 3});
+  const Variable H = hessian(sum(x * x * y), x);
+  ASSERT_NE(graph_text({H}).find("sum_to"), std::string::npos);
+  const Array yv = Array::from<double>({{1, 2, 3}, {4, 5, 6}});
+  expect_array(eval1({x, y}, H, {Array::from<double>({1, 2, 3}), yv}), DType::float64, {3, 3},
+               {10, 0, 0, 0, 14, 0, 0, 0, 18});
+  expect_array(eval1({x, y}, H, {Array::from<double>({1}), yv}), DType::float64, {1, 1}, {42});
+}
+
 TEST(Hessian, NonScalarCostIsATypeError) {
   const Variable x = vector("x", DType::float64);
   expect_error<TypeError>([&] { hessian(x * x, x); },
