@@ -98,45 +98,92 @@ Variable output_tangent(const Node& node, const sym::Ex& t) {
 
 namespace {
 
-// The tangents' sum, skipping symbolic zeros (invalid when all are).
-std::optional<sym::Ex> sum_terms(const std::vector<std::optional<sym::Ex>>& terms) {
+// The sum of the terms, skipping symbolic zeros (nullopt when all are).
+std::optional<sym::Ex> sum_terms(const std::vector<sym::Ex>& terms) {
   std::optional<sym::Ex> total;
-  for (const auto& t : terms) {
-    if (!t) continue;
-    total = total ? *total + *t : *t;
-  }
+  for (const sym::Ex& t : terms) total = total ? *total + t : t;
   return total;
 }
 
+PartialArgs partial_args(const Node& node, SourceLocation where) {
+  PartialArgs p{{}, ex_output(node, where)};
+  for (std::size_t i = 0; i < node.inputs().size(); ++i) p.x.push_back(ex_input(node, static_cast<int>(i), where));
+  return p;
+}
+
+bool float_input(const Node& node, std::size_t i) { return is_float(node.inputs()[i].dtype()); }
+
 }  // namespace
 
+PartialFn unary_partial(std::function<sym::Ex(const sym::Ex& x, const sym::Ex& y)> d) {
+  return [d](const PartialArgs& p, int) -> std::optional<sym::Ex> { return d(p.x[0], p.y); };
+}
+
 OpDef& set_partials(OpDef& op, PartialFn partial) {
-  auto args_of = [](const Node& node, SourceLocation where) {
-    PartialArgs p{{}, ex_output(node, where)};
-    for (std::size_t i = 0; i < node.inputs().size(); ++i) p.x.push_back(ex_input(node, static_cast<int>(i), where));
-    return p;
-  };
-  op.set_vjp([partial, args_of](const VjpArgs& a) {
+  op.set_vjp([partial](const VjpArgs& a) {
     std::vector<Variable> grads(a.node.inputs().size());
     if (!a.grad().valid() || !has_float_output(a.node)) return grads;
-    const PartialArgs p = args_of(a.node, a.where);
+    const PartialArgs p = partial_args(a.node, a.where);
     const sym::Ex g{a.grad(), a.where};
     for (std::size_t i = 0; i < grads.size(); ++i) {
-      if (!is_float(a.node.inputs()[i].dtype())) continue;
-      grads[i] = input_grad(a.node, static_cast<int>(i), g * partial(p, static_cast<int>(i)));
+      if (!float_input(a.node, i)) continue;
+      const auto d = partial(p, static_cast<int>(i));
+      grads[i] = input_grad(a.node, static_cast<int>(i), d ? g * *d : g);
     }
     return grads;
   });
-  op.set_jvp([partial, args_of](const JvpArgs& a) {
+  op.set_jvp([partial](const JvpArgs& a) {
     if (!has_float_output(a.node)) return std::vector<Variable>{Variable()};
-    const PartialArgs p = args_of(a.node, a.where);
-    std::vector<std::optional<sym::Ex>> terms;
+    const PartialArgs p = partial_args(a.node, a.where);
+    std::vector<sym::Ex> terms;
     for (std::size_t i = 0; i < a.input_tangents.size(); ++i) {
-      if (!a.input_tangents[i].valid() || !is_float(a.node.inputs()[i].dtype())) continue;
-      terms.push_back(sym::Ex{a.input_tangents[i], a.where} * partial(p, static_cast<int>(i)));
+      if (!a.input_tangents[i].valid() || !float_input(a.node, i)) continue;
+      const sym::Ex t{a.input_tangents[i], a.where};
+      const auto d = partial(p, static_cast<int>(i));
+      terms.push_back(d ? t * *d : t);
     }
     const auto total = sum_terms(terms);
     return std::vector<Variable>{total ? output_tangent(a.node, *total) : Variable()};
+  });
+  return op;
+}
+
+OpDef& set_selects(OpDef& op, SelectFn cond, bool exhaustive) {
+  op.set_vjp([cond](const VjpArgs& a) {
+    std::vector<Variable> grads(a.node.inputs().size());
+    if (!a.grad().valid() || !has_float_output(a.node)) return grads;
+    const PartialArgs p = partial_args(a.node, a.where);
+    const sym::Ex g{a.grad(), a.where};
+    for (std::size_t i = 0; i < grads.size(); ++i) {
+      if (!float_input(a.node, i)) continue;
+      if (const auto c = cond(p, static_cast<int>(i))) grads[i] = input_grad(a.node, static_cast<int>(i), where(*c, g, 0));
+    }
+    return grads;
+  });
+  op.set_jvp([cond, exhaustive](const JvpArgs& a) {
+    if (!has_float_output(a.node)) return std::vector<Variable>{Variable()};
+    const PartialArgs p = partial_args(a.node, a.where);
+    bool all = true;
+    std::vector<std::pair<sym::Ex, sym::Ex>> cases;  // (condition, tangent)
+    for (std::size_t i = 0; i < a.input_tangents.size(); ++i) {
+      const auto c = cond(p, static_cast<int>(i));
+      if (!c) continue;
+      if (!a.input_tangents[i].valid() || !float_input(a.node, i)) {
+        all = false;
+        continue;
+      }
+      cases.emplace_back(*c, sym::Ex{a.input_tangents[i], a.where});
+    }
+    if (cases.empty()) return std::vector<Variable>{Variable()};
+    std::optional<sym::Ex> t;
+    if (exhaustive && all) {
+      t = cases.back().second;
+      cases.pop_back();
+    }
+    for (auto it = cases.rbegin(); it != cases.rend(); ++it) {
+      t = t ? where(it->first, it->second, *t) : where(it->first, it->second, 0);
+    }
+    return std::vector<Variable>{output_tangent(a.node, *t)};
   });
   return op;
 }

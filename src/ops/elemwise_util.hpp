@@ -6,6 +6,7 @@
 
 #include <array>
 #include <functional>
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -122,15 +123,28 @@ struct PartialArgs {
   std::vector<sym::Ex> x;
   sym::Ex y;
 };
-// d output / d input i of an elementwise op.
-using PartialFn = std::function<sym::Ex(const PartialArgs&, int i)>;
+// d output / d input i of an elementwise op; nullopt when it is exactly 1 (so that
+// the rule builds no multiplication by one).
+using PartialFn = std::function<std::optional<sym::Ex>(const PartialArgs&, int i)>;
+// The partial of a unary op from its input x and output y.
+PartialFn unary_partial(std::function<sym::Ex(const sym::Ex& x, const sym::Ex& y)> d);
 
 // The vjp (g * partial_i for each float input) and the jvp (the sum of t_i *
 // partial_i) of an op given by its partial derivatives. Only for smooth ops: a
-// partial that is a 0/1 mask must be a select instead (see where, maximum).
+// partial that is a 0/1 mask must be a select instead (set_selects).
 OpDef& set_partials(OpDef& op, PartialFn partial);
 // The vjp and jvp of add, sub and neg: input i's partial is signs[i] (+1 or -1).
 OpDef& set_signs(OpDef& op, std::vector<int> signs);
+
+// Where the output is input i itself (partial 1) and elsewhere independent of it
+// (partial 0): a bool condition, or nullopt for an input that gets no gradient
+// (where's condition).
+using SelectFn = std::function<std::optional<sym::Ex>(const PartialArgs&, int i)>;
+// The vjp where(cond_i, g, 0) and the jvp where(cond_0, t_0, where(cond_1, t_1, ...)),
+// routing by select so that an inf or NaN where the condition is false never leaks.
+// `exhaustive`: the conditions cover every element, so the last where is dropped
+// when every input has a tangent.
+OpDef& set_selects(OpDef& op, SelectFn cond, bool exhaustive);
 
 // The forward node's input i, output and an output gradient or tangent as Ex.
 sym::Ex ex_input(const Node& node, int i, SourceLocation where);

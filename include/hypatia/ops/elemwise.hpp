@@ -61,6 +61,7 @@ Variable erfinv(const Operand& x);
 Variable gamma(const Operand& x);
 Variable gammaln(const Operand& x);   // log|gamma(x)|
 Variable digamma(const Operand& x);
+Variable trigamma(const Operand& x);  // digamma's derivative, polygamma(1, x)
 // Rounding keeps integer dtypes unchanged; floats stay floats.
 Variable ceil(const Operand& x);
 Variable floor(const Operand& x);
