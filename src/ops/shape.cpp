@@ -435,20 +435,25 @@ std::vector<Variable> specify_shape_batch(const BatchArgs& a) {
 }
 
 // A size is the same for every batch element: shape and shape_i of a batched x read
-// its element's sizes, and their results carry no batch axis (their rank says so).
+// the element's sizes, repeated along the batch axis as the contract asks. (The
+// jacobian driver keeps shape_i unbatched itself, so that sizes stay scalars.)
 std::vector<Variable> shape_i_batch(const BatchArgs& a) {
   detail::check_batch(a, 1);
-  return {shape(Operand(a.inputs[0], a.where), a.node.attrs().get_int("axis") + 1)};
+  const SourceLocation w = a.where;
+  const Variable size = shape(Operand(a.inputs[0], w), a.node.attrs().get_int("axis") + 1);
+  return {broadcast_to(Operand(size, w), {Operand(detail::batch_size(a.inputs[0], w), w)})};
 }
 
 std::vector<Variable> shape_batch(const BatchArgs& a) {
   detail::check_batch(a, 1);
+  const SourceLocation w = a.where;
   // shape(x)[1:] as a product with a constant selection matrix (there is no slicing).
   const int nd = a.node.inputs()[0].ndim();
   Array select = Array::zeros(DType::int64, {nd, nd + 1});
   auto* p = reinterpret_cast<std::int64_t*>(select.data());
   for (int i = 0; i < nd; ++i) p[i * (nd + 1) + i + 1] = 1;
-  return {dot(Operand(constant(select, a.where), a.where), Operand(shape(Operand(a.inputs[0], a.where)), a.where))};
+  const Variable sizes = dot(Operand(constant(select, w), w), Operand(shape(Operand(a.inputs[0], w)), w));
+  return {broadcast_to(Operand(sizes, w), {Operand(detail::batch_size(a.inputs[0], w), w), Operand(nd, w)})};
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ void check_product(const Fun& fun, const Shape& sa, const Shape& sb) {
   check_batch(fun, {ab, b}, {true, false});
   check_batch(fun, {a, bb}, {false, true});
   check_batch(fun, {ab, bb}, {true, true});
+  check_batch(fun, {ab, bb}, {true, true}, 1e-12, false);  // sizes known only at run time
 }
 
 TEST(StructuralGradBlas, DotEveryRankCombination) {
