@@ -515,5 +515,21 @@ TEST(ElemwiseGrad, BatchRuleOfEveryElementwiseOpMatchesALoop) {
   EXPECT_GE(checked, 70);
 }
 
+// jacobian and hessian go through the batch rules: closed forms.
+TEST(ElemwiseGrad, JacobianAndHessianThroughBatchRules) {
+  const Variable x = vector("x", DType::float64);
+  const std::vector<double> xs{-1.0, 0.5, 2.0};
+  // d (x sin x) / dx is diagonal: sin x + x cos x; d2 sum(exp(x) * x) is diagonal: (x + 2) e^x.
+  const std::vector<Array> got =
+      eval({x}, {jacobian(x * sin(x), x), hessian(sum(exp(x) * x), x)}, {Array::from_vector(xs)});
+  std::vector<double> jac(9, 0.0), hess(9, 0.0);
+  for (std::size_t i = 0; i < 3; ++i) {
+    jac[i * 4] = std::sin(xs[i]) + xs[i] * std::cos(xs[i]);
+    hess[i * 4] = (xs[i] + 2) * std::exp(xs[i]);
+  }
+  testing::expect_array(got[0], DType::float64, {3, 3}, jac, 1e-14, 1e-15);
+  testing::expect_array(got[1], DType::float64, {3, 3}, hess, 1e-14, 1e-15);
+}
+
 }  // namespace
 }  // namespace hypatia
