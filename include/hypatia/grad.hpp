@@ -1,10 +1,17 @@
 // Symbolic differentiation (src/grad/). Gradients are graphs: differentiate them again
 // to any order. Theano's API and semantics:
-// - grad(cost, wrt): cost must be a scalar (0-d) unless known_grads is given. Integer
-//   and bool inputs get zero gradients. An input the cost does not depend on is a
-//   DisconnectedInputError unless disconnected_inputs says otherwise; a gradient
-//   through an op that has none (argmax, a comparison is zero; an op without a rule
-//   and without a reason) is a NullTypeGradError unless null_gradients says "return".
+// - grad(cost, wrt): cost must be a scalar (0-d) unless known_grads is given (a
+//   known gradient is final: its variable's users add nothing to it). Gradients have
+//   their inputs' dtypes. Integer and bool inputs get zero gradients of dtype floatX
+//   (Theano's rule: a gradient is a real-valued direction); no gradient flows through
+//   integer values, so an integer cost gives zeros.
+// - An input the cost does not depend on (structurally: no path, or a path only
+//   through consider_constant variables or disconnected_grad) is a
+//   DisconnectedInputError unless disconnected_inputs says "warn" or "ignore".
+// - Through an op with a reason for having no gradient (argmax, comparisons) the
+//   gradient is zero. Through an op with neither a rule nor a reason it is null: a
+//   NullTypeGradError naming the input, the op and its line, unless null_gradients
+//   says "return" (an empty Variable for each input it reaches).
 // - Conventions at kinks: d|x|/dx at 0 is 0; d sqrt(x)/dx at 0 is +inf; maximum and
 //   minimum send a tie's gradient to the first operand; the gradient of
 //   where(c, a, b) is routed by c with a select (never by multiplying with a mask, so
@@ -62,31 +69,43 @@ std::vector<Variable> grad(const Variable& cost, const std::vector<Variable>& wr
                            SourceLocation where = SourceLocation::current());
 
 // J·v: the directional derivative of f along eval_points (one per wrt, same shapes).
+// Through each op's jvp, or its vjp twice (the double-vjp trick) where it has none; an
+// f that does not depend on wrt gets zeros.
 std::vector<Variable> Rop(const std::vector<Variable>& f, const std::vector<Variable>& wrt,
                           const std::vector<Variable>& eval_points, SourceLocation where = SourceLocation::current());
-// vᵀ·J: eval_points has one cotangent per f (same shapes); one result per wrt.
+// vᵀ·J: eval_points has one cotangent per f (same shapes); one result per wrt
+// (grad with the cotangents as known_grads).
 std::vector<Variable> Lop(const std::vector<Variable>& f, const std::vector<Variable>& wrt,
                           const std::vector<Variable>& eval_points, SourceLocation where = SourceLocation::current());
 
-// d expr / d wrt, shape expr.shape + wrt.shape, vectorized over expr's elements.
+// d expr / d wrt, shape expr.shape + wrt.shape, vectorized over expr's elements: one
+// graph through the ops' batch rules (each op on the path needs one), not a loop.
+// DisconnectedInputError when expr does not depend on wrt.
 Variable jacobian(const Variable& expr, const Variable& wrt, SourceLocation where = SourceLocation::current());
-// d² cost / d wrt², shape wrt.shape + wrt.shape; cost a scalar.
+// d² cost / d wrt², shape wrt.shape + wrt.shape; cost a scalar. A cost linear in wrt
+// gives zeros.
 Variable hessian(const Variable& cost, const Variable& wrt, SourceLocation where = SourceLocation::current());
 // H·v without forming H.
 Variable hessian_vector_product(const Variable& cost, const Variable& wrt, const Variable& v,
                                 SourceLocation where = SourceLocation::current());
 
-// Gradient helpers: identity in the forward pass.
+// Gradient helpers: identity in the forward pass. In forward mode (Rop), zero_grad,
+// consider_constant and disconnected_grad give zero tangents, grad_clip passes the
+// tangent unchanged and grad_scale scales it.
 Variable zero_grad(const Operand& x);                 // gradient zero
 Variable disconnected_grad(const Operand& x);         // gradient disconnected
 Variable consider_constant(const Operand& x);         // gradient zero (Theano's name)
-Variable grad_clip(const Operand& x, double lo, double hi);  // gradient clipped to [lo, hi]
+Variable grad_clip(const Operand& x, double lo, double hi);  // gradient clipped to [lo, hi]; lo > hi: ValueError
 Variable grad_scale(const Operand& x, double multiplier);    // gradient scaled
 
 // Checks the symbolic gradient of `fun` (which maps the given inputs to a scalar or
 // any-shape output, projected onto a random tensor drawn from [0.5, 1.5)) against
-// finite differences at `point`; throws GradientError naming the input, the
-// position, both values and both errors.
+// central finite differences at `point` (error O(eps²), more accurate than Theano's
+// one-sided ones); a component fails only where both its absolute and relative errors
+// exceed their tolerances. Throws GradientError naming the input, the position, both
+// values and both errors; ValueError / TypeError for an empty or integer point,
+// n_tests < 1, non-positive eps or tolerances, or a fun returning an empty or
+// non-float Variable. The inputs given to fun are named x0, x1, ...
 struct VerifyGradOptions {
   int n_tests = 2;
   std::optional<std::uint64_t> seed;  // the rng; a fixed default when absent

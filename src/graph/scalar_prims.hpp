@@ -16,7 +16,7 @@ namespace hypatia {
   X(sin, 1) X(cos, 1) X(tan, 1) X(arcsin, 1) X(arccos, 1) X(arctan, 1)                   \
   X(sinh, 1) X(cosh, 1) X(tanh, 1) X(arcsinh, 1) X(arccosh, 1) X(arctanh, 1)             \
   X(sigmoid, 1) X(softplus, 1) X(erf, 1) X(erfc, 1) X(erfcx, 1) X(erfinv, 1)            \
-  X(gamma, 1) X(gammaln, 1) X(digamma, 1)                                                 \
+  X(gamma, 1) X(gammaln, 1) X(digamma, 1) X(trigamma, 1)                                  \
   X(ceil, 1) X(floor, 1) X(trunc, 1) X(round_half_even, 1) X(round_half_away, 1)         \
   X(clip, 3) X(select, 3)                                                                 \
   X(lt, 2) X(gt, 2) X(le, 2) X(ge, 2) X(eq, 2) X(neq, 2)                                  \

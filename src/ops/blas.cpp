@@ -12,8 +12,11 @@
 #include <type_traits>
 
 #include "hypatia/ops/elemwise.hpp"
+#include "hypatia/ops/reduce.hpp"
+#include "hypatia/ops/shape.hpp"
 #include "ops/kernel_util.hpp"
 #include "ops/op_util.hpp"
+#include "ops/structural_grad.hpp"
 
 namespace hypatia {
 namespace {
@@ -378,6 +381,227 @@ std::vector<Variable> product_operands(const Operand& a, const Operand& b) {
   return detail::to_variables({&a, &b});
 }
 
+// ---- differentiation and batching
+//
+// Every product is bilinear: its tangent is op(ta, b) + op(a, tb), and the gradient
+// of each operand is the product of the output's gradient with the other operand,
+// contracted over the axes that operand did not contribute. dot and tensordot share
+// one rule (dot of operands of rank >= 1 is a tensordot of a's last axis with b's
+// contracted one); matmul promotes 1-d operands as it does forward and sums the
+// gradient back over batch axes that broadcast; outer works on the flattened operands.
+
+std::vector<std::int64_t> as_int64(const std::vector<int>& v) { return {v.begin(), v.end()}; }
+
+// The position of each of x's axes in a product result whose axes are listed (as axes
+// of x) in `order`: the dimshuffle pattern that puts them back in x's order.
+std::vector<std::int64_t> back_to_order(const std::vector<int>& order) {
+  std::vector<std::int64_t> pattern(order.size());
+  for (std::size_t p = 0; p < order.size(); ++p) pattern[static_cast<std::size_t>(order[p])] = static_cast<std::int64_t>(p);
+  return pattern;
+}
+
+std::vector<int> sorted(std::vector<int> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+// The axis of `to` paired with axis `axis` of `from` in the contraction.
+int paired(int axis, const std::vector<int>& from, const std::vector<int>& to) {
+  return to[static_cast<std::size_t>(std::find(from.begin(), from.end(), axis) - from.begin())];
+}
+
+// The gradients of tensordot(a, b, sa, sb) for its output gradient g, whose axes are
+// a's free axes then b's free axes.
+std::pair<Variable, Variable> tensordot_grads(const Variable& g, const Variable& a, const Variable& b,
+                                              const std::vector<int>& sa, const std::vector<int>& sb,
+                                              SourceLocation w) {
+  const std::vector<int> fa = free_axes(sa, a.ndim()), fb = free_axes(sb, b.ndim());
+  std::vector<int> g_b, g_a;  // g's axes that are b's free ones, and a's
+  for (std::size_t i = 0; i < fa.size(); ++i) g_a.push_back(static_cast<int>(i));
+  for (std::size_t i = 0; i < fb.size(); ++i) g_b.push_back(static_cast<int>(fa.size() + i));
+  // g . b over b's free axes: a's free axes, then b's contracted ones in b's order,
+  // each standing for the axis of a it met.
+  std::vector<int> a_order = fa;
+  for (int bs : sorted(sb)) a_order.push_back(paired(bs, sb, sa));
+  const Variable ga = dimshuffle(Operand(tensordot(Operand(g, w), Operand(b, w), as_int64(g_b), as_int64(fb)), w),
+                                 back_to_order(a_order));
+  std::vector<int> b_order;
+  for (int as : sorted(sa)) b_order.push_back(paired(as, sa, sb));
+  b_order.insert(b_order.end(), fb.begin(), fb.end());
+  const Variable gb = dimshuffle(Operand(tensordot(Operand(a, w), Operand(g, w), as_int64(fa), as_int64(g_a)), w),
+                                 back_to_order(b_order));
+  return {ga, gb};
+}
+
+std::vector<Variable> in_dtypes(const Variable& ga, const Variable& gb, const VjpArgs& a) {
+  return {detail::in_dtype_of(ga, a.input(0), a.where), detail::in_dtype_of(gb, a.input(1), a.where)};
+}
+
+std::vector<Variable> dot_vjp(const VjpArgs& args) {
+  const Variable& g = args.grad(0);
+  if (!g.valid()) return {Variable(), Variable()};
+  const SourceLocation w = args.where;
+  const Variable& a = args.input(0);
+  const Variable& b = args.input(1);
+  const int na = a.ndim(), nb = b.ndim();
+  if (na == 0 || nb == 0) {
+    // A 0-d operand scales the other: it gets the sum of g times the other.
+    const Variable ga = mul(Operand(g, w), Operand(b, w));
+    const Variable gb = mul(Operand(g, w), Operand(a, w));
+    return in_dtypes(na == 0 ? sum(Operand(ga, w)) : ga, nb == 0 ? sum(Operand(gb, w)) : gb, args);
+  }
+  const auto [ga, gb] = tensordot_grads(g, a, b, {na - 1}, {nb == 1 ? 0 : nb - 2}, w);
+  return in_dtypes(ga, gb, args);
+}
+
+std::vector<Variable> tensordot_vjp(const VjpArgs& args) {
+  const Variable& g = args.grad(0);
+  if (!g.valid()) return {Variable(), Variable()};
+  const auto [sa, sb] = node_axes(args.node.attrs(), args.input(0).ndim(), args.input(1).ndim());
+  const auto [ga, gb] = tensordot_grads(g, args.input(0), args.input(1), sa, sb, args.where);
+  return in_dtypes(ga, gb, args);
+}
+
+// x with its last two axes swapped.
+Variable swap_last_two(const Variable& x, SourceLocation w) {
+  std::vector<std::int64_t> p;
+  for (int i = 0; i < x.ndim(); ++i) p.push_back(i);
+  std::swap(p[p.size() - 1], p[p.size() - 2]);
+  return dimshuffle(Operand(x, w), p);
+}
+
+std::vector<Variable> matmul_vjp(const VjpArgs& args) {
+  const Variable& g = args.grad(0);
+  if (!g.valid()) return {Variable(), Variable()};
+  const SourceLocation w = args.where;
+  const Variable& a = args.input(0);
+  const Variable& b = args.input(1);
+  const int na = a.ndim(), nb = b.ndim();
+  // 1-d operands as matrices (a row, b a column), and g with their size-1 axes.
+  const Variable a2 = na == 1 ? dimshuffle(Operand(a, w), {newaxis, 0}) : a;
+  const Variable b2 = nb == 1 ? dimshuffle(Operand(b, w), {0, newaxis}) : b;
+  const int batch = g.ndim() - (na >= 2) - (nb >= 2);
+  std::vector<std::int64_t> pattern;
+  for (int i = 0; i < batch; ++i) pattern.push_back(i);
+  pattern.push_back(na >= 2 ? batch : newaxis);
+  pattern.push_back(nb >= 2 ? batch + (na >= 2) : newaxis);
+  const Variable g2 = dimshuffle(Operand(g, w), pattern);
+  Variable ga = detail::sum_back_to(matmul(Operand(g2, w), Operand(swap_last_two(b2, w), w)), a2, w);
+  Variable gb = detail::sum_back_to(matmul(Operand(swap_last_two(a2, w), w), Operand(g2, w)), b2, w);
+  if (na == 1) ga = dimshuffle(Operand(ga, w), {1});
+  if (nb == 1) gb = dimshuffle(Operand(gb, w), {0});
+  return in_dtypes(ga, gb, args);
+}
+
+std::vector<Variable> outer_vjp(const VjpArgs& args) {
+  const Variable& g = args.grad(0);
+  if (!g.valid()) return {Variable(), Variable()};
+  const SourceLocation w = args.where;
+  const Variable& a = args.input(0);
+  const Variable& b = args.input(1);
+  const Variable ga = dot(Operand(g, w), Operand(flatten(Operand(b, w)), w));
+  const Variable gb = dot(Operand(flatten(Operand(a, w)), w), Operand(g, w));
+  return in_dtypes(reshape(Operand(ga, w), detail::shape_operands(a, w)),
+                   reshape(Operand(gb, w), detail::shape_operands(b, w)), args);
+}
+
+std::vector<Variable> bilinear_jvp(const JvpArgs& args) {
+  const SourceLocation w = args.where;
+  Variable out;
+  if (args.tangent(0).valid()) out = detail::reapply_on(args.node, 0, args.tangent(0), w);
+  if (args.tangent(1).valid()) {
+    const Variable t = detail::reapply_on(args.node, 1, args.tangent(1), w);
+    out = out.valid() ? add(Operand(out, w), Operand(t, w)) : t;
+  }
+  const DType want = args.node.output_types()[0].dtype;
+  if (out.valid() && out.dtype() != want) out = cast(Operand(out, w), want);
+  return {out};
+}
+
+std::vector<int> shifted(const std::vector<int>& axes) {
+  std::vector<int> out;
+  for (int a : axes) out.push_back(a + 1);
+  return out;
+}
+
+// A tensordot over the batch: a product per batch element when both operands carry
+// the batch axis; one tensordot otherwise, the batch axis moved to the front.
+Variable batched_contraction(const BatchArgs& args, const std::vector<int>& sa, const std::vector<int>& sb) {
+  const SourceLocation w = args.where;
+  const Variable& a = args.inputs[0];
+  const Variable& b = args.inputs[1];
+  if (args.batched[0] && args.batched[1]) return detail::batched_tensordot(a, b, sa, sb, w);
+  if (args.batched[0]) return tensordot(Operand(a, w), Operand(b, w), as_int64(shifted(sa)), as_int64(sb));
+  const Variable r = tensordot(Operand(a, w), Operand(b, w), as_int64(sa), as_int64(shifted(sb)));
+  return detail::move_to_front(r, a.ndim() - static_cast<int>(sa.size()), w);
+}
+
+std::vector<Variable> dot_batch(const BatchArgs& args) {
+  detail::check_batch(args, 2);
+  const SourceLocation w = args.where;
+  const int na = args.node.inputs()[0].ndim(), nb = args.node.inputs()[1].ndim();
+  if (na == 0 || nb == 0) {
+    // A scaling: the product, each batched operand's axes aligned after the batch axis.
+    const int rank = std::max(na, nb);
+    auto aligned = [&](int i, int n) {
+      const Variable& v = args.inputs[static_cast<std::size_t>(i)];
+      return args.batched[static_cast<std::size_t>(i)] ? detail::pad_after_batch(v, rank - n, w) : v;
+    };
+    return {mul(Operand(aligned(0, na), w), Operand(aligned(1, nb), w))};
+  }
+  return {batched_contraction(args, {na - 1}, {nb == 1 ? 0 : nb - 2})};
+}
+
+std::vector<Variable> tensordot_batch(const BatchArgs& args) {
+  detail::check_batch(args, 2);
+  const auto [sa, sb] = node_axes(args.node.attrs(), args.node.inputs()[0].ndim(), args.node.inputs()[1].ndim());
+  return {batched_contraction(args, sa, sb)};
+}
+
+// numpy.matmul aligns batch axes from the right: a batched operand gets size-1 axes
+// after its batch axis until both have as many, and a batched 1-d operand becomes a
+// matrix (as matmul would promote it) whose added axis is dropped from the result.
+std::vector<Variable> matmul_batch(const BatchArgs& args) {
+  detail::check_batch(args, 2);
+  const SourceLocation w = args.where;
+  const bool ba = args.batched[0], bb = args.batched[1];
+  const int na = args.node.inputs()[0].ndim(), nb = args.node.inputs()[1].ndim();
+  Variable a = args.inputs[0], b = args.inputs[1];
+  const bool pa = ba && na == 1, pb = bb && nb == 1;
+  if (pa) a = dimshuffle(Operand(a, w), {0, newaxis, 1});
+  if (pb) b = dimshuffle(Operand(b, w), {0, 1, newaxis});
+  const bool a_matrix = na >= 2 || pa, b_matrix = nb >= 2 || pb;
+  const int ka = a.ndim() - ba - (a_matrix ? 2 : 1), kb = b.ndim() - bb - (b_matrix ? 2 : 1);
+  const int k = std::max(ka, kb);
+  if (ba) a = detail::pad_after_batch(a, k - ka, w);
+  if (bb) b = detail::pad_after_batch(b, k - kb, w);
+  const Variable c = matmul(Operand(a, w), Operand(b, w));
+  // Drop the axes the promotions added: m (a's) and n (b's), at the end of c.
+  const int nc = c.ndim();
+  const int m_axis = a_matrix ? nc - 1 - b_matrix : -1, n_axis = b_matrix ? nc - 1 : -1;
+  std::vector<std::int64_t> keep;
+  for (int i = 0; i < nc; ++i) {
+    if (!((pa && i == m_axis) || (pb && i == n_axis))) keep.push_back(i);
+  }
+  return {dimshuffle(Operand(c, w), keep)};
+}
+
+// Each operand flattened per batch element: (B, size) or (size); the product of
+// (., Ma, 1) and (., 1, Nb) broadcast.
+std::vector<Variable> outer_batch(const BatchArgs& args) {
+  detail::check_batch(args, 2);
+  const SourceLocation w = args.where;
+  auto flat = [&](int i) {
+    const Variable& v = args.inputs[static_cast<std::size_t>(i)];
+    if (!args.batched[static_cast<std::size_t>(i)]) return flatten(Operand(v, w));
+    return v.ndim() == 1 ? dimshuffle(Operand(v, w), {0, newaxis}) : flatten(Operand(v, w), 2);
+  };
+  const Variable a = flat(0), b = flat(1);
+  const Variable left = args.batched[0] ? dimshuffle(Operand(a, w), {0, 1, newaxis}) : dimshuffle(Operand(a, w), {0, newaxis});
+  const Variable right = args.batched[1] ? dimshuffle(Operand(b, w), {0, newaxis, 1}) : b;
+  return {mul(Operand(left, w), Operand(right, w))};
+}
+
 }  // namespace
 
 void register_blas_ops(OpRegistry& r) {
@@ -392,7 +616,10 @@ void register_blas_ops(OpRegistry& r) {
       .set_shape(dot_sym_shape)
       .set_reference(dot_reference)
       .lowers(Lowering::library("gemm"))
-      .set_aliasing(Aliasing::none());
+      .set_aliasing(Aliasing::none())
+      .set_vjp(dot_vjp)
+      .set_jvp(bilinear_jvp)
+      .set_batch(dot_batch);
 
   // Batched gemm (gemm_strided_batched on cuBLAS; a gemm per batch on the CPU); 1-d
   // operands become gemv.
@@ -405,7 +632,10 @@ void register_blas_ops(OpRegistry& r) {
       .set_shape(matmul_sym_shape)
       .set_reference(matmul_reference)
       .lowers(Lowering::library("gemm"))
-      .set_aliasing(Aliasing::none());
+      .set_aliasing(Aliasing::none())
+      .set_vjp(matmul_vjp)
+      .set_jvp(bilinear_jvp)
+      .set_batch(matmul_batch);
 
   r.define("tensordot")
       .set_summary("numpy.tensordot: sum of products over paired axes of a and b.")
@@ -417,7 +647,10 @@ void register_blas_ops(OpRegistry& r) {
       .set_shape(tensordot_sym_shape)
       .set_reference(tensordot_reference)
       .lowers(Lowering::loop_nest("a contraction over paired axes: free axes of a, then of b, summing the pairs"))
-      .set_aliasing(Aliasing::none());
+      .set_aliasing(Aliasing::none())
+      .set_vjp(tensordot_vjp)
+      .set_jvp(bilinear_jvp)
+      .set_batch(tensordot_batch);
 
   r.define("outer")
       .set_summary("numpy.outer: products of every element of flattened a with every element of flattened b.")
@@ -429,7 +662,10 @@ void register_blas_ops(OpRegistry& r) {
       .set_shape(outer_sym_shape)
       .set_reference(outer_reference)
       .lowers(Lowering::loop_nest("two nested loops over the flattened operands (BLAS ger)"))
-      .set_aliasing(Aliasing::none());
+      .set_aliasing(Aliasing::none())
+      .set_vjp(outer_vjp)
+      .set_jvp(bilinear_jvp)
+      .set_batch(outer_batch);
 }
 
 Variable dot(const Operand& a, const Operand& b) { return apply1("dot", product_operands(a, b), {}, a.where()); }

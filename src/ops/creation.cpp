@@ -14,6 +14,7 @@
 #include "hypatia/ops/elemwise.hpp"
 #include "ops/kernel_util.hpp"
 #include "ops/op_util.hpp"
+#include "ops/structural_grad.hpp"
 #include "runtime/cast.hpp"
 
 namespace hypatia {
@@ -232,6 +233,40 @@ std::int64_t static_range_length(const InferArgs& a) {
                                a.inputs[2].constant_value()));
 }
 
+// ---- rules
+
+// alloc is linear in its value, which gets the gradient summed over the axes the fill
+// broadcast it along; the sizes, integers, get none.
+std::vector<Variable> alloc_vjp(const VjpArgs& a) {
+  std::vector<Variable> out(a.node.inputs().size());
+  out[0] = detail::sum_back_to(a.grad(0), a.input(0), a.where);
+  return out;
+}
+
+std::vector<Variable> alloc_jvp(const JvpArgs& a) {
+  const Variable& t = a.tangent(0);
+  if (!t.valid()) return {Variable()};
+  return {detail::reapply_on(a.node, 0, t, a.where)};
+}
+
+// Each batch element's value fills the same shape: the batch size leads the sizes, and
+// the value's axes align with them from the right.
+std::vector<Variable> alloc_batch(const BatchArgs& a) {
+  detail::check_batch(a, 1);
+  const Variable& value = a.inputs[0];
+  const int pad = static_cast<int>(a.inputs.size()) - 1 - a.node.inputs()[0].ndim();
+  std::vector<Variable> inputs{detail::pad_after_batch(value, pad, a.where), detail::batch_size(value, a.where)};
+  inputs.insert(inputs.end(), a.inputs.begin() + 1, a.inputs.end());
+  return {apply1("alloc", std::move(inputs), {}, a.where)};
+}
+
+// eye, arange and arange_length read only sizes and bounds: a batch of them would be
+// ragged. check_batch says so.
+std::vector<Variable> unbatchable(const BatchArgs& a) {
+  detail::check_batch(a, 0);
+  throw InternalError("unreachable");
+}
+
 }  // namespace
 
 void register_creation_ops(OpRegistry& r) {
@@ -243,7 +278,10 @@ void register_creation_ops(OpRegistry& r) {
       .set_shape([](const ShapeArgs& a) { return sizes_from_inputs(a, 1); })
       .set_reference(alloc_reference)
       .lowers(Lowering::loop_nest("a broadcast copy of the value into the output"))
-      .set_aliasing(Aliasing::none());
+      .set_aliasing(Aliasing::none())
+      .set_vjp(alloc_vjp)
+      .set_jvp(alloc_jvp)
+      .set_batch(alloc_batch);
 
   r.define("eye")
       .set_summary("An n x m array (sizes: inputs 0 and 1) with ones on diagonal k, zeros elsewhere.")
@@ -253,7 +291,8 @@ void register_creation_ops(OpRegistry& r) {
       .set_reference(eye_reference)
       .lowers(Lowering::loop_nest("a zero fill, then a loop over the diagonal"))
       .set_aliasing(Aliasing::none())
-      .not_differentiable("it depends on its inputs only through integer sizes");
+      .not_differentiable("it depends on its inputs only through integer sizes")
+      .set_batch(unbatchable);
 
   r.define("arange")
       .set_summary("numpy.arange(start, stop, step): evenly spaced values in [start, stop).")
@@ -273,7 +312,8 @@ void register_creation_ops(OpRegistry& r) {
       })
       .lowers(Lowering::loop_nest("one loop: first + i * (second - first)"))
       .set_aliasing(Aliasing::none())
-      .not_differentiable("its values are piecewise constant in start, stop and step");
+      .not_differentiable("its values are piecewise constant in start, stop and step")
+      .set_batch(unbatchable);
 
   // The symbolic length of an arange, for shape inference without running it.
   r.define("arange_length")
@@ -290,7 +330,8 @@ void register_creation_ops(OpRegistry& r) {
       })
       .lowers(Lowering::loop_nest("scalar arithmetic: ceil((stop - start) / step), at least 0"))
       .set_aliasing(Aliasing::none())
-      .not_differentiable("a length is an integer");
+      .not_differentiable("a length is an integer")
+      .set_batch(unbatchable);
 }
 
 Variable alloc(const Operand& value, const std::vector<Operand>& shape) {

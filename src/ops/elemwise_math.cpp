@@ -7,6 +7,10 @@
 // log(0) = -inf, log(-1) = NaN, arctanh(1) = inf, gamma(-1) = NaN. The functions NumPy
 // lacks follow scipy.special (src/ops/special_functions.hpp).
 #include <cmath>
+#include <functional>
+#include <limits>
+#include <numbers>
+#include <optional>
 #include <type_traits>
 
 #include "hypatia/ops/elemwise.hpp"
@@ -21,10 +25,48 @@ using detail::ResultDType;
 
 constexpr const char* kPiecewiseConstant = "piecewise constant: zero gradient almost everywhere";
 
-// A float-valued function of one argument.
-void define_unary(OpRegistry& r, const char* name, const char* summary, Traits traits, ScalarPrim prim,
-                  KernelFn kernel) {
-  define_elemwise(r, ElemwiseSpec{name, summary, traits, prim, ResultDType::float_upcast, std::move(kernel)});
+using detail::sym::Ex;
+using Derivative = std::function<Ex(const Ex& x, const Ex& y)>;
+
+// 2 / sqrt(pi), the scale of erf's derivative.
+constexpr double kTwoOverSqrtPi = 2 * std::numbers::inv_sqrtpi;
+
+// A float-valued function of one argument, its derivative given from its input x
+// and output y (for the vjp g * d and the jvp t * d).
+OpDef& define_unary(OpRegistry& r, const char* name, const char* summary, Traits traits, ScalarPrim prim,
+                    KernelFn kernel, Derivative derivative) {
+  return detail::set_partials(
+      define_elemwise(r, ElemwiseSpec{name, summary, traits, prim, ResultDType::float_upcast, std::move(kernel)}),
+      detail::unary_partial(std::move(derivative)));
+}
+
+// psi'(x), the trigamma function, at SciPy's values (polygamma(1, x)): +inf at the
+// poles 0, -1, -2, ... and at -inf, 0 at +inf.
+double trigamma(double x) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  if (std::isnan(x)) return x;
+  if (x == kInf) return 0.0;
+  if (x <= 0.0 && x == std::floor(x)) return kInf;  // -inf included
+  double result = 0.0;
+  if (x < 0.0) {
+    // Reflection: psi'(x) = pi^2 / sin^2(pi x) - psi'(1 - x), with x reduced to
+    // [-1/2, 1/2] first (sin^2 has period 1) so that pi * x loses no digits.
+    const double s = std::sin(std::numbers::pi * (x - std::round(x)));
+    result = std::numbers::pi * std::numbers::pi / (s * s);
+    return result - trigamma(1.0 - x);
+  }
+  // Recurrence psi'(x) = psi'(x + 1) + 1/x^2 up to x >= 10, then the asymptotic series
+  // psi'(x) ~ 1/x + 1/(2x^2) + sum_k B_2k / x^(2k+1), whose terms up to x^-15 leave
+  // an error below 1e-17 there.
+  while (x < 10.0) {
+    result += 1.0 / (x * x);
+    x += 1.0;
+  }
+  const double z = 1.0 / (x * x);
+  const double series =
+      z *
+      (1.0 / 6 - z * (1.0 / 30 - z * (1.0 / 42 - z * (1.0 / 30 - z * (5.0 / 66 - z * (691.0 / 2730 - z * 7.0 / 6))))));
+  return result + (1.0 + 0.5 / x + series) / x;
 }
 
 // Rounding: integers are already whole, so they pass through in their own dtype.
@@ -61,81 +103,122 @@ void define_rounding(OpRegistry& r, const char* name, const char* summary, Scala
 void register_elemwise_math_ops(OpRegistry& r) {
   constexpr Traits kIncreasing = kMonotoneIncreasing;
   using detail::float_kernel;
+  using D = Derivative;
 
   // Roots, exponentials, logarithms.
+  // d sqrt(x)/dx = 1 / (2 sqrt x): +inf at 0 (grad.hpp's convention).
   define_unary(r, "sqrt", "Non-negative square root, elementwise.", kIncreasing, ScalarPrim::sqrt,
-               float_kernel<1>([](auto x) { return std::sqrt(x); }));
+               float_kernel<1>([](auto x) { return std::sqrt(x); }), D([](const Ex&, const Ex& y) { return 0.5 / y; }));
   define_unary(r, "cbrt", "Real cube root, elementwise.", kIncreasing, ScalarPrim::cbrt,
-               float_kernel<1>([](auto x) { return std::cbrt(x); }));
+               float_kernel<1>([](auto x) { return std::cbrt(x); }),
+               D([](const Ex&, const Ex& y) { return 1 / (3 * sqr(y)); }));
   define_unary(r, "exp", "e to the power x, elementwise.", kIncreasing, ScalarPrim::exp,
-               float_kernel<1>([](auto x) { return std::exp(x); }));
+               float_kernel<1>([](auto x) { return std::exp(x); }), D([](const Ex&, const Ex& y) { return y; }));
   define_unary(r, "exp2", "2 to the power x, elementwise.", kIncreasing, ScalarPrim::exp2,
-               float_kernel<1>([](auto x) { return std::exp2(x); }));
+               float_kernel<1>([](auto x) { return std::exp2(x); }),
+               D([](const Ex&, const Ex& y) { return y * std::numbers::ln2; }));
   define_unary(r, "expm1", "exp(x) - 1, accurate for tiny x, elementwise.", kIncreasing, ScalarPrim::expm1,
-               float_kernel<1>([](auto x) { return std::expm1(x); }));
+               float_kernel<1>([](auto x) { return std::expm1(x); }), D([](const Ex&, const Ex& y) { return y + 1; }));
   define_unary(r, "log", "Natural logarithm, elementwise.", kIncreasing, ScalarPrim::log,
-               float_kernel<1>([](auto x) { return std::log(x); }));
+               float_kernel<1>([](auto x) { return std::log(x); }), D([](const Ex& x, const Ex&) { return 1 / x; }));
   define_unary(r, "log2", "Base-2 logarithm, elementwise.", kIncreasing, ScalarPrim::log2,
-               float_kernel<1>([](auto x) { return std::log2(x); }));
+               float_kernel<1>([](auto x) { return std::log2(x); }),
+               D([](const Ex& x, const Ex&) { return 1 / (x * std::numbers::ln2); }));
   define_unary(r, "log10", "Base-10 logarithm, elementwise.", kIncreasing, ScalarPrim::log10,
-               float_kernel<1>([](auto x) { return std::log10(x); }));
+               float_kernel<1>([](auto x) { return std::log10(x); }),
+               D([](const Ex& x, const Ex&) { return 1 / (x * std::numbers::ln10); }));
   define_unary(r, "log1p", "log(1 + x), accurate for tiny x, elementwise.", kIncreasing, ScalarPrim::log1p,
-               float_kernel<1>([](auto x) { return std::log1p(x); }));
+               float_kernel<1>([](auto x) { return std::log1p(x); }),
+               D([](const Ex& x, const Ex&) { return 1 / (x + 1); }));
 
   // Trigonometric.
   define_unary(r, "sin", "Sine (radians), elementwise.", 0, ScalarPrim::sin,
-               float_kernel<1>([](auto x) { return std::sin(x); }));
+               float_kernel<1>([](auto x) { return std::sin(x); }), D([](const Ex& x, const Ex&) { return cos(x); }));
   define_unary(r, "cos", "Cosine (radians), elementwise.", 0, ScalarPrim::cos,
-               float_kernel<1>([](auto x) { return std::cos(x); }));
+               float_kernel<1>([](auto x) { return std::cos(x); }), D([](const Ex& x, const Ex&) { return -sin(x); }));
   define_unary(r, "tan", "Tangent (radians), elementwise.", 0, ScalarPrim::tan,
-               float_kernel<1>([](auto x) { return std::tan(x); }));
+               float_kernel<1>([](auto x) { return std::tan(x); }),
+               D([](const Ex&, const Ex& y) { return sqr(y) + 1; }));
   define_unary(r, "arcsin", "Inverse sine, in [-pi/2, pi/2], elementwise.", kIncreasing, ScalarPrim::arcsin,
-               float_kernel<1>([](auto x) { return std::asin(x); }));
+               float_kernel<1>([](auto x) { return std::asin(x); }),
+               D([](const Ex& x, const Ex&) { return 1 / sqrt(1 - sqr(x)); }));
   define_unary(r, "arccos", "Inverse cosine, in [0, pi], elementwise.", 0, ScalarPrim::arccos,
-               float_kernel<1>([](auto x) { return std::acos(x); }));
+               float_kernel<1>([](auto x) { return std::acos(x); }),
+               D([](const Ex& x, const Ex&) { return -1 / sqrt(1 - sqr(x)); }));
   define_unary(r, "arctan", "Inverse tangent, in [-pi/2, pi/2], elementwise.", kIncreasing, ScalarPrim::arctan,
-               float_kernel<1>([](auto x) { return std::atan(x); }));
-  define_elemwise(r, ElemwiseSpec{"arctan2", "Angle of the point (x, y), in [-pi, pi], elementwise.", 0,
-                                  ScalarPrim::arctan2, ResultDType::float_upcast,
-                                  float_kernel<2>([](auto y, auto x) { return std::atan2(y, x); })});
+               float_kernel<1>([](auto x) { return std::atan(x); }),
+               D([](const Ex& x, const Ex&) { return 1 / (sqr(x) + 1); }));
+  detail::set_partials(
+      define_elemwise(
+          r, ElemwiseSpec{"arctan2", "Angle of the point (x, y), in [-pi, pi], elementwise.", 0, ScalarPrim::arctan2,
+                          ResultDType::float_upcast, float_kernel<2>([](auto y, auto x) { return std::atan2(y, x); })}),
+      // d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2).
+      [](const detail::PartialArgs& p, int i) -> std::optional<Ex> {
+        const Ex& y = p.x[0];
+        const Ex& x = p.x[1];
+        return (i == 0 ? x : -y) / (sqr(x) + sqr(y));
+      });
 
   // Hyperbolic.
   define_unary(r, "sinh", "Hyperbolic sine, elementwise.", kIncreasing, ScalarPrim::sinh,
-               float_kernel<1>([](auto x) { return std::sinh(x); }));
+               float_kernel<1>([](auto x) { return std::sinh(x); }), D([](const Ex& x, const Ex&) { return cosh(x); }));
   define_unary(r, "cosh", "Hyperbolic cosine, elementwise.", 0, ScalarPrim::cosh,
-               float_kernel<1>([](auto x) { return std::cosh(x); }));
+               float_kernel<1>([](auto x) { return std::cosh(x); }), D([](const Ex& x, const Ex&) { return sinh(x); }));
   define_unary(r, "tanh", "Hyperbolic tangent, elementwise.", kIncreasing, ScalarPrim::tanh,
-               float_kernel<1>([](auto x) { return std::tanh(x); }));
+               float_kernel<1>([](auto x) { return std::tanh(x); }),
+               D([](const Ex&, const Ex& y) { return 1 - sqr(y); }));
   define_unary(r, "arcsinh", "Inverse hyperbolic sine, elementwise.", kIncreasing, ScalarPrim::arcsinh,
-               float_kernel<1>([](auto x) { return std::asinh(x); }));
-  define_unary(r, "arccosh", "Inverse hyperbolic cosine (NaN below 1), elementwise.", kIncreasing,
-               ScalarPrim::arccosh, float_kernel<1>([](auto x) { return std::acosh(x); }));
+               float_kernel<1>([](auto x) { return std::asinh(x); }),
+               D([](const Ex& x, const Ex&) { return 1 / sqrt(sqr(x) + 1); }));
+  // sqrt(x - 1) sqrt(x + 1), not sqrt(x^2 - 1): no overflow for huge x, no cancellation near 1.
+  define_unary(r, "arccosh", "Inverse hyperbolic cosine (NaN below 1), elementwise.", kIncreasing, ScalarPrim::arccosh,
+               float_kernel<1>([](auto x) { return std::acosh(x); }),
+               D([](const Ex& x, const Ex&) { return 1 / (sqrt(x - 1) * sqrt(x + 1)); }));
   define_unary(r, "arctanh", "Inverse hyperbolic tangent (+-inf at +-1), elementwise.", kIncreasing,
-               ScalarPrim::arctanh, float_kernel<1>([](auto x) { return std::atanh(x); }));
+               ScalarPrim::arctanh, float_kernel<1>([](auto x) { return std::atanh(x); }),
+               D([](const Ex& x, const Ex&) { return 1 / (1 - sqr(x)); }));
 
   // Logistic.
+  // sigmoid(x) (1 - sigmoid(x)) as sigmoid(x) sigmoid(-x): 1 - y cancels for large x.
   define_unary(r, "sigmoid", "Logistic function 1 / (1 + exp(-x)), without overflow, elementwise.", kIncreasing,
-               ScalarPrim::sigmoid, float_kernel<1>([](auto x) { return detail::sigmoid(x); }));
+               ScalarPrim::sigmoid, float_kernel<1>([](auto x) { return detail::sigmoid(x); }),
+               D([](const Ex& x, const Ex& y) { return y * sigmoid(-x); }));
   define_unary(r, "softplus", "log(1 + exp(x)), without overflow, elementwise.", kIncreasing, ScalarPrim::softplus,
-               float_kernel<1>([](auto x) { return detail::softplus(x); }));
+               float_kernel<1>([](auto x) { return detail::softplus(x); }),
+               D([](const Ex& x, const Ex&) { return sigmoid(x); }));
 
   // Error function family.
   define_unary(r, "erf", "Error function, elementwise.", kIncreasing, ScalarPrim::erf,
-               float_kernel<1>([](auto x) { return std::erf(x); }));
+               float_kernel<1>([](auto x) { return std::erf(x); }),
+               D([](const Ex& x, const Ex&) { return kTwoOverSqrtPi * exp(-sqr(x)); }));
   define_unary(r, "erfc", "Complementary error function 1 - erf(x), elementwise.", 0, ScalarPrim::erfc,
-               float_kernel<1>([](auto x) { return std::erfc(x); }));
-  define_unary(r, "erfcx", "Scaled complementary error function exp(x^2) * erfc(x), elementwise.", 0,
-               ScalarPrim::erfcx, float_kernel<1>([](auto x) { return detail::erfcx(x); }));
+               float_kernel<1>([](auto x) { return std::erfc(x); }),
+               D([](const Ex& x, const Ex&) { return -kTwoOverSqrtPi * exp(-sqr(x)); }));
+  define_unary(r, "erfcx", "Scaled complementary error function exp(x^2) * erfc(x), elementwise.", 0, ScalarPrim::erfcx,
+               float_kernel<1>([](auto x) { return detail::erfcx(x); }),
+               D([](const Ex& x, const Ex& y) { return 2 * x * y - kTwoOverSqrtPi; }));
+  // the inverse function's derivative: 1 / erf'(y) = sqrt(pi) / 2 exp(y^2).
   define_unary(r, "erfinv", "Inverse error function on [-1, 1], elementwise.", kIncreasing, ScalarPrim::erfinv,
-               float_kernel<1>([](auto x) { return detail::erfinv(x); }));
+               float_kernel<1>([](auto x) { return detail::erfinv(x); }),
+               D([](const Ex&, const Ex& y) { return exp(sqr(y)) / kTwoOverSqrtPi; }));
 
   // Gamma function family.
   define_unary(r, "gamma", "Gamma function, elementwise.", 0, ScalarPrim::gamma,
-               float_kernel<1>([](auto x) { return std::tgamma(x); }));
+               float_kernel<1>([](auto x) { return std::tgamma(x); }),
+               D([](const Ex& x, const Ex& y) { return y * digamma(x); }));
+  // d log|gamma(x)| / dx = digamma(x), for negative x too.
   define_unary(r, "gammaln", "Logarithm of the absolute value of the gamma function, elementwise.", 0,
-               ScalarPrim::gammaln, float_kernel<1>([](auto x) { return std::lgamma(x); }));
+               ScalarPrim::gammaln, float_kernel<1>([](auto x) { return std::lgamma(x); }),
+               D([](const Ex& x, const Ex&) { return digamma(x); }));
   define_unary(r, "digamma", "Digamma function, the derivative of gammaln, elementwise.", 0, ScalarPrim::digamma,
-               float_kernel<1>([](auto x) { return detail::digamma(x); }));
+               float_kernel<1>([](auto x) { return detail::digamma(x); }),
+               D([](const Ex& x, const Ex&) { return trigamma(x); }));
+  // trigamma's own derivative needs polygamma(2, x), which Hypatia lacks: no rule and
+  // no reason, so a gradient through it is a NullTypeGradError rather than a silent 0.
+  define_elemwise(r, ElemwiseSpec{"trigamma", "Trigamma function, the derivative of digamma, elementwise.", 0,
+                                  ScalarPrim::trigamma, ResultDType::float_upcast, float_kernel<1>([](auto x) {
+                                    return static_cast<decltype(x)>(trigamma(static_cast<double>(x)));
+                                  })});
 
   // Rounding.
   define_rounding(r, "ceil", "Smallest integer not below x, elementwise.", ScalarPrim::ceil,
@@ -147,8 +230,9 @@ void register_elemwise_math_ops(OpRegistry& r) {
   define_rounding(r, "round", "x rounded to the nearest integer, halves to even (NumPy's round), elementwise.",
                   ScalarPrim::round_half_even, rounding_kernel([](auto x) { return detail::round_half_even(x); }),
                   true);
-  define_rounding(r, "round_half_away_from_zero", "x rounded to the nearest integer, halves away from zero, elementwise.",
-                  ScalarPrim::round_half_away, rounding_kernel([](auto x) { return std::round(x); }), true);
+  define_rounding(r, "round_half_away_from_zero",
+                  "x rounded to the nearest integer, halves away from zero, elementwise.", ScalarPrim::round_half_away,
+                  rounding_kernel([](auto x) { return std::round(x); }), true);
 }
 
 Variable sqrt(const Operand& x) { return detail::elemwise("sqrt", {&x}); }
@@ -182,12 +266,11 @@ Variable erfinv(const Operand& x) { return detail::elemwise("erfinv", {&x}); }
 Variable gamma(const Operand& x) { return detail::elemwise("gamma", {&x}); }
 Variable gammaln(const Operand& x) { return detail::elemwise("gammaln", {&x}); }
 Variable digamma(const Operand& x) { return detail::elemwise("digamma", {&x}); }
+Variable trigamma(const Operand& x) { return detail::elemwise("trigamma", {&x}); }
 Variable ceil(const Operand& x) { return detail::elemwise("ceil", {&x}); }
 Variable floor(const Operand& x) { return detail::elemwise("floor", {&x}); }
 Variable trunc(const Operand& x) { return detail::elemwise("trunc", {&x}); }
 Variable round(const Operand& x) { return detail::elemwise("round", {&x}); }
-Variable round_half_away_from_zero(const Operand& x) {
-  return detail::elemwise("round_half_away_from_zero", {&x});
-}
+Variable round_half_away_from_zero(const Operand& x) { return detail::elemwise("round_half_away_from_zero", {&x}); }
 
 }  // namespace hypatia

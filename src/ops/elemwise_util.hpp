@@ -5,10 +5,13 @@
 #pragma once
 
 #include <array>
+#include <functional>
+#include <optional>
 #include <string>
 #include <type_traits>
 
 #include "graph/op.hpp"
+#include "ops/grad_expr.hpp"
 #include "ops/kernel_util.hpp"
 #include "ops/op_util.hpp"
 #include "runtime/cast.hpp"
@@ -97,11 +100,67 @@ struct ElemwiseSpec {
 };
 
 // Registers an elementwise op: broadcasting type and shape inference, the scalar
-// primitive it lowers to, no aliasing. Returns the OpDef for the gradient slot.
+// primitive it lowers to, no aliasing, the generic batch rule. Returns the OpDef for
+// the gradient slots.
 OpDef& define_elemwise(OpRegistry& registry, ElemwiseSpec spec);
 
 // Builds a node of the elementwise op `name` from user operands; the node records the
 // first operand's source line (the user's expression).
 Variable elemwise(std::string_view name, std::initializer_list<const Operand*> operands);
+
+// ---- differentiation
+
+// The batch rule every elementwise op shares. NumPy aligns shapes on the right, so a
+// batch axis in front would meet the wrong axes of lower-rank operands: each batched
+// input of rank k + 1 (its unbatched rank k) gets new axes right after its batch axis
+// up to rank r + 1, r the largest unbatched rank, and each unbatched input gets new
+// leading axes up to rank r + 1. The op is then applied unchanged (same attrs).
+std::vector<Variable> batch_elemwise(const BatchArgs& args);
+
+// What a partial derivative is built from: the forward node's inputs and output, at
+// its line.
+struct PartialArgs {
+  std::vector<sym::Ex> x;
+  sym::Ex y;
+};
+// d output / d input i of an elementwise op; nullopt when it is exactly 1 (so that
+// the rule builds no multiplication by one).
+using PartialFn = std::function<std::optional<sym::Ex>(const PartialArgs&, int i)>;
+// The partial of a unary op from its input x and output y.
+PartialFn unary_partial(std::function<sym::Ex(const sym::Ex& x, const sym::Ex& y)> d);
+
+// The vjp (g * partial_i for each float input) and the jvp (the sum of t_i *
+// partial_i) of an op given by its partial derivatives. Only for smooth ops: a
+// partial that is a 0/1 mask must be a select instead (set_selects).
+OpDef& set_partials(OpDef& op, PartialFn partial);
+// The vjp and jvp of add, sub and neg: input i's partial is signs[i] (+1 or -1).
+OpDef& set_signs(OpDef& op, std::vector<int> signs);
+
+// The rules of a piecewise constant op that is still counted as differentiable
+// (floor_div, sign: NumPy arithmetic that users differentiate through): the gradient
+// and the tangent are symbolic zeros.
+OpDef& set_zero_gradient(OpDef& op);
+
+// Where the output is input i itself (partial 1) and elsewhere independent of it
+// (partial 0): a bool condition, or nullopt for an input that gets no gradient
+// (where's condition).
+using SelectFn = std::function<std::optional<sym::Ex>(const PartialArgs&, int i)>;
+// The vjp where(cond_i, g, 0) and the jvp where(cond_0, t_0, where(cond_1, t_1, ...)),
+// routing by select so that an inf or NaN where the condition is false never leaks.
+// `exhaustive`: the conditions cover every element, so the last where is dropped
+// when every input has a tangent.
+OpDef& set_selects(OpDef& op, SelectFn cond, bool exhaustive);
+
+// The forward node's input i, output and an output gradient or tangent as Ex.
+sym::Ex ex_input(const Node& node, int i, SourceLocation where);
+sym::Ex ex_output(const Node& node, SourceLocation where);
+// The gradient for input i: cast to its dtype; invalid (none) for an integer or bool
+// input, whose gradient the driver drops anyway.
+Variable input_grad(const Node& node, int i, const sym::Ex& g);
+// The tangent of the output: broadcast to its shape (a tangent built from one input
+// may be smaller) and cast to its dtype.
+Variable output_tangent(const Node& node, const sym::Ex& t);
+// Whether gradients flow through the node at all: a float output.
+bool has_float_output(const Node& node);
 
 }  // namespace hypatia::detail

@@ -16,7 +16,8 @@ class OpRegistry;
   X(reduce)                    \
   X(shape)                     \
   X(blas)                      \
-  X(creation)
+  X(creation)                  \
+  X(grad)
 
 #define HYPATIA_X(family) void register_##family##_ops(OpRegistry& registry);
 HYPATIA_OP_FAMILIES(HYPATIA_X)

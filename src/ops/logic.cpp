@@ -5,6 +5,7 @@
 // float loops for them): on bool they are logical, on integers they compute in the
 // promoted dtype; a float, or a signed and unsigned pair that promotes to float64, is
 // a TypeError when the graph is built.
+#include <optional>
 #include <type_traits>
 
 #include "hypatia/ops/elemwise.hpp"
@@ -94,8 +95,8 @@ void register_logic_ops(OpRegistry& r) {
                                   kCommutative | kAssociative, ScalarPrim::logical_and, ResultDType::boolean,
                                   truth_kernel<2>([](bool a, bool b) { return a && b; })})
       .not_differentiable(kLogicNotDifferentiable);
-  define_elemwise(r, ElemwiseSpec{"logical_or", "Whether a or b is nonzero, elementwise.",
-                                  kCommutative | kAssociative, ScalarPrim::logical_or, ResultDType::boolean,
+  define_elemwise(r, ElemwiseSpec{"logical_or", "Whether a or b is nonzero, elementwise.", kCommutative | kAssociative,
+                                  ScalarPrim::logical_or, ResultDType::boolean,
                                   truth_kernel<2>([](bool a, bool b) { return a || b; })})
       .not_differentiable(kLogicNotDifferentiable);
   define_elemwise(r, ElemwiseSpec{"logical_xor", "Whether exactly one of a and b is nonzero, elementwise.",
@@ -106,45 +107,59 @@ void register_logic_ops(OpRegistry& r) {
                                   ResultDType::boolean, truth_kernel<1>([](bool x) { return !x; })})
       .not_differentiable(kLogicNotDifferentiable);
 
-  define_bitwise(r, ElemwiseSpec{"bitwise_and", "Bitwise and of a and b, elementwise (logical and on bool).",
-                                 kCommutative | kAssociative, ScalarPrim::bitwise_and, ResultDType::promote,
-                                 bitwise_kernel<2>([](bool a, bool b) { return a && b; },
-                                                   [](auto a, auto b) { return a & b; })})
+  define_bitwise(
+      r, ElemwiseSpec{"bitwise_and", "Bitwise and of a and b, elementwise (logical and on bool).",
+                      kCommutative | kAssociative, ScalarPrim::bitwise_and, ResultDType::promote,
+                      bitwise_kernel<2>([](bool a, bool b) { return a && b; }, [](auto a, auto b) { return a & b; })})
       .not_differentiable(kBitsNotDifferentiable);
-  define_bitwise(r, ElemwiseSpec{"bitwise_or", "Bitwise or of a and b, elementwise (logical or on bool).",
-                                 kCommutative | kAssociative, ScalarPrim::bitwise_or, ResultDType::promote,
-                                 bitwise_kernel<2>([](bool a, bool b) { return a || b; },
-                                                   [](auto a, auto b) { return a | b; })})
+  define_bitwise(
+      r, ElemwiseSpec{"bitwise_or", "Bitwise or of a and b, elementwise (logical or on bool).",
+                      kCommutative | kAssociative, ScalarPrim::bitwise_or, ResultDType::promote,
+                      bitwise_kernel<2>([](bool a, bool b) { return a || b; }, [](auto a, auto b) { return a | b; })})
       .not_differentiable(kBitsNotDifferentiable);
-  define_bitwise(r, ElemwiseSpec{"bitwise_xor", "Bitwise exclusive or of a and b, elementwise (on bool: a != b).",
-                                 kCommutative | kAssociative, ScalarPrim::bitwise_xor, ResultDType::promote,
-                                 bitwise_kernel<2>([](bool a, bool b) { return a != b; },
-                                                   [](auto a, auto b) { return a ^ b; })})
+  define_bitwise(
+      r, ElemwiseSpec{"bitwise_xor", "Bitwise exclusive or of a and b, elementwise (on bool: a != b).",
+                      kCommutative | kAssociative, ScalarPrim::bitwise_xor, ResultDType::promote,
+                      bitwise_kernel<2>([](bool a, bool b) { return a != b; }, [](auto a, auto b) { return a ^ b; })})
       .not_differentiable(kBitsNotDifferentiable);
-  define_bitwise(r, ElemwiseSpec{"invert", "Bitwise not of x, elementwise (logical not on bool).", 0,
-                                 ScalarPrim::invert, ResultDType::promote,
-                                 bitwise_kernel<1>([](bool x) { return !x; }, [](auto x) { return ~x; })})
+  define_bitwise(
+      r, ElemwiseSpec{"invert", "Bitwise not of x, elementwise (logical not on bool).", 0, ScalarPrim::invert,
+                      ResultDType::promote, bitwise_kernel<1>([](bool x) { return !x; }, [](auto x) { return ~x; })})
       .not_differentiable(kBitsNotDifferentiable);
 
-  r.define("where")
-      .set_summary("Elementwise selection: a where cond is true, else b (Theano's switch).")
-      .set_traits(kElementwise | kPure)
-      .set_infer(infer_where)
-      .set_shape(detail::shape_of_broadcast)
-      .set_reference(where_reference)
-      .lowers(Lowering::of_scalar(ScalarPrim::select))
-      .set_aliasing(Aliasing::none());
+  // The gradient is routed by cond with selects, where(c, g, 0) and where(c, 0, g),
+  // never by multiplying with a mask: an inf or NaN in the branch not taken (the
+  // usual reason for a where) stays out. The condition gets none.
+  detail::set_selects(
+      r.define("where")
+          .set_summary("Elementwise selection: a where cond is true, else b (Theano's switch).")
+          .set_traits(kElementwise | kPure)
+          .set_infer(infer_where)
+          .set_shape(detail::shape_of_broadcast)
+          .set_reference(where_reference)
+          .lowers(Lowering::of_scalar(ScalarPrim::select))
+          .set_aliasing(Aliasing::none())
+          .set_batch(detail::batch_elemwise),
+      [](const detail::PartialArgs& p, int i) -> std::optional<detail::sym::Ex> {
+        if (i == 0) return std::nullopt;
+        return i == 1 ? p.x[0] : logical_not(p.x[0]);
+      },
+      true);
 
-  r.define("cast")
-      .set_summary("Elementwise conversion to another dtype.")
-      .set_traits(kElementwise | kPure)
-      .set_infer([](const InferArgs& a) {
-        return std::vector<Type>{Type{a.attrs.get<DType>("dtype"), a.type(0).shape}};
-      })
-      .set_shape(detail::shape_same_as_input0)
-      .set_reference(cast_reference)
-      .lowers(Lowering::of_scalar(ScalarPrim::cast))
-      .set_aliasing(Aliasing::none());
+  // The gradient is cast back to the input's dtype; integer inputs and outputs have
+  // none (set_partials drops them).
+  detail::set_partials(r.define("cast")
+                           .set_summary("Elementwise conversion to another dtype.")
+                           .set_traits(kElementwise | kPure)
+                           .set_infer([](const InferArgs& a) {
+                             return std::vector<Type>{Type{a.attrs.get<DType>("dtype"), a.type(0).shape}};
+                           })
+                           .set_shape(detail::shape_same_as_input0)
+                           .set_reference(cast_reference)
+                           .lowers(Lowering::of_scalar(ScalarPrim::cast))
+                           .set_aliasing(Aliasing::none())
+                           .set_batch(detail::batch_elemwise),
+                       [](const detail::PartialArgs&, int) -> std::optional<detail::sym::Ex> { return std::nullopt; });
 }
 
 Variable logical_and(const Operand& a, const Operand& b) { return detail::elemwise("logical_and", {&a, &b}); }

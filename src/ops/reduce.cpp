@@ -19,9 +19,12 @@
 #include <span>
 #include <type_traits>
 
+#include "hypatia/ops/elemwise.hpp"
+#include "hypatia/ops/shape.hpp"
 #include "ops/elemwise_util.hpp"  // visit_float
 #include "ops/kernel_util.hpp"
 #include "ops/op_util.hpp"
+#include "ops/structural_grad.hpp"
 
 namespace hypatia {
 namespace {
@@ -322,6 +325,154 @@ const auto kStd = []<class T>(std::span<const T> v, const Attrs& attrs) -> T {
   return std::sqrt(variance(v, attrs.get_int("ddof")));
 };
 
+// ---- differentiation and batching
+//
+// Rules read the reduced axes from the node. `keep` re-inserts the reduced axes of a
+// reduction's result as size-1 axes, so that it broadcasts against x; `expand`
+// broadcasts it to x's shape. Derivatives at kinks: max and min send the gradient to
+// every element equal to the result (all tied positions, as Theano), none when the
+// result is NaN; prod divides by x where x != 0, gives the zero the product of the
+// others when exactly one element is 0, and 0 for two or more; std at a zero deviation
+// has a NaN gradient (0 times sqrt's infinite slope).
+
+// The reduction's own attributes (axes), with keepdims set.
+Attrs reduction_attrs(const Attrs& from, bool keepdims) {
+  Attrs a{{"keepdims", keepdims}};
+  if (from.has("axes")) a.set("axes", from.get_ints("axes"));
+  return a;
+}
+
+Variable keep(const Variable& v, const Node& node, SourceLocation w) {
+  if (node.attrs().get_bool("keepdims")) return v;
+  const std::vector<bool> mask = reduced_mask(node.attrs(), node.inputs()[0].ndim());
+  std::vector<std::int64_t> pattern;
+  std::int64_t j = 0;
+  for (bool reduced : mask) pattern.push_back(reduced ? newaxis : j++);
+  return dimshuffle(Operand(v, w), pattern);
+}
+
+Variable expand(const Variable& v, const Node& node, SourceLocation w) {
+  const Variable& x = node.inputs()[0];
+  return broadcast_to(Operand(keep(v, node, w), w), detail::shape_operands(x, w));
+}
+
+// The same reduction over the same axes, keeping them (for tangents and partials).
+Variable reduce_like(const char* op, const Variable& v, const Node& node, bool keepdims, SourceLocation w) {
+  return apply1(op, {v}, reduction_attrs(node.attrs(), keepdims), w);
+}
+
+// The number of reduced elements, in dtype.
+Variable reduced_count(const Node& node, DType dtype, SourceLocation w) {
+  const Variable& x = node.inputs()[0];
+  const std::vector<bool> mask = reduced_mask(node.attrs(), x.ndim());
+  const SymShape s = detail::symbolic_shape(x, w);
+  Variable n = detail::size_constant(1, w);
+  for (std::size_t d = 0; d < mask.size(); ++d) {
+    if (mask[d]) n = mul(Operand(n, w), Operand(s[d], w));
+  }
+  return cast(Operand(n, w), dtype);
+}
+
+// max(N - ddof, 0), as the kernel divides by, in dtype.
+Variable degrees_of_freedom(const Node& node, DType dtype, SourceLocation w) {
+  const Variable n = reduced_count(node, DType::int64, w);
+  const Variable dof = maximum(Operand(sub(Operand(n, w), Operand(node.attrs().get_int("ddof"), w)), w), Operand(0, w));
+  return cast(Operand(dof, w), dtype);
+}
+
+// d out / d x for the reductions that are not linear, with x's shape.
+Variable partials(const Node& node, SourceLocation w) {
+  const std::string& op = node.op().name;
+  const Variable& x = node.inputs()[0];
+  const Operand xo(x, w);
+  if (op == "prod") {
+    const Variable zero = eq(xo, Operand(0, w));
+    const Variable zeros = reduce_like("sum", zero, node, true, w);
+    const Variable safe = hypatia::where(Operand(zero, w), Operand(1, w), xo);
+    const Variable others = reduce_like("prod", safe, node, true, w);  // the product of the nonzero elements
+    const Variable no_zero = eq(Operand(zeros, w), Operand(0, w));
+    return hypatia::where(
+        Operand(zero, w),
+        Operand(hypatia::where(Operand(eq(Operand(zeros, w), Operand(1, w)), w), Operand(others, w), Operand(0, w)), w),
+        Operand(hypatia::where(Operand(no_zero, w), Operand(true_div(Operand(others, w), Operand(safe, w)), w),
+                               Operand(0, w)),
+                w));
+  }
+  const DType t = node.output_types()[0].dtype;
+  // var: 2 (x - m) / dof (the mean's own dependence on x sums to zero); std: var's
+  // over 2 std.
+  const Variable m = reduce_like("mean", x, node, true, w);
+  const Variable dev = sub(xo, Operand(m, w));
+  const Variable dof = degrees_of_freedom(node, t, w);
+  if (op == "var") return true_div(Operand(mul(Operand(2, w), Operand(dev, w)), w), Operand(dof, w));
+  if (op == "std") {
+    const Variable s = keep(node.output(0), node, w);
+    return true_div(Operand(dev, w), Operand(mul(Operand(dof, w), Operand(s, w)), w));
+  }
+  throw InternalError("partials: no rule for " + op);
+}
+
+// Where x equals the result of max or min.
+Variable extremum_mask(const Node& node, SourceLocation w) {
+  return eq(Operand(node.inputs()[0], w), Operand(keep(node.output(0), node, w), w));
+}
+
+std::vector<Variable> reduction_vjp(const VjpArgs& a) {
+  const Variable& g = a.grad(0);
+  if (!g.valid()) return {Variable()};
+  const Node& node = a.node;
+  const std::string& op = node.op().name;
+  const SourceLocation w = a.where;
+  const Variable& x = a.input(0);
+  Variable gx;
+  if (op == "sum") {
+    gx = expand(g, node, w);
+  } else if (op == "mean") {
+    gx = expand(true_div(Operand(g, w), Operand(reduced_count(node, g.dtype(), w), w)), node, w);
+  } else if (op == "max" || op == "min") {
+    // A select, so that an infinite gradient does not meet a 0 (0 * inf is NaN).
+    gx = hypatia::where(Operand(extremum_mask(node, w), w), Operand(keep(g, node, w), w), Operand(0, w));
+  } else {
+    gx = mul(Operand(keep(g, node, w), w), Operand(partials(node, w), w));
+  }
+  return {detail::in_dtype_of(gx, x, w)};
+}
+
+std::vector<Variable> reduction_jvp(const JvpArgs& a) {
+  const Variable& t = a.tangent(0);
+  if (!t.valid()) return {Variable()};
+  const Node& node = a.node;
+  const std::string& op = node.op().name;
+  const SourceLocation w = a.where;
+  const bool keepdims = node.attrs().get_bool("keepdims");
+  Variable out;
+  if (op == "sum" || op == "mean") {
+    out = detail::reapply_on(node, 0, t, w);
+  } else if (op == "max" || op == "min") {
+    out = reduce_like("sum", hypatia::where(Operand(extremum_mask(node, w), w), Operand(t, w), Operand(0, w)), node,
+                      keepdims, w);
+  } else {
+    out = reduce_like("sum", mul(Operand(partials(node, w), w), Operand(t, w)), node, keepdims, w);
+  }
+  const DType want = node.output_types()[0].dtype;
+  return {is_float(want) && out.dtype() != want ? cast(Operand(out, w), want) : out};
+}
+
+// The reduction over the same axes of each batch element: the axes shift by one.
+std::vector<Variable> reduction_batch(const BatchArgs& a) {
+  detail::check_batch(a, 1);
+  const Node& node = a.node;
+  Attrs attrs = node.attrs();
+  std::vector<std::int64_t> axes;
+  if (attrs.has("axes")) {
+    for (std::int64_t ax : attrs.get_ints("axes")) axes.push_back(ax + 1);
+  } else {
+    for (int i = 0; i < node.inputs()[0].ndim(); ++i) axes.push_back(i + 1);
+  }
+  attrs.set("axes", axes);
+  return {apply1(node.op().name, {a.inputs[0]}, std::move(attrs), a.where)};
+}
+
 // ---- the op table
 
 struct ReductionSpec {
@@ -370,7 +521,12 @@ void define_reduction(OpRegistry& r, ReductionSpec spec) {
       return reduce(a);
     });
   }
-  if (spec.not_differentiable_because != nullptr) op.not_differentiable(spec.not_differentiable_because);
+  if (spec.not_differentiable_because != nullptr) {
+    op.not_differentiable(spec.not_differentiable_because);
+  } else {
+    op.set_vjp(reduction_vjp).set_jvp(reduction_jvp);
+  }
+  op.set_batch(reduction_batch);
 }
 
 // The node of reduction `op` over the user's axes.

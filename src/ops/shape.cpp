@@ -14,9 +14,11 @@
 #include <algorithm>
 #include <optional>
 
+#include "hypatia/ops/blas.hpp"
 #include "hypatia/ops/elemwise.hpp"
 #include "ops/kernel_util.hpp"
 #include "ops/op_util.hpp"
+#include "ops/structural_grad.hpp"
 
 namespace hypatia {
 namespace {
@@ -348,6 +350,112 @@ std::vector<SymShape> specify_shape_shape(const ShapeArgs& a) {
   return {out};
 }
 
+// ---------------------------------------------------------------- rules
+//
+// The shape ops are linear: each tangent is the op applied to the tangent, and each
+// gradient undoes the op (dimshuffle's inverse pattern, a reshape back, a sum over what
+// broadcast_to repeated). Their size inputs, being integers, get none.
+
+std::vector<Variable> no_grads_for_sizes(Variable gx, const Node& node) {
+  std::vector<Variable> out{std::move(gx)};
+  out.resize(node.inputs().size());
+  return out;
+}
+
+// Each input axis goes back where the pattern took it from; an axis the pattern dropped
+// (size 1) comes back as a new one, and the pattern's new axes (size 1) are dropped.
+std::vector<Variable> dimshuffle_vjp(const VjpArgs& a) {
+  const Variable& g = a.grad(0);
+  if (!g.valid()) return {Variable()};
+  const auto& pattern = a.node.attrs().get_ints("pattern");
+  std::vector<std::int64_t> inverse(static_cast<std::size_t>(a.input(0).ndim()), newaxis);
+  for (std::size_t j = 0; j < pattern.size(); ++j) {
+    if (pattern[j] != newaxis) inverse[static_cast<std::size_t>(pattern[j])] = static_cast<std::int64_t>(j);
+  }
+  const Variable gs = detail::with_static_shape(g, a.node.output_types()[0], a.where);
+  return {dimshuffle(Operand(gs, a.where), inverse)};
+}
+
+std::vector<Variable> reshape_vjp(const VjpArgs& a) {
+  const Variable& g = a.grad(0);
+  if (!g.valid()) return std::vector<Variable>(a.node.inputs().size());
+  return no_grads_for_sizes(reshape(Operand(g, a.where), detail::shape_operands(a.input(0), a.where)), a.node);
+}
+
+std::vector<Variable> broadcast_to_vjp(const VjpArgs& a) {
+  return no_grads_for_sizes(detail::sum_back_to(a.grad(0), a.input(0), a.where), a.node);
+}
+
+std::vector<Variable> specify_shape_vjp(const VjpArgs& a) { return {a.grad(0)}; }
+
+// The tangent of a shape op: the op applied to x's tangent, sizes kept.
+std::vector<Variable> linear_jvp(const JvpArgs& a) {
+  const Variable& t = a.tangent(0);
+  if (!t.valid()) return {Variable()};
+  const Variable ts =
+      a.node.op().name == "dimshuffle" ? detail::with_static_shape(t, a.input(0).type(), a.where) : t;
+  return {detail::reapply_on(a.node, 0, ts, a.where)};
+}
+
+std::vector<Variable> dimshuffle_batch(const BatchArgs& a) {
+  detail::check_batch(a, 1);
+  std::vector<std::int64_t> pattern{0};
+  for (std::int64_t p : a.node.attrs().get_ints("pattern")) pattern.push_back(p == newaxis ? newaxis : p + 1);
+  return {dimshuffle(Operand(a.inputs[0], a.where), pattern)};
+}
+
+// The batch size leads the requested sizes.
+std::vector<Variable> with_batch_size(const BatchArgs& a, const Variable& x) {
+  std::vector<Variable> inputs{x, detail::batch_size(a.inputs[0], a.where)};
+  inputs.insert(inputs.end(), a.inputs.begin() + 1, a.inputs.end());
+  return inputs;
+}
+
+std::vector<Variable> reshape_batch(const BatchArgs& a) {
+  detail::check_batch(a, 1);
+  return {apply1("reshape", with_batch_size(a, a.inputs[0]), {}, a.where)};
+}
+
+// x's axes align with the requested sizes from the right: new axes go between the
+// batch axis and x's own.
+std::vector<Variable> broadcast_to_batch(const BatchArgs& a) {
+  detail::check_batch(a, 1);
+  const int pad = static_cast<int>(a.inputs.size()) - 1 - a.node.inputs()[0].ndim();
+  return {apply1("broadcast_to", with_batch_size(a, detail::pad_after_batch(a.inputs[0], pad, a.where)), {},
+                 a.where)};
+}
+
+std::vector<Variable> specify_shape_batch(const BatchArgs& a) {
+  detail::check_batch(a, 1);
+  Attrs attrs = a.node.attrs();
+  Shape want{kUnknownDim};
+  for (std::int64_t d : attrs.get_ints("shape")) want.push_back(d);
+  attrs.set("shape", want);
+  return {apply1("specify_shape", {a.inputs[0]}, std::move(attrs), a.where)};
+}
+
+// A size is the same for every batch element: shape and shape_i of a batched x read
+// the element's sizes, repeated along the batch axis as the contract asks. (The
+// jacobian driver keeps shape_i unbatched itself, so that sizes stay scalars.)
+std::vector<Variable> shape_i_batch(const BatchArgs& a) {
+  detail::check_batch(a, 1);
+  const SourceLocation w = a.where;
+  const Variable size = shape(Operand(a.inputs[0], w), a.node.attrs().get_int("axis") + 1);
+  return {broadcast_to(Operand(size, w), {Operand(detail::batch_size(a.inputs[0], w), w)})};
+}
+
+std::vector<Variable> shape_batch(const BatchArgs& a) {
+  detail::check_batch(a, 1);
+  const SourceLocation w = a.where;
+  // shape(x)[1:] as a product with a constant selection matrix (there is no slicing).
+  const int nd = a.node.inputs()[0].ndim();
+  Array select = Array::zeros(DType::int64, {nd, nd + 1});
+  auto* p = reinterpret_cast<std::int64_t*>(select.data());
+  for (int i = 0; i < nd; ++i) p[i * (nd + 1) + i + 1] = 1;
+  const Variable sizes = dot(Operand(constant(select, w), w), Operand(shape(Operand(a.inputs[0], w)), w));
+  return {broadcast_to(Operand(sizes, w), {Operand(detail::batch_size(a.inputs[0], w), w), Operand(nd, w)})};
+}
+
 }  // namespace
 
 void register_shape_ops(OpRegistry& r) {
@@ -358,7 +466,10 @@ void register_shape_ops(OpRegistry& r) {
       .set_shape(dimshuffle_shape)
       .set_reference(dimshuffle_reference)
       .lowers(Lowering::view())
-      .set_aliasing(Aliasing::view_of_input0());
+      .set_aliasing(Aliasing::view_of_input0())
+      .set_vjp(dimshuffle_vjp)
+      .set_jvp(linear_jvp)
+      .set_batch(dimshuffle_batch);
 
   r.define("reshape")
       .set_summary("x's elements in C order, in a new shape given by int64 scalar inputs (one may be -1).")
@@ -367,7 +478,10 @@ void register_shape_ops(OpRegistry& r) {
       .set_shape(reshape_shape)
       .set_reference(reshape_reference)
       .lowers(Lowering::view())
-      .set_aliasing(Aliasing::view_of_input0());
+      .set_aliasing(Aliasing::view_of_input0())
+      .set_vjp(reshape_vjp)
+      .set_jvp(linear_jvp)
+      .set_batch(reshape_batch);
 
   r.define("broadcast_to")
       .set_summary("x broadcast to a shape given by int64 scalar inputs (NumPy's rules), as a view.")
@@ -376,7 +490,10 @@ void register_shape_ops(OpRegistry& r) {
       .set_shape(broadcast_to_shape)
       .set_reference(broadcast_to_reference)
       .lowers(Lowering::view())
-      .set_aliasing(Aliasing::view_of_input0());
+      .set_aliasing(Aliasing::view_of_input0())
+      .set_vjp(broadcast_to_vjp)
+      .set_jvp(linear_jvp)
+      .set_batch(broadcast_to_batch);
 
   r.define("specify_shape")
       .set_summary("x itself, asserting its shape: static from here on, checked at run time.")
@@ -385,7 +502,10 @@ void register_shape_ops(OpRegistry& r) {
       .set_shape(specify_shape_shape)
       .set_reference(specify_shape_reference)
       .lowers(Lowering::view())
-      .set_aliasing(Aliasing::view_of_input0());
+      .set_aliasing(Aliasing::view_of_input0())
+      .set_vjp(specify_shape_vjp)
+      .set_jvp(linear_jvp)
+      .set_batch(specify_shape_batch);
 
   r.define("shape")
       .set_summary("x's shape, as an int64 vector.")
@@ -402,7 +522,8 @@ void register_shape_ops(OpRegistry& r) {
       })
       .lowers(Lowering::loop_nest("reads the input's shape"))
       .set_aliasing(Aliasing::none())
-      .not_differentiable("a shape is integers");
+      .not_differentiable("a shape is integers")
+      .set_batch(shape_batch);
 
   r.define("shape_i")
       .set_summary("One size of x's shape, as an int64 scalar.")
@@ -418,7 +539,8 @@ void register_shape_ops(OpRegistry& r) {
       })
       .lowers(Lowering::loop_nest("reads one size of the input's shape"))
       .set_aliasing(Aliasing::none())
-      .not_differentiable("a size is an integer");
+      .not_differentiable("a size is an integer")
+      .set_batch(shape_i_batch);
 }
 
 // ---------------------------------------------------------------- builders

@@ -27,6 +27,8 @@ Variable reciprocal(const Operand& x);
 Variable sqr(const Operand& x);
 Variable maximum(const Operand& a, const Operand& b);    // NaN propagates
 Variable minimum(const Operand& a, const Operand& b);    // NaN propagates
+// minimum(maximum(x, lo), hi). Gradient: to x where lo <= x <= hi (boundaries
+// included), to lo where x < lo <= hi, to hi where maximum(x, lo) > hi.
 Variable clip(const Operand& x, const Operand& lo, const Operand& hi);
 
 // Math functions (src/ops/elemwise_math.cpp).
@@ -61,6 +63,7 @@ Variable erfinv(const Operand& x);
 Variable gamma(const Operand& x);
 Variable gammaln(const Operand& x);   // log|gamma(x)|
 Variable digamma(const Operand& x);
+Variable trigamma(const Operand& x);  // digamma's derivative, polygamma(1, x)
 // Rounding keeps integer dtypes unchanged; floats stay floats.
 Variable ceil(const Operand& x);
 Variable floor(const Operand& x);
