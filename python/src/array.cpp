@@ -47,7 +47,7 @@ std::optional<DType> dtype_of_kind(char kind, py::ssize_t size) {
   return std::nullopt;
 }
 
-std::string numpy_name(const py::dtype& d) { return py::str(d.attr("name")); }
+std::string numpy_name(const py::dtype& d) { return py::str(static_cast<const py::handle&>(d)); }
 
 constexpr const char* kSupported = "bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64";
 
@@ -146,6 +146,10 @@ Array filter_argument(py::handle data, const Type& t, std::optional<bool> allow_
   if (py::isinstance<py::array>(data)) {
     const py::array arr = py::reinterpret_borrow<py::array>(data);
     if (core_dtype(arr.dtype()) == want && borrowable(arr)) return borrow(arr);
+    if (std::string("biufc").find(arr.dtype().kind()) == std::string::npos) {
+      throw TypeError(who + ": hypatia has no dtype for NumPy's " + numpy_name(arr.dtype()) + "; supported: " +
+                      kSupported);
+    }
     if (!allow_downcast.value_or(false) &&
         !numpy().attr("can_cast")(arr.dtype(), numpy_dtype(want), "safe").cast<bool>()) {
       throw TypeError(who + " expects dtype " + want_name + " (" + t.str() + "), got an array of dtype " +

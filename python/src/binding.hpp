@@ -93,7 +93,7 @@ using SpreadFn = Variable (*)(const Operand&, Axes, std::int64_t, bool);  // var
 using ArgFn = Variable (*)(const Operand&, std::optional<std::int64_t>, bool);
 Variable py_reduce(ReduceFn f, py::handle x, py::handle axis, bool keepdims);
 Variable py_spread(SpreadFn f, py::handle x, py::handle axis, std::int64_t ddof, bool keepdims);
-Variable py_arg_reduce(ArgFn f, py::handle x, py::handle axis, bool keepdims);
+Variable py_arg_reduce(ArgFn f, const char* name, py::handle x, py::handle axis, bool keepdims);
 Variable py_round(py::handle x, py::handle mode);
 Variable py_clip(py::handle x, py::handle lo, py::handle hi);
 Variable py_cast(py::handle x, py::handle dtype);

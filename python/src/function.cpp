@@ -87,6 +87,7 @@ void bind_function(py::module_& m) {
             const SourceLocation w = user_location();
             const std::vector<Variable> ins = variables(inputs, "input", w);
             const std::vector<Variable> outs = variables(outputs, "output", w);
+            CompiledFunction compiled(ins, outs, std::move(allow_downcast), w);  // checks the inputs first
             const std::string policy = py::str(on_unused_input);
             if (policy != "ignore") {
               for (std::size_t i : unused_inputs(ins, outs)) {
@@ -98,7 +99,7 @@ void bind_function(py::module_& m) {
                 if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), 1) != 0) throw py::error_already_set();
               }
             }
-            return CompiledFunction(ins, outs, std::move(allow_downcast), w);
+            return compiled;
           }),
           py::arg("inputs"), py::arg("outputs"), py::arg("on_unused_input") = "raise",
           py::arg("allow_downcast") = std::vector<std::optional<bool>>{})

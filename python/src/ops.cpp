@@ -39,11 +39,11 @@ void binary(py::module_& m, const char* name, const char* op = nullptr) {
       py::arg("a"), py::arg("b"), doc_of(op ? op : name, kElemwiseNote).c_str());
 }
 
-std::optional<std::int64_t> one_axis(py::handle axis, const char* what) {
+std::optional<std::int64_t> one_axis(py::handle axis, const char* op, SourceLocation where) {
   if (axis.is_none()) return std::nullopt;
-  const std::vector<std::int64_t> axes = to_int_list(axis, what);
+  const std::vector<std::int64_t> axes = to_int_list(axis, "axis");
   if (axes.size() != 1) {
-    throw ValueError(std::string(what) + " takes one axis or None (the flattened array), not " +
+    throw ValueError(format_location(where) + ": " + op + " takes one axis or None (the flattened array), not " +
                      std::to_string(axes.size()));
   }
   return axes[0];
@@ -64,9 +64,9 @@ Variable py_spread(SpreadFn f, py::handle x, py::handle axis, std::int64_t ddof,
   return f(to_operand(x, w), to_axes(axis, "axis"), ddof, keepdims);
 }
 
-Variable py_arg_reduce(ArgFn f, py::handle x, py::handle axis, bool keepdims) {
+Variable py_arg_reduce(ArgFn f, const char* name, py::handle x, py::handle axis, bool keepdims) {
   const SourceLocation w = user_location();
-  return f(to_operand(x, w), one_axis(axis, "axis"), keepdims);
+  return f(to_operand(x, w), one_axis(axis, name, w), keepdims);
 }
 
 Variable py_round(py::handle x, py::handle mode) {
@@ -211,7 +211,8 @@ void bind_ops(py::module_& m) {
   spread("std", [](const Operand& x, Axes a, std::int64_t d, bool k) { return hypatia::std(x, std::move(a), d, k); });
   auto arg_reduction = [&m](const char* name, ArgFn f) {
     m.def(
-        name, [f](py::handle x, py::handle axis, bool keepdims) { return py_arg_reduce(f, x, axis, keepdims); },
+        name,
+        [f, name](py::handle x, py::handle axis, bool keepdims) { return py_arg_reduce(f, name, x, axis, keepdims); },
         py::arg("x"), py::arg("axis") = py::none(), py::arg("keepdims") = false,
         doc_of(name, "axis: one int, or None for the flattened array.").c_str());
   };

@@ -227,7 +227,9 @@ variables. Operators are NumPy's (+ - * / // % ** @, unary - and abs(), < <= > >
   auto arg_method = [&cls](const char* name, ArgFn f) {
     cls.def(
         name,
-        [f](const Variable& x, py::handle axis, bool keepdims) { return py_arg_reduce(f, py::cast(x), axis, keepdims); },
+        [f, name](const Variable& x, py::handle axis, bool keepdims) {
+          return py_arg_reduce(f, name, py::cast(x), axis, keepdims);
+        },
         py::arg("axis") = py::none(), py::arg("keepdims") = false);
   };
   arg_method("argmax", [](const Operand& x, std::optional<std::int64_t> a, bool k) { return argmax(x, a, k); });
