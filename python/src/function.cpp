@@ -16,7 +16,9 @@ class CompiledFunction {
  public:
   CompiledFunction(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
                    std::vector<std::optional<bool>> allow_downcast, SourceLocation where)
-      : function_(hypatia::function(inputs, outputs, where)), allow_downcast_(std::move(allow_downcast)), where_(where) {
+      : function_(hypatia::function(inputs, outputs, where)),
+        allow_downcast_(std::move(allow_downcast)),
+        where_(where) {
     if (allow_downcast_.size() != inputs.size()) allow_downcast_.resize(inputs.size());
   }
 
@@ -31,7 +33,8 @@ class CompiledFunction {
     std::vector<Array> arrays;
     arrays.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-      arrays.push_back(filter_argument(args[i], inputs[i].type(), allow_downcast_[i], describe_input(inputs[i], i), keep));
+      const std::string who = describe_input(inputs[i], i);
+      arrays.push_back(filter_argument(args[i], inputs[i].type(), allow_downcast_[i], who, keep));
     }
     std::vector<Array> results;
     {

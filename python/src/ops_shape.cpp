@@ -79,7 +79,8 @@ Variable py_squeeze(py::handle x, py::handle axis) {
 
 Variable py_filled_like(bool ones, py::handle x, py::handle dtype) {
   const SourceLocation w = user_location();
-  return ones ? ones_like(to_operand(x, w), to_optional_dtype(dtype)) : zeros_like(to_operand(x, w), to_optional_dtype(dtype));
+  const Operand op = to_operand(x, w);
+  return ones ? ones_like(op, to_optional_dtype(dtype)) : zeros_like(op, to_optional_dtype(dtype));
 }
 
 void bind_ops_shape(py::module_& m) {

@@ -27,7 +27,9 @@ Type make_type(py::handle dtype, py::handle broadcastable, py::handle shape) {
         continue;
       }
       const std::int64_t n = to_index(d, "TensorType: a size in shape");
-      if (n < 0) throw ValueError("TensorType: size " + std::to_string(n) + " in shape is negative; use None for unknown");
+      if (n < 0) {
+        throw ValueError("TensorType: size " + std::to_string(n) + " in shape is negative; use None for unknown");
+      }
       t.shape.push_back(n);
     }
   }

@@ -146,8 +146,9 @@ variables. Operators are NumPy's (+ - * / // % ** @, unary - and abs(), < <= > >
             return py_round(py::cast(x), py::none());
           },
           py::arg("ndigits") = py::none());
-  cls.def("__eq__", [](const Variable& a, py::handle b) { return py::isinstance<Variable>(b) && a == b.cast<Variable>(); })
-      .def("__ne__", [](const Variable& a, py::handle b) { return !(py::isinstance<Variable>(b) && a == b.cast<Variable>()); })
+  auto same = [](const Variable& a, py::handle b) { return py::isinstance<Variable>(b) && a == b.cast<Variable>(); };
+  cls.def("__eq__", same)
+      .def("__ne__", [same](const Variable& a, py::handle b) { return !same(a, b); })
       .def("__hash__", [](const Variable& v) { return v.hash(); })
       .def("__bool__", [](const Variable&) -> bool { throw py::type_error(kNoTruthValue); })
       .def("__getitem__", &getitem)
