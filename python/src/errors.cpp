@@ -1,0 +1,83 @@
+// hypatia's C++ errors as Python exceptions: the caller's faults as the built-in
+// exception a Python user expects (TypeError, ValueError, IndexError) or a subclass of
+// one, our own bugs as hypatia.InternalError.
+#include "binding.hpp"
+
+namespace hypatia::python {
+namespace {
+
+// Exception classes made once; never freed (they live as long as the module).
+struct Classes {
+  PyObject* shape = nullptr;
+  PyObject* missing_input = nullptr;
+  PyObject* unused_input = nullptr;
+  PyObject* disconnected_input = nullptr;
+  PyObject* null_type_grad = nullptr;
+  PyObject* gradient = nullptr;
+  PyObject* internal = nullptr;
+};
+Classes g_classes;
+
+PyObject* make_class(py::module_& m, const char* name, PyObject* base, const char* doc) {
+  const std::string qualified = std::string("hypatia.") + name;
+  PyObject* cls = PyErr_NewExceptionWithDoc(qualified.c_str(), doc, base, nullptr);
+  if (cls == nullptr) throw py::error_already_set();
+  m.add_object(name, py::handle(cls));  // the module holds one reference, g_classes the other
+  return cls;
+}
+
+PyObject* class_for(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::type: return PyExc_TypeError;
+    case ErrorKind::shape: return g_classes.shape;
+    case ErrorKind::value: return PyExc_ValueError;
+    case ErrorKind::index: return PyExc_IndexError;
+    case ErrorKind::missing_input: return g_classes.missing_input;
+  }
+  return PyExc_RuntimeError;
+}
+
+}  // namespace
+
+void bind_errors(py::module_& m) {
+  g_classes.shape = make_class(m, "ShapeError", PyExc_ValueError,
+                               "Shapes that do not agree: broadcasting, ranks, static shapes.");
+  g_classes.missing_input = make_class(m, "MissingInputError", PyExc_Exception,
+                                       "A function's outputs depend on an input that was not given to it.");
+  g_classes.unused_input = make_class(m, "UnusedInputError", PyExc_Exception,
+                                      "A function was given an input its outputs do not depend on "
+                                      "(on_unused_input='raise').");
+  g_classes.disconnected_input = make_class(m, "DisconnectedInputError", PyExc_ValueError,
+                                            "The cost does not depend on an input it is differentiated with "
+                                            "respect to.");
+  g_classes.null_type_grad = make_class(m, "NullTypeGradError", PyExc_TypeError,
+                                        "A gradient was needed through an op that has none.");
+  g_classes.gradient = make_class(m, "GradientError", PyExc_ValueError,
+                                  "verify_grad found a symbolic gradient that disagrees with finite differences.");
+  g_classes.internal = make_class(m, "InternalError", PyExc_RuntimeError,
+                                  "A bug in hypatia (please report it), never the caller's fault.");
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const DisconnectedInputError& e) {
+      PyErr_SetString(g_classes.disconnected_input, e.what());
+    } catch (const NullTypeGradError& e) {
+      PyErr_SetString(g_classes.null_type_grad, e.what());
+    } catch (const GradientError& e) {
+      PyErr_SetString(g_classes.gradient, e.what());
+    } catch (const UserError& e) {
+      PyErr_SetString(class_for(e.kind()), e.what());
+    } catch (const InternalError& e) {
+      PyErr_SetString(g_classes.internal, e.what());
+    }
+  });
+}
+
+// Raised by function.cpp; declared here so that the class stays private to this file.
+[[noreturn]] void throw_unused_input(const std::string& message) {
+  PyErr_SetString(g_classes.unused_input, message.c_str());
+  throw py::error_already_set();
+}
+
+}  // namespace hypatia::python
