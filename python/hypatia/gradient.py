@@ -32,10 +32,17 @@ _RETURN_DISCONNECTED = {"zero": "zero", "None": "none", "Disconnected": "none"}
 
 
 def _as_list(x):
-    """(list, was_one): Theano's rule that a list in gives a list out."""
+    """(list, form): Theano's rule that a list in gives a list out, a tuple a tuple,
+    a variable a variable."""
     if isinstance(x, (list, tuple)):
-        return list(x), False
-    return [x], True
+        return list(x), type(x)
+    return [x], None
+
+
+def _format_as(form, values):
+    if form is None:
+        return values[0]
+    return form(values)
 
 
 def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_names=True, known_grads=None,
@@ -61,34 +68,34 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
     if return_disconnected not in _RETURN_DISCONNECTED:
         raise ValueError(f"grad: return_disconnected must be 'zero', 'None' or 'Disconnected', "
                          f"not {return_disconnected!r}")
-    wrt_list, one = _as_list(wrt)
+    wrt_list, form = _as_list(wrt)
     pairs = list((known_grads or {}).items())
     if cost is None and not pairs:
         raise ValueError("grad: cost is None and known_grads is empty: nothing to differentiate")
     result = _core._grad(cost, wrt_list, list(consider_constant or []), disconnected_inputs, pairs,
                          _RETURN_DISCONNECTED[return_disconnected], null_gradients)
-    return result[0] if one else result
+    return _format_as(form, result)
 
 
 def Rop(f, wrt, eval_points):
     """J·v, the directional derivative of f (a variable or a list) with respect to wrt
     along eval_points (one per wrt, same shapes), as theano.gradient.Rop. The result
     has f's form."""
-    f_list, one = _as_list(f)
+    f_list, form = _as_list(f)
     wrt_list, _ = _as_list(wrt)
     points, _ = _as_list(eval_points)
     result = _core._Rop(f_list, wrt_list, points)
-    return result[0] if one else result
+    return _format_as(form, result)
 
 
 def Lop(f, wrt, eval_points):
     """vᵀ·J: eval_points holds one cotangent per f (same shapes); one result per wrt,
     in wrt's form, as theano.gradient.Lop."""
     f_list, _ = _as_list(f)
-    wrt_list, one = _as_list(wrt)
+    wrt_list, form = _as_list(wrt)
     points, _ = _as_list(eval_points)
     result = _core._Lop(f_list, wrt_list, points)
-    return result[0] if one else result
+    return _format_as(form, result)
 
 
 def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise"):
@@ -100,9 +107,9 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise
         raise NotImplementedError("jacobian: consider_constant is not supported; use T.consider_constant(x)")
     if disconnected_inputs != "raise":
         raise NotImplementedError("jacobian: only disconnected_inputs='raise' is supported")
-    wrt_list, one = _as_list(wrt)
+    wrt_list, form = _as_list(wrt)
     result = [_core._jacobian(expression, w) for w in wrt_list]
-    return result[0] if one else result
+    return _format_as(form, result)
 
 
 def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
@@ -113,9 +120,9 @@ def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
         raise NotImplementedError("hessian: consider_constant is not supported; use T.consider_constant(x)")
     if disconnected_inputs != "raise":
         raise NotImplementedError("hessian: only disconnected_inputs='raise' is supported")
-    wrt_list, one = _as_list(wrt)
+    wrt_list, form = _as_list(wrt)
     result = [_core._hessian(cost, w) for w in wrt_list]
-    return result[0] if one else result
+    return _format_as(form, result)
 
 
 def _seed_of(rng):
