@@ -224,9 +224,11 @@ def test_docs_example_runs():
 
 def test_error_disconnected_input():
     x, y = T.dvectors("x", "y")
-    with pytest.raises(hypatia.DisconnectedInputError, match="test_gradient.py") as info:
+    with pytest.raises(hypatia.DisconnectedInputError,
+                       match=r"test_gradient.py:\d+: grad: the cost does not depend on wrt\[1\] 'y'"):
+        T.grad(T.sum(x), [x, y])
+    with pytest.raises(hypatia.DisconnectedInputError) as info:
         T.grad(T.sum(x), y)
-    assert "y" in str(info.value)
     assert isinstance(info.value, ValueError) and gradient.DisconnectedInputError is hypatia.DisconnectedInputError
     with pytest.raises(hypatia.DisconnectedInputError):
         T.grad(T.sum(gradient.disconnected_grad(x)), x)
@@ -252,7 +254,7 @@ def test_verify_grad_catches_a_wrong_gradient():
         gradient.verify_grad(lambda a, b: T.sum(gradient.grad_scale(a, 2.0) * b), [RNG.uniform(0.5, 1, 3),
                                                                                      RNG.uniform(0.5, 1, 3)])
     message = str(info.value)
-    assert "x0" in message and "test_gradient.py" in message
+    assert "test_gradient.py" in message and "input 0 ('x0'" in message and "disagrees with finite" in message
     assert isinstance(info.value, ValueError)
 
 
