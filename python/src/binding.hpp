@@ -120,5 +120,6 @@ void bind_variable(py::module_& m);
 void bind_function(py::module_& m);
 void bind_ops(py::module_& m);        // ops.cpp: elementwise, reductions, products
 void bind_ops_shape(py::module_& m);  // ops_shape.cpp: shape operations, creation
+void bind_gradient(py::module_& m);   // gradient.cpp: grad, Rop, Lop, verify_grad, helper ops
 
 }  // namespace hypatia::python

@@ -14,6 +14,7 @@ PYBIND11_MODULE(_core, m) {
   hp::bind_function(m);
   hp::bind_ops(m);
   hp::bind_ops_shape(m);
+  hp::bind_gradient(m);
   m.def("_set_package_dir", &hp::set_package_dir, pybind11::arg("dir"),
         "Frames in files under dir are skipped when finding the user's source line.");
   m.def(

@@ -148,6 +148,7 @@ void bind_ops(py::module_& m) {
   unary<&gamma>(m, "gamma");
   unary<&gammaln>(m, "gammaln");
   unary<&digamma>(m, "digamma");
+  unary<&trigamma>(m, "trigamma");
   unary<&ceil>(m, "ceil");
   unary<&floor>(m, "floor");
   unary<&trunc>(m, "trunc");

@@ -3,7 +3,8 @@
 Symbolic constructors (``T.matrix('x')``, ``T.dvector('y')``, ``T.fmatrices('a', 'b')``,
 ``T.tensor('float32', (False, True))``), the ops under their NumPy and Theano names
 (``T.exp``, ``T.switch``, ``T.dot``, ``T.sum``, ``T.argmax``, ``T.cast``, ``T.eq`` ...),
-``TensorType``, ``TensorVariable``, ``as_tensor_variable`` and ``constant``.
+``TensorType``, ``TensorVariable``, ``as_tensor_variable``, ``constant``, and
+``grad``, ``Rop``, ``Lop``, ``jacobian``, ``hessian`` from hypatia.gradient.
 
 Semantics are the core's (docs/semantics.md): NumPy's broadcasting, promotion and
 results; Python scalars typed by ``hypatia.config.cast_policy`` (Theano's autocast by
@@ -114,6 +115,7 @@ from .._core import (  # noqa: F401  (re-exported names)
     tensordot,
     transpose,
     true_div,
+    trigamma,
     trunc,
     var,
     where,
@@ -121,6 +123,8 @@ from .._core import (  # noqa: F401  (re-exported names)
     zeros_like,
 )
 from . import nnet  # noqa: E402,F401
+# Theano's theano.tensor had these from theano.gradient; the helper ops stay there.
+from ..gradient import Lop, Rop, grad, hessian, jacobian  # noqa: E402,F401
 
 # ---------------------------------------------------------------- other names
 # Theano's and NumPy's names for the same ops.
