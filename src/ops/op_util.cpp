@@ -14,9 +14,10 @@ std::vector<Variable> to_variables(std::span<const Operand* const> operands) {
     promoted = have_dtype ? promote_types(promoted, t) : t;
     have_dtype = true;
   }
+  // Literals alone take their own default dtypes (bool, int64, floatX); the op's type
+  // inference then promotes them as NumPy promotes Python scalars.
   std::vector<Variable> vars;
   for (const Operand* op : operands) vars.push_back(have_dtype ? op->variable_like(promoted) : op->variable());
-  // Literals alone: promote them as NumPy would promote Python scalars (bool < int < float).
   return vars;
 }
 
