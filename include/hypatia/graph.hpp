@@ -14,6 +14,7 @@
 #include <functional>
 #include <iosfwd>
 #include <limits>
+#include <initializer_list>
 #include <memory>
 #include "hypatia/source_location.hpp"
 #include <span>
@@ -78,6 +79,7 @@ class Attrs {
 
 struct OpDef;
 class Node;
+class Index;
 
 // One output of one node: what users hold and combine.
 class Variable {
@@ -99,6 +101,11 @@ class Variable {
   bool is_constant() const;
   // The value of a constant; InternalError for anything else.
   const Array& constant_value() const;
+
+  // Indexing with NumPy's semantics (hypatia/ops/index.hpp): `x[2]`,
+  // `x[{slice(1, none), new_axis, idx}]`.
+  Variable operator[](const Index& item) const;
+  Variable operator[](std::initializer_list<Index> key) const;
 
   friend bool operator==(const Variable& a, const Variable& b) {
     return a.node_ == b.node_ && a.index_ == b.index_;

@@ -17,6 +17,13 @@ class OpRegistry;
   X(shape)                     \
   X(blas)                      \
   X(creation)                  \
+  X(subtensor)                 \
+  X(advanced_subtensor)        \
+  X(join)                      \
+  X(sort)                      \
+  X(cumulative)                \
+  X(diagonal)                  \
+  X(counting)                  \
   X(grad)
 
 #define HYPATIA_X(family) void register_##family##_ops(OpRegistry& registry);

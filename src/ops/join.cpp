@@ -1,0 +1,8 @@
+// The join op family: being written (issue 5). See include/hypatia/ops/ for its API.
+#include "graph/op.hpp"
+
+namespace hypatia {
+
+void register_join_ops(OpRegistry& /*r*/) {}
+
+}  // namespace hypatia

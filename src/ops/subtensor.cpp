@@ -1,0 +1,8 @@
+// The subtensor op family: being written (issue 5). See include/hypatia/ops/ for its API.
+#include "graph/op.hpp"
+
+namespace hypatia {
+
+void register_subtensor_ops(OpRegistry& /*r*/) {}
+
+}  // namespace hypatia
