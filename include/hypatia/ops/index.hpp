@@ -135,6 +135,10 @@ std::vector<Variable> nonzero(const Operand& x);
 //   first (else they replace the indexed axes, which are then adjacent).
 // - "advanced_inc_subtensor"(x, y, index arrays...): attributes axes, first, set.
 // - "nonzero"(x): one int64 vector per axis of x.
+// The advanced ops carry attribute `of_basic`: true when the front end made their
+// input 0 as the basic part (a subtensor node) of the same key, as in `x[1:, idx]`, so
+// that set/inc write through that subtensor into x; a user's own chain `x[1:][idx]`
+// has it false and set/inc then write into `x[1:]`, as in Theano.
 inline constexpr std::int64_t kIndexInteger = -1;
 inline constexpr std::int64_t kIndexNewAxis = -2;
 inline constexpr std::int64_t kSliceHasStart = 1;
@@ -145,11 +149,11 @@ inline constexpr std::int64_t kSliceHasStep = 4;
 Variable subtensor(const Operand& x, const std::vector<std::int64_t>& items, const std::vector<Operand>& bounds);
 Variable inc_subtensor(const Operand& x, const Operand& y, const std::vector<std::int64_t>& items,
                        const std::vector<Operand>& bounds, bool set);
-Variable advanced_subtensor1(const Operand& x, const Operand& indices, std::int64_t axis);
+Variable advanced_subtensor1(const Operand& x, const Operand& indices, std::int64_t axis, bool of_basic = false);
 Variable advanced_inc_subtensor1(const Operand& x, const Operand& y, const Operand& indices, std::int64_t axis,
                                  bool set);
 Variable advanced_subtensor(const Operand& x, const std::vector<Operand>& indices,
-                            const std::vector<std::int64_t>& axes, bool first);
+                            const std::vector<std::int64_t>& axes, bool first, bool of_basic = false);
 Variable advanced_inc_subtensor(const Operand& x, const Operand& y, const std::vector<Operand>& indices,
                                 const std::vector<std::int64_t>& axes, bool first, bool set);
 
