@@ -94,5 +94,26 @@ TEST(SubtensorGrad, Jacobian) {
   expect_array(k, DType::float64, {4}, {0, 0, 1, 0});
 }
 
+// Keys with arrays through the front end: the basic part's gradient composes with the
+// advanced op's, and set/inc write through the basic part into x.
+TEST(SubtensorGrad, VerifyGradThroughArrayKeys) {
+  const Array x = pt({3, 4}, 27);
+  const Array idx = Array::from<std::int64_t>({2, 0, 2});
+  std::vector<bool> m(12, false);
+  m[1] = m[6] = m[7] = true;
+  const Array mask = Array::from_vector(m, {3, 4});
+  verify_both([&](const V& v) { return v[0][{slice(1, none), idx}]; }, {x});
+  verify_both([&](const V& v) { return v[0][{idx, slice(none, none, -1)}]; }, {x});
+  verify_both([&](const V& v) { return v[0][{1, new_axis, idx}]; }, {x});
+  verify_both([&](const V& v) { return v[0][mask]; }, {x});
+  // (set with repeated indices keeps the last write, which finite differences see and
+  // the gradient does not: distinct indices for set.)
+  const Array distinct = Array::from<std::int64_t>({2, 0, 1});
+  verify_both([&](const V& v) { return set_subtensor(v[0][{slice(1, none), distinct}], v[1]); }, {x, pt({3}, 28)});
+  verify_both([&](const V& v) { return inc_subtensor(v[0][{slice(none, none, -1), idx}], v[1]); },
+              {x, pt({3, 1}, 29)});
+  verify_both([&](const V& v) { return set_subtensor(v[0][mask], v[1]); }, {x, pt({}, 30)});
+}
+
 }  // namespace
 }  // namespace hypatia::testing
