@@ -7,8 +7,10 @@
 // three views of a key below (static shape, symbolic shape, run-time view) walk it the
 // same way; the slice arithmetic is CPython's PySlice_AdjustIndices.
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "grad/grad_util.hpp"
 #include "hypatia/ops/creation.hpp"
