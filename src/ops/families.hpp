@@ -20,6 +20,7 @@ class OpRegistry;
   X(subtensor)                 \
   X(advanced_subtensor)        \
   X(join)                      \
+  X(rearrange)                 \
   X(sort)                      \
   X(cumulative)                \
   X(diagonal)                  \
