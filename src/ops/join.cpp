@@ -186,8 +186,12 @@ std::vector<Type> infer_split(const InferArgs& a) {
     if (t.dtype != DType::int64 || t.ndim() != 0) {
       throw TypeError("size " + std::to_string(i - 1) + " must be an int64 scalar, not " + t.str());
     }
-    const std::int64_t n = detail::static_size(a.inputs[static_cast<std::size_t>(i)]);
-    if (n < 0 && n != kUnknownDim) throw ValueError("split size " + std::to_string(i - 1) + " is negative: " + std::to_string(n));
+    // Not detail::static_size, which reads a constant -1 as "unknown".
+    const Variable& size = a.inputs[static_cast<std::size_t>(i)];
+    const std::int64_t n = size.is_constant() ? size.constant_value().item<std::int64_t>() : kUnknownDim;
+    if (size.is_constant() && n < 0) {
+      throw ValueError("split size " + std::to_string(i - 1) + " is negative: " + std::to_string(n));
+    }
     all_known = all_known && n != kUnknownDim;
     sizes.push_back(n);
     Type part = x;

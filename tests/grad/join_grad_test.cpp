@@ -92,7 +92,7 @@ TEST(JoinRules, VjpAndJvpAlone) {
       {"pad edge", [](const V& v) { return pad(v[0], {{2, 3}, {1, 0}}, "edge"); }},
       {"pad constant", [](const V& v) { return pad(v[0], {{2, 3}, {1, 0}}, "constant", 5.0); }},
       {"diff", [](const V& v) { return diff(v[0], 1, 1); }},
-      {"join", [](const V& v) { return concatenate({v[0], v[0]}, 1); }},
+
   };
   for (const auto& [name, f] : single) {
     SCOPED_TRACE(name);
@@ -100,6 +100,10 @@ TEST(JoinRules, VjpAndJvpAlone) {
     check_vjp(f, {pt({2, 3}, 21)}, false);
     check_jvp(f, {pt({2, 3}, 22)});
   }
+  const Fun joined = [](const V& v) { return concatenate({v[0], v[1]}, 1); };
+  check_vjp(joined, {pt({2, 3}, 21), pt({2, 2}, 26)});
+  check_vjp(joined, {pt({2, 3}, 21), pt({2, 2}, 26)}, false);
+  check_jvp(joined, {pt({2, 3}, 21), pt({2, 2}, 26)});
   // The adjoint ops, found as the last node of each vjp.
   const Variable x = tensor("x", DType::float64, {2, 3}), g = tensor("g", DType::float64, {7, 4});
   const Variable p = pad(x, {{2, 3}, {1, 0}}, "reflect");

@@ -100,7 +100,7 @@ TEST(Join, Errors) {
   // Sizes known only at run time.
   const Variable u = tensor("u", DType::float64, {kUnknownDim, kUnknownDim});
   expect_error<ShapeError>(
-      [&] { eval1({u}, concatenate({u, a}), {iota(DType::float64, {2, 3})}); },
+      [&] { eval1({u, a}, concatenate({u, a}), {iota(DType::float64, {2, 3}), iota(DType::float64, {2, 2})}); },
       {"join", "along dimension 1, the array at index 0 has size 3 and the array at index 1 has size 2"});
 }
 
