@@ -65,11 +65,14 @@ std::vector<Array> cumulative_kernel(const KernelArgs& a) {
     // Integers in uint64: no signed overflow.
     using Acc = std::conditional_t<std::is_floating_point_v<T>, T, std::uint64_t>;
     detail::walk_offsets<2>(with_size(x.shape(), axis, 1), {x.strides(), out.strides()}, [&](const auto& off) {
-      Acc acc = product ? Acc(1) : Acc(0);
+      Acc acc{};
       for (std::int64_t j = 0; j < n; ++j) {
         const std::int64_t i = reverse ? n - 1 - j : j;
         const Acc v = static_cast<Acc>(*reinterpret_cast<const T*>(x.data() + off[0] + i * xs));
-        if constexpr (product) {
+        // From the first element, not from 0 + x: a running sum of -0.0 stays -0.0.
+        if (j == 0) {
+          acc = v;
+        } else if constexpr (product) {
           acc = static_cast<Acc>(acc * v);
         } else {
           acc = static_cast<Acc>(acc + v);

@@ -212,7 +212,7 @@ Array searchsorted_kernel(const Array& a, const Array& v, bool right) {
 // that go before v (a < v for left, !(v < a) for right, NaN last), which is the same
 // index for a sorted a.
 std::vector<Variable> searchsorted_batch(const BatchArgs& a) {
-  detail::check_batch(a, 0);
+  detail::check_batch(a, 2);
   const SourceLocation w = a.where;
   const Variable& sorted = a.inputs[0];
   const Variable& v = a.inputs[1];
