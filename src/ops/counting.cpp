@@ -12,9 +12,7 @@
 #include <type_traits>
 
 #include "hypatia/ops/elemwise.hpp"
-#include "hypatia/ops/blas.hpp"
 #include "hypatia/ops/index.hpp"
-#include "hypatia/ops/shape.hpp"
 #include "hypatia/ops/matrix.hpp"
 #include "ops/kernel_util.hpp"
 #include "ops/op_util.hpp"
@@ -164,20 +162,14 @@ std::vector<SymShape> bincount_shape(const ShapeArgs& a) {
 
 // ---- rules
 
-// g[..., x]: TEMPORARY stand-in for take(g, x, -1) until h-adv lands (a product with
-// one_hot(x), which leaks a non-finite g into every gathered element).
-Variable gather_last_axis(const Variable& g, const Variable& x, SourceLocation w) {
-  const Variable xi = is_bool(x.dtype()) ? cast(Operand(x, w), DType::int64) : x;
-  const Variable hot = one_hot(Operand(xi, w), Operand(shape(Operand(g, w), -1), w), g.dtype());
-  return matmul(Operand(g, w), Operand(transpose(Operand(hot, w)), w));
-}
-
 // The weights get g gathered at x (each weight went to bin x[i]); x, integers, none.
 std::vector<Variable> bincount_vjp(const VjpArgs& a) {
   std::vector<Variable> out(a.node.inputs().size());
   const Variable& g = a.grad(0);
   if (!g.valid() || out.size() < 2) return out;
-  const Variable gathered = gather_last_axis(g, a.input(0), a.where);
+  const Variable& x = a.input(0);
+  const Variable xi = is_bool(x.dtype()) ? cast(Operand(x, a.where), DType::int64) : x;  // not a mask
+  const Variable gathered = take(Operand(g, a.where), Operand(xi, a.where), -1);
   out[1] = detail::in_dtype_of(gathered, a.input(1), a.where);
   return out;
 }

@@ -4,6 +4,8 @@
 // diagonal / alloc_diagonal pair.
 #include "hypatia/ops/matrix.hpp"
 
+#include <limits>
+
 #include "structural_grad_util.hpp"
 
 namespace hypatia::testing {
@@ -83,6 +85,18 @@ TEST(DiagonalVerifyGrad, BincountWeights) {
   const Variable x = constant(Array::from<std::int64_t>({3, 0, 3, 1, 6}));
   verify_both([x](const V& v) { return bincount(x, v[0]); }, {pt({5}, 25)});
   verify_both([x](const V& v) { return bincount(x, v[0], 9); }, {pt({10}, 26).slice(0, 0, 10, 2)});
+}
+
+TEST(DiagonalRules, BincountGradientGathersOnlyItsBin) {
+  // An infinite cotangent in one bin reaches only the weights counted there; bool x
+  // counts as 0 and 1, not as a mask.
+  const Variable x = vector("x", bool_), w = vector("w", float64), g = vector("g", float64);
+  const Variable gw = Lop({bincount(x, w)}, {w}, {g})[0];
+  const double inf = std::numeric_limits<double>::infinity();
+  expect_array(eval1({x, w, g}, gw,
+                     {Array::from_vector(std::vector<bool>{true, false, true}), Array::from({1.0, 2.0, 3.0}),
+                      Array::from({inf, 5.0})}),
+               float64, {3}, {5.0, inf, 5.0});
 }
 
 TEST(DiagonalRules, VjpJvpBatch) {
