@@ -29,7 +29,16 @@ const char* const kRequiredOps[] = {
     // products
     "dot", "matmul", "tensordot", "outer",
     // creation and leaves
-    "constant", "input", "alloc", "arange", "eye",
+    "constant", "input", "alloc", "arange", "eye", "linspace", "tri",
+    // indexing
+    "subtensor", "inc_subtensor", "advanced_subtensor1", "advanced_inc_subtensor1", "advanced_subtensor",
+    "advanced_inc_subtensor", "nonzero", "take_along_axis", "inc_along_axis",
+    // joining and rearranging
+    "join", "split", "repeat", "roll", "flip", "pad", "diff",
+    // sorting, searching, cumulative
+    "sort", "argsort", "topk", "argtopk", "searchsorted", "cumsum", "cumprod",
+    // diagonals and counting
+    "diagonal", "alloc_diagonal", "one_hot", "bincount",
 };
 
 // Ops whose derivative Hypatia cannot build yet, with why.
