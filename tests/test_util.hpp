@@ -13,10 +13,11 @@
 
 namespace hypatia::testing {
 
-// Compiles `outputs` of `inputs` and runs it once on `args`.
+// Compiles `outputs` of `inputs` without rewriting (so an op test tests that op's
+// kernel, not what a rule made of it) and runs it once on `args`.
 inline std::vector<Array> eval(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
                                const std::vector<Array>& args) {
-  return function(inputs, outputs)(args);
+  return function(inputs, outputs, Mode::without_rewrites())(args);
 }
 inline Array eval1(const std::vector<Variable>& inputs, const Variable& output, const std::vector<Array>& args) {
   return eval(inputs, {output}, args)[0];

@@ -8,8 +8,11 @@
 // it expected and what it got. Outputs are new arrays: they never share memory with
 // the arguments or with each other.
 //
-// For now every function runs on the `interp` backend (the reference kernels); the
-// compiled backends slot in behind the same Function.
+// Before it runs, the graph is rewritten (hypatia/rewrite.hpp) as the Mode says:
+// FAST_RUN (the default) runs every phase; FAST_COMPILE runs only stabilize, so a
+// user's numbers never depend on the mode. For now every function runs on the
+// `interp` backend (the reference kernels); the compiled backends slot in behind the
+// same Function.
 #pragma once
 
 #include <memory>
@@ -19,6 +22,7 @@
 
 #include "hypatia/array.hpp"
 #include "hypatia/graph.hpp"
+#include "hypatia/rewrite.hpp"
 
 namespace hypatia {
 
@@ -26,17 +30,42 @@ namespace detail {
 struct Program;
 }
 
+// How a function is compiled (Theano's mode argument).
+struct Mode {
+  std::string name = "FAST_RUN";  // "FAST_RUN" or "FAST_COMPILE"
+  // Rules or phases switched off by name (Theano's optimizer_excluding).
+  std::vector<std::string> excluding;
+  // Keep a trace of the rewrites (Function::rewrite_trace).
+  bool trace_rewrites = false;
+
+  static Mode fast_run() { return Mode{}; }
+  static Mode fast_compile() { return Mode{"FAST_COMPILE", {}, false}; }
+  // No rewriting at all: the graph runs as built (for testing ops and rules; users
+  // want FAST_COMPILE, which keeps their numbers the same as FAST_RUN's).
+  static Mode without_rewrites() {
+    return Mode{"FAST_RUN", {"canonicalize", "stabilize", "specialize"}, false};
+  }
+  // The rewrite options this mode means; a ValueError for an unknown mode name.
+  RewriteOptions rewrite_options() const;
+};
+
 class Function {
  public:
   std::vector<Array> operator()(const std::vector<Array>& args) const;
 
   const std::vector<Variable>& inputs() const;
   const std::vector<Variable>& outputs() const;
-  // The graph the function runs, as text (see graph_text).
+  // The graph the function runs (after rewriting), as text (see graph_text).
   std::string graph_text() const;
+  // The outputs of that graph.
+  const std::vector<Variable>& compiled_outputs() const;
+  // What the rewriter did; empty unless the mode asked for a trace.
+  const RewriteTrace& rewrite_trace() const;
+  const Mode& mode() const;
 
  private:
-  friend Function function(const std::vector<Variable>&, const std::vector<Variable>&, SourceLocation);
+  friend Function function(const std::vector<Variable>&, const std::vector<Variable>&, const Mode&,
+                           SourceLocation);
   explicit Function(std::shared_ptr<const detail::Program> program) : program_(std::move(program)) {}
   std::shared_ptr<const detail::Program> program_;
 };
@@ -44,6 +73,10 @@ class Function {
 // Every input must be a graph input (not a constant or a computed value), given once;
 // every input the outputs depend on must be listed (MissingInputError otherwise).
 Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
-                  SourceLocation where = SourceLocation::current());
+                  const Mode& mode, SourceLocation where = SourceLocation::current());
+inline Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
+                         SourceLocation where = SourceLocation::current()) {
+  return function(inputs, outputs, Mode{}, where);
+}
 
 }  // namespace hypatia

@@ -8,6 +8,7 @@
 #include "hypatia/function.hpp"
 #include "hypatia/grad.hpp"
 #include "hypatia/graph.hpp"
+#include "hypatia/rewrite.hpp"
 #include "hypatia/ops/blas.hpp"
 #include "hypatia/ops/creation.hpp"
 #include "hypatia/ops/elemwise.hpp"

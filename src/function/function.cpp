@@ -10,7 +10,10 @@ namespace hypatia {
 namespace detail {
 struct Program {
   std::vector<Variable> inputs;
-  std::vector<Variable> outputs;
+  std::vector<Variable> outputs;           // as the user gave them
+  std::vector<Variable> compiled_outputs;  // after rewriting
+  Mode mode;
+  RewriteTrace trace;
   interp::Plan plan;
   // The constants' buffers, found once: outputs must never be views of them.
   std::vector<const Buffer*> constant_buffers;
@@ -52,7 +55,19 @@ Array check_argument(const Variable& input, std::size_t position, const Array& a
 
 }  // namespace
 
-Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
+RewriteOptions Mode::rewrite_options() const {
+  RewriteOptions options;
+  if (name == "FAST_COMPILE") {
+    options.phases = {"stabilize"};
+  } else if (name != "FAST_RUN") {
+    throw ValueError("unknown mode '" + name + "': expected FAST_RUN or FAST_COMPILE");
+  }
+  options.excluding = excluding;
+  options.trace = trace_rewrites;
+  return options;
+}
+
+Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs, const Mode& mode,
                   SourceLocation where) {
   const std::string at = format_location(where) + ": function: ";
   std::unordered_set<const Node*> given;
@@ -82,7 +97,10 @@ Function function(const std::vector<Variable>& inputs, const std::vector<Variabl
   auto program = std::make_shared<detail::Program>();
   program->inputs = inputs;
   program->outputs = outputs;
-  program->plan = interp::make_plan(inputs, outputs);
+  program->mode = mode;
+  const RewriteOptions options = mode.rewrite_options();
+  program->compiled_outputs = rewrite_graph(outputs, options, options.trace ? &program->trace : nullptr);
+  program->plan = interp::make_plan(inputs, program->compiled_outputs);
   for (const auto& step : program->plan.steps) {
     if (step.node->op().name == "constant") {
       program->constant_buffers.push_back(step.node->attrs().get<Array>("value").buffer().get());
@@ -119,6 +137,9 @@ std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
 
 const std::vector<Variable>& Function::inputs() const { return program_->inputs; }
 const std::vector<Variable>& Function::outputs() const { return program_->outputs; }
-std::string Function::graph_text() const { return hypatia::graph_text(program_->outputs); }
+std::string Function::graph_text() const { return hypatia::graph_text(program_->compiled_outputs); }
+const std::vector<Variable>& Function::compiled_outputs() const { return program_->compiled_outputs; }
+const RewriteTrace& Function::rewrite_trace() const { return program_->trace; }
+const Mode& Function::mode() const { return program_->mode; }
 
 }  // namespace hypatia

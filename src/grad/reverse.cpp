@@ -19,6 +19,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "hypatia/rewrite.hpp"
+
 #include "grad/grad_util.hpp"
 #include "hypatia/grad.hpp"
 #include "hypatia/ops/creation.hpp"
@@ -80,7 +82,35 @@ bool cuts(const Node& node) { return node.op().name == "disconnected_grad"; }
 
 }  // namespace
 
-std::vector<Variable> grad(const Variable& cost, const std::vector<Variable>& wrt, const GradOptions& options,
+namespace {
+
+// The cost after the stabilize phase, where that cannot change what the options and
+// wrt refer to (see GradOptions::stabilize_cost); otherwise the cost as given.
+Variable stabilized(const Variable& cost, const std::vector<Variable>& wrt, const GradOptions& options) {
+  if (!options.stabilize_cost || !cost.valid() || !options.known_grads.empty() ||
+      !options.consider_constant.empty()) {
+    return cost;
+  }
+  for (const Variable& w : wrt) {
+    if (!w.valid() || !w.is_input()) return cost;
+  }
+  RewriteOptions stabilize;
+  stabilize.phases = {"stabilize"};
+  const Variable result = rewrite_graph({cost}, stabilize)[0];
+  // A wrt the rewrite removed from the graph would turn a dependence into a
+  // disconnection: keep the cost as given then.
+  std::unordered_set<const Node*> before, after;
+  for (const auto& n : topological_order({cost})) before.insert(n.get());
+  for (const auto& n : topological_order({result})) after.insert(n.get());
+  for (const Variable& w : wrt) {
+    if (before.count(&w.node()) && !after.count(&w.node())) return cost;
+  }
+  return result;
+}
+
+}  // namespace
+
+std::vector<Variable> grad(const Variable& given_cost, const std::vector<Variable>& wrt, const GradOptions& options,
                            SourceLocation where) {
   const std::string at = format_location(where) + ": grad: ";
   check_choice(options.disconnected_inputs, "disconnected_inputs", {"raise", "warn", "ignore"}, where);
@@ -89,6 +119,8 @@ std::vector<Variable> grad(const Variable& cost, const std::vector<Variable>& wr
   for (std::size_t i = 0; i < wrt.size(); ++i) {
     if (!wrt[i].valid()) throw TypeError(at + "wrt[" + std::to_string(i) + "] is an empty Variable");
   }
+
+  const Variable cost = stabilized(given_cost, wrt, options);
 
   // The seeds: the cost's gradient is one; known_grads give their variables'.
   std::vector<std::pair<Variable, Variable>> seeds;

@@ -1,0 +1,69 @@
+// Graph rewriting (src/rewrite/): what turns a user's naive formula into a fast and
+// numerically sound one before it runs.
+//
+// Merging equal subexpressions needs no phase: nodes are hash-consed (constants by
+// value), so building the same expression twice gives the same node. The phases run
+// in order, each to a fixed point (no rule fires in a whole pass) or to a pass cap:
+//   canonicalize one spelling per meaning (x * 1 -> x, neg(neg(x)) -> x, constant
+//                folding), so that later rules need to know one form only;
+//   stabilize    numerically sound forms (log(1 + x) -> log1p(x), ...);
+//   specialize   faster forms of the same values (x ** 2 -> sqr(x), ...).
+// Every rule has a name and lives in src/rewrite/rules/<phase>_<topic>.cpp. A rule or a
+// whole phase is switched off by naming it in `excluding` (Theano's
+// optimizer_excluding). A node a rule makes carries the source line of the node it
+// replaced, so errors and printouts still point at the user's code.
+//
+// Policy on NaN and infinity: canonicalize rules keep IEEE semantics wherever the
+// inputs may be NaN or infinite. `x - x -> 0`, `x / x -> 1` and `x * 0 -> 0` would turn
+// NaN and inf into numbers, so they fire only for integer x. Stabilize rules may be
+// more accurate than the formula they replace (that is their purpose) but never less.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hypatia/graph.hpp"
+
+namespace hypatia {
+
+struct RewriteOptions {
+  std::vector<std::string> phases = {"canonicalize", "stabilize", "specialize"};
+  // Names of rules or phases not to run.
+  std::vector<std::string> excluding;
+  // Passes per phase before it is declared not to converge (an InternalError: a pair
+  // of rules undoing each other is our bug).
+  int max_passes = 50;
+  bool trace = false;
+};
+
+// What the rewriter did, for a person to read.
+struct RewriteTrace {
+  struct Firing {
+    std::string phase;
+    std::string rule;
+    SourceLocation where;  // the user's line of the replaced node
+    std::string before;    // the replaced expression, as infix text
+    std::string after;     // its replacement
+  };
+  std::vector<Firing> firings;
+  std::string graph_before;
+  std::string graph_after;
+  std::map<std::string, int> passes;  // per phase, how many passes it took
+
+  std::map<std::string, int> counts() const;  // rule -> times fired
+  // A summary table (rule, phase, count), then every firing with its line.
+  std::string str() const;
+};
+
+// The rewritten outputs (one per output, same types).
+std::vector<Variable> rewrite_graph(const std::vector<Variable>& outputs, const RewriteOptions& options = {},
+                              RewriteTrace* trace = nullptr);
+
+// Every rule, as "phase/name", in the order they are tried.
+std::vector<std::string> rewrite_rule_names();
+
+// An expression as one line of infix text, to `depth` levels: "log1p(neg(x))".
+std::string expression_text(const Variable& v, int depth = 4);
+
+}  // namespace hypatia

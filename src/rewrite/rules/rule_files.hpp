@@ -1,0 +1,21 @@
+// The rule files, one per phase and topic in src/rewrite/rules/. The book registers
+// them in this order, which is the order rules are tried within a phase. Adding a rule
+// touches only its file; adding a file adds a line here.
+#pragma once
+
+namespace hypatia::rewrite {
+class RuleBook;
+
+// X(phase, topic): the file <phase>_<topic>.cpp defines
+// register_<phase>_<topic>_rules(RuleBook&).
+#define HYPATIA_RULE_FILES(X) \
+  X(canonicalize, arith)      \
+  X(stabilize, log)           \
+  X(stabilize, sigmoid)       \
+  X(specialize, pow)
+
+#define HYPATIA_X(phase, topic) void register_##phase##_##topic##_rules(RuleBook& book);
+HYPATIA_RULE_FILES(HYPATIA_X)
+#undef HYPATIA_X
+
+}  // namespace hypatia::rewrite
