@@ -19,6 +19,7 @@ class OpRegistry;
   X(creation)                  \
   X(subtensor)                 \
   X(advanced_subtensor)        \
+  X(advanced_inc_subtensor)    \
   X(join)                      \
   X(sort)                      \
   X(cumulative)                \
