@@ -21,6 +21,7 @@ class OpRegistry;
   X(advanced_subtensor)        \
   X(advanced_inc_subtensor)    \
   X(join)                      \
+  X(rearrange)                 \
   X(sort)                      \
   X(cumulative)                \
   X(diagonal)                  \
