@@ -1,5 +1,5 @@
 // Creating arrays: alloc (and zeros, ones, full, zeros_like, ones_like built on it),
-// eye, arange.
+// eye, arange, linspace (declared in hypatia/ops/matrix.hpp).
 //
 // Sizes are int64 scalar inputs of the node, so they may be computed in the graph;
 // a size known at build time (a constant) gives a static size in the type, and a
@@ -12,6 +12,9 @@
 #include <limits>
 
 #include "hypatia/ops/elemwise.hpp"
+#include "hypatia/ops/matrix.hpp"
+#include "hypatia/ops/reduce.hpp"
+#include "hypatia/ops/shape.hpp"
 #include "ops/kernel_util.hpp"
 #include "ops/op_util.hpp"
 #include "ops/structural_grad.hpp"
@@ -233,6 +236,129 @@ std::int64_t static_range_length(const InferArgs& a) {
                                a.inputs[2].constant_value()));
 }
 
+// ---- linspace
+//
+// NumPy's arithmetic, in the float dtype of start and stop (the node's inputs, cast by
+// the builder): div = num - 1 (num without the endpoint), y[i] = start + i * step with
+// step = (stop - start) / div, the endpoint stored exactly; integer dtypes floor first.
+// Each value is start * (1 - i / div) + stop * i / div, so the rules are linear in
+// start and stop with these constant weights.
+
+std::int64_t linspace_div(const Attrs& at) {
+  const std::int64_t num = at.get_int("num");
+  return at.get_bool("endpoint") ? num - 1 : num;
+}
+
+std::vector<Type> infer_linspace(const InferArgs& a) {
+  static const char* const kNames[] = {"start", "stop"};
+  for (int i = 0; i < 2; ++i) {
+    if (a.type(i).ndim() != 0) throw TypeError(std::string(kNames[i]) + " must be a scalar, not " + a.type(i).str());
+    if (!is_float(a.type(i).dtype)) throw InternalError("linspace computes in a float dtype, not " + a.type(i).str());
+  }
+  const std::int64_t num = a.attrs.get_int("num");
+  if (num < 0) throw ValueError("Number of samples, " + std::to_string(num) + ", must be non-negative.");
+  return {Type{a.attrs.get<DType>("dtype"), {num}}};
+}
+
+std::vector<Array> linspace_reference(const KernelArgs& a) {
+  const std::int64_t num = a.attrs().get_int("num");
+  const std::int64_t div = linspace_div(a.attrs());
+  const DType out_dtype = a.output_type(0).dtype;
+  Array out = Array::empty(out_dtype, {num});
+  visit_dtype(a.inputs[0].dtype(), [&](auto ctag) {
+    using C = typename decltype(ctag)::type;
+    if constexpr (std::is_floating_point_v<C>) {
+      const C start = a.inputs[0].item<C>(), stop = a.inputs[1].item<C>();
+      const C delta = stop - start;
+      std::vector<C> y(static_cast<std::size_t>(num));
+      for (std::int64_t i = 0; i < num; ++i) y[static_cast<std::size_t>(i)] = static_cast<C>(i);
+      if (div > 0) {
+        const C step = delta / static_cast<C>(div);
+        for (C& v : y) v = step == C(0) ? v / static_cast<C>(div) * delta : v * step;
+      } else {
+        for (C& v : y) v = v * delta;
+      }
+      for (C& v : y) v += start;
+      if (a.attrs().get_bool("endpoint") && num > 1) y.back() = stop;
+      visit_dtype(out_dtype, [&](auto otag) {
+        using T = typename decltype(otag)::type;
+        T* p = reinterpret_cast<T*>(out.data());
+        for (std::size_t i = 0; i < y.size(); ++i) {
+          p[i] = std::is_integral_v<T> && !std::is_same_v<T, bool> ? detail::convert<T>(std::floor(y[i]))
+                                                                 : detail::convert<T>(y[i]);
+        }
+      });
+    } else {
+      throw InternalError("linspace computes in a float dtype");
+    }
+  });
+  return {out};
+}
+
+// i / div for each output position (0 when div is 0: the single value is start), in dtype.
+Variable linspace_weights(const Attrs& at, DType dtype, SourceLocation w) {
+  const std::int64_t num = at.get_int("num"), div = linspace_div(at);
+  std::vector<double> v(static_cast<std::size_t>(num));
+  for (std::int64_t i = 0; i < num; ++i) v[static_cast<std::size_t>(i)] = div > 0 ? double(i) / double(div) : 0.0;
+  return constant(Array::from_vector(v, {num}).astype(dtype), w);
+}
+
+std::vector<Variable> linspace_vjp(const VjpArgs& a) {
+  const Variable& g = a.grad(0);
+  if (!g.valid()) return {Variable(), Variable()};
+  const SourceLocation w = a.where;
+  const Variable wt = linspace_weights(a.node.attrs(), g.dtype(), w);
+  const Variable to_stop = mul(Operand(g, w), Operand(wt, w));
+  const Variable g_stop = sum(Operand(to_stop, w));
+  const Variable g_start = sum(Operand(sub(Operand(g, w), Operand(to_stop, w)), w));
+  return {detail::in_dtype_of(g_start, a.input(0), w), detail::in_dtype_of(g_stop, a.input(1), w)};
+}
+
+std::vector<Variable> linspace_jvp(const JvpArgs& a) {
+  const DType out = a.node.output_types()[0].dtype;
+  if (!is_float(out) || (!a.tangent(0).valid() && !a.tangent(1).valid())) return {Variable()};
+  const SourceLocation w = a.where;
+  const Variable wt = linspace_weights(a.node.attrs(), a.input(0).dtype(), w);
+  Variable t;
+  if (a.tangent(0).valid()) {
+    t = mul(Operand(a.tangent(0), w), Operand(sub(Operand(1, w), Operand(wt, w)), w));
+  }
+  if (a.tangent(1).valid()) {
+    const Variable ts = mul(Operand(a.tangent(1), w), Operand(wt, w));
+    t = t.valid() ? add(Operand(t, w), Operand(ts, w)) : ts;
+  }
+  return {t.dtype() == out ? t : cast(Operand(t, w), out)};
+}
+
+// The kernel's arithmetic, elementwise over a batch of starts and stops (a batched one
+// is (B,), made (B, 1) to meet the positions).
+std::vector<Variable> linspace_batch(const BatchArgs& a) {
+  detail::check_batch(a, 2);
+  const SourceLocation w = a.where;
+  const Attrs& at = a.node.attrs();
+  const std::int64_t num = at.get_int("num"), div = linspace_div(at);
+  auto column = [&](int i) {
+    const Variable& v = a.inputs[static_cast<std::size_t>(i)];
+    return a.batched[static_cast<std::size_t>(i)] ? expand_dims(Operand(v, w), 1) : v;
+  };
+  const Variable start = column(0), stop = column(1);
+  const DType c = start.dtype();
+  std::vector<double> positions(static_cast<std::size_t>(num));
+  for (std::int64_t i = 0; i < num; ++i) positions[static_cast<std::size_t>(i)] = static_cast<double>(i);
+  const Variable index = constant(Array::from_vector(positions, {num}).astype(c), w);
+  Variable delta = sub(Operand(stop, w), Operand(start, w));
+  if (div > 0) delta = true_div(Operand(delta, w), Operand(constant(static_cast<double>(div), c, w), w));
+  Variable y = add(Operand(mul(Operand(index, w), Operand(delta, w)), w), Operand(start, w));
+  if (at.get_bool("endpoint") && num > 1) {
+    std::vector<bool> last(static_cast<std::size_t>(num), false);
+    last.back() = true;
+    y = hypatia::where(Operand(constant(Array::from_vector(last, {num}), w), w), Operand(stop, w), Operand(y, w));
+  }
+  const DType out = a.node.output_types()[0].dtype;
+  if (is_integer(out)) y = floor(Operand(y, w));
+  return {y.dtype() == out ? y : cast(Operand(y, w), out)};
+}
+
 // ---- rules
 
 // alloc is linear in its value, which gets the gradient summed over the axes the fill
@@ -332,6 +458,19 @@ void register_creation_ops(OpRegistry& r) {
       .set_aliasing(Aliasing::none())
       .not_differentiable("a length is an integer")
       .set_batch(unbatchable);
+  r.define("linspace")
+      .set_summary("numpy.linspace(start, stop, num, endpoint): num evenly spaced values from start to stop.")
+      .set_traits(kPure)
+      .set_infer(infer_linspace)
+      .set_shape([](const ShapeArgs& a) {
+        return std::vector<SymShape>{{detail::size_constant(a.node.attrs().get_int("num"), a.where)}};
+      })
+      .set_reference(linspace_reference)
+      .lowers(Lowering::loop_nest("one loop: start + i * step, the endpoint stored exactly"))
+      .set_aliasing(Aliasing::none())
+      .set_vjp(linspace_vjp)
+      .set_jvp(linspace_jvp)
+      .set_batch(linspace_batch);
 }
 
 Variable alloc(const Operand& value, const std::vector<Operand>& shape) {
@@ -390,6 +529,24 @@ Variable eye(const Operand& n, std::optional<Operand> m, std::int64_t k, DType d
   const Operand m_op = !m ? n : m->is_literal() ? Operand(m->variable().constant_value(), n.where()) : *m;
   std::vector<Operand> sizes{n, m_op};
   return apply1("eye", detail::to_size_variables(sizes, "eye"), Attrs{{"dtype", dtype}, {"k", k}}, n.where());
+}
+
+}  // namespace hypatia
+
+namespace hypatia {
+
+Variable linspace(const Operand& start, const Operand& stop, std::int64_t num, bool endpoint,
+                  std::optional<DType> dtype) {
+  std::vector<Variable> ends = detail::to_variables({&start, &stop});
+  // NumPy computes in result_type(start, stop, float): float64 for integers.
+  DType c = promote_types(ends[0].dtype(), ends[1].dtype());
+  if (!is_float(c)) c = DType::float64;
+  const Operand* ops[] = {&start, &stop};
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (ends[i].dtype() != c) ends[i] = cast(Operand(ends[i], ops[i]->where()), c);
+  }
+  return apply1("linspace", std::move(ends),
+                Attrs{{"num", num}, {"endpoint", endpoint}, {"dtype", dtype.value_or(c)}}, start.where());
 }
 
 }  // namespace hypatia
