@@ -76,10 +76,11 @@ Index item(py::handle obj, SourceLocation where) {
   if (py::isinstance<Variable>(obj)) return Index(obj.cast<Variable>(), where);
   // A bool is a 0-d mask (NumPy: x[True] is x[None]), not the integer 1.
   if (PyBool_Check(obj.ptr()) || is_numpy_bool(obj)) return Index(to_variable(obj, where), where);
-  if (PyIndex_Check(obj.ptr())) return Index(int_item(obj, where), where);
+  // Before PyIndex_Check: NumPy arrays have __index__ (for 0-d ones).
   if (PyList_Check(obj.ptr()) || PyTuple_Check(obj.ptr()) || py::isinstance<py::array>(obj)) {
     return array_item(obj, where);
   }
+  if (PyIndex_Check(obj.ptr())) return Index(int_item(obj, where), where);
   bad_item(obj, where);
 }
 

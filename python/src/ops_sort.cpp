@@ -14,7 +14,8 @@ std::optional<std::int64_t> optional_axis(py::handle axis, const char* what) {
 // NumPy's meaning for literals (int64, float64) whatever the cast policy, as arange.
 Operand numpy_scalar(py::handle v, SourceLocation w) {
   if (PyFloat_Check(v.ptr())) return Operand(PyFloat_AsDouble(v.ptr()), w);
-  if (PyIndex_Check(v.ptr()) && !py::isinstance<Variable>(v) && !PyBool_Check(v.ptr())) {
+  if (PyIndex_Check(v.ptr()) && !py::isinstance<Variable>(v) && !PyBool_Check(v.ptr()) &&
+      !py::isinstance<py::array>(v)) {
     return Operand(to_index(v, "a size"), w);
   }
   return Operand(to_variable(v, w), w);

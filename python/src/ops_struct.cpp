@@ -31,7 +31,8 @@ std::vector<Operand> to_operand_list(py::handle seq, SourceLocation where, const
 }
 
 Operand int_operand(py::handle obj, SourceLocation where, const char* what) {
-  if (PyIndex_Check(obj.ptr()) && !py::isinstance<Variable>(obj) && !PyBool_Check(obj.ptr())) {
+  if (PyIndex_Check(obj.ptr()) && !py::isinstance<Variable>(obj) && !PyBool_Check(obj.ptr()) &&
+      !py::isinstance<py::array>(obj)) {
     return Operand(to_index(obj, what), where);
   }
   return Operand(to_variable(obj, where), where);

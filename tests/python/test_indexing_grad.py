@@ -80,6 +80,14 @@ CASES = {
     "diagonal": (lambda x: T.diagonal(x, 1, 2, 0), [_u(3, 2, 4)]),
     "trace": (lambda x: T.trace(x), [_reversed(3, 3)]),
     "linspace": (lambda a, b: T.linspace(a, b, 5), [lambda: np.float64(RNG.uniform()), lambda: np.float64(2.0)]),
+    # Counting: bincount is differentiable in its weights.
+    "bincount": (lambda w: T.bincount(np.array([0, 3, 3, 1]), w), [_u(4)]),
+    # The adjoint ops the gradients above build, differentiated once more.
+    "repeat_grad": (lambda x: T.grad(T.sum(T.repeat(x, [2, 0, 1], axis=1) ** 3), x), [_transposed(2, 3)]),
+    "pad_grad": (lambda x: T.grad(T.sum(T.pad(x, [(1, 0), (0, 2)], mode="reflect") ** 3), x), [_u(3, 3)]),
+    "diff_grad": (lambda x: T.grad(T.sum(T.diff(x, axis=0) ** 3), x), [_u(3, 2)]),
+    "take_grad": (lambda x: T.grad(T.sum(x[IDX] ** 3), x), [_u(3, 2)]),
+    "subtensor_grad": (lambda x: T.grad(T.sum(x[::2, 1:] ** 3), x), [_transposed(3, 3)]),
 }
 
 
