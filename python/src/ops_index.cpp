@@ -49,9 +49,34 @@ SliceBound bound(py::handle obj, SourceLocation where) {
                   "not a " + describe(obj));
 }
 
+bool holds_variable(py::handle obj) {
+  if (py::isinstance<Variable>(obj)) return true;
+  if (!PyList_Check(obj.ptr()) && !PyTuple_Check(obj.ptr())) return false;
+  for (py::handle item : obj) {
+    if (holds_variable(item)) return true;
+  }
+  return false;
+}
+
+// Theano's x[[i, j]] with symbolic scalars: the items stacked into an index array.
+Variable stacked(py::handle obj, SourceLocation where) {
+  if (!PyList_Check(obj.ptr()) && !PyTuple_Check(obj.ptr())) return to_variable(obj, where);
+  std::vector<Operand> items;
+  for (py::handle item : obj) items.emplace_back(stacked(item, where), where);
+  if (items.empty()) bad_item(obj, where);
+  return stack(items, 0);
+}
+
 // A list, tuple or NumPy array in a key: an integer or bool array constant.
 Index array_item(py::handle obj, SourceLocation where) {
-  py::array arr = numpy().attr("asarray")(obj);
+  if (holds_variable(obj)) return Index(stacked(obj, where), where);
+  py::array arr;
+  try {
+    arr = numpy().attr("asarray")(obj);
+  } catch (py::error_already_set& e) {
+    if (!e.matches(PyExc_ValueError)) throw;
+    throw ValueError(format_location(where) + ": an index list: " + std::string(py::str(e.value())));
+  }
   const char kind = arr.dtype().kind();
   if (arr.size() == 0 && kind != 'b' && kind != 'i' && kind != 'u') {
     arr = numpy().attr("asarray")(obj, "int64");  // NumPy: x[[]] is an empty integer index

@@ -242,10 +242,12 @@ def test_symbolic_keys():
     mask = T.vector("m", dtype="bool")
     a = np.arange(20.0).reshape(4, 5)
     f = hypatia.function([x, i, j, idx, mask], [x[i], x[i:, j], x[:j:i], x[idx], x[:, idx], x[mask], x[mask, i],
-                                               x[i, idx], x[-j:, i:i + 2]], on_unused_input="ignore")
+                                               x[i, idx], x[-j:, i:i + 2], x[[i, j, 0]], x[[[i], [j]], [0, j]],
+                                               x[T.arange(2), [i, j]]])
     got = f(a, 1, 2, np.int32([3, 0, 3]), np.array([True, False, True, True]))
     m = np.array([True, False, True, True])
-    expected = [a[1], a[1:, 2], a[:2:1], a[[3, 0, 3]], a[:, [3, 0, 3]], a[m], a[m, 1], a[1, [3, 0, 3]], a[-2:, 1:3]]
+    expected = [a[1], a[1:, 2], a[:2:1], a[[3, 0, 3]], a[:, [3, 0, 3]], a[m], a[m, 1], a[1, [3, 0, 3]], a[-2:, 1:3],
+                a[[1, 2, 0]], a[[[1], [2]], [0, 2]], a[np.arange(2), [1, 2]]]
     for g, e in zip(got, expected):
         assert_same(g, e)
 
@@ -376,6 +378,8 @@ def test_bad_keys_are_numpys_errors():
         x[[0.5, 1]]
     with pytest.raises(TypeError, match="slice indices must be integers"):
         x[1.5:]
+    with pytest.raises(ValueError, match="an index list: setting an array element with a sequence"):
+        x[[[0, 1], [0]]]
     with pytest.raises(IndexError, match="index-sized integer"):
         x[2 ** 70]
     with pytest.raises(IndexError):
