@@ -7,8 +7,10 @@
 // three views of a key below (static shape, symbolic shape, run-time view) walk it the
 // same way; the slice arithmetic is CPython's PySlice_AdjustIndices.
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "grad/grad_util.hpp"
 #include "hypatia/ops/creation.hpp"
@@ -323,6 +325,18 @@ std::vector<Variable> subtensor_jvp(const JvpArgs& a) {
   return {detail::reapply_on(a.node, 0, t, a.where)};
 }
 
+// Only the array operands may carry a batch axis: a bound that varied across the batch
+// would make the results ragged.
+void check_batched_key(const BatchArgs& a, std::size_t first_bound) {
+  for (std::size_t i = first_bound; i < a.batched.size(); ++i) {
+    if (a.batched[i]) {
+      throw TypeError(a.node.op().name + ": input " + std::to_string(i) +
+                      " (an index or slice bound, or a size) cannot vary across a batch: the results would be "
+                      "ragged");
+    }
+  }
+}
+
 // The batch axis leads and is taken whole: a full slice goes first.
 std::vector<std::int64_t> batched_items(const Node& node) {
   std::vector<std::int64_t> items{0};
@@ -331,7 +345,7 @@ std::vector<std::int64_t> batched_items(const Node& node) {
 }
 
 std::vector<Variable> subtensor_batch(const BatchArgs& a) {
-  detail::check_batch(a, 1);
+  check_batched_key(a, 1);
   std::vector<Variable> inputs(a.inputs.begin(), a.inputs.end());
   Attrs attrs = a.node.attrs();
   attrs.set("items", batched_items(a.node));
@@ -433,7 +447,7 @@ std::vector<Variable> inc_subtensor_jvp(const JvpArgs& a) {
 }
 
 std::vector<Variable> inc_subtensor_batch(const BatchArgs& a) {
-  detail::check_batch(a, 2);
+  check_batched_key(a, 2);
   const SourceLocation w = a.where;
   const Node& n = a.node;
   Variable x = a.inputs[0], y = a.inputs[1];
@@ -495,6 +509,17 @@ std::vector<Array> check_mask_reference(const KernelArgs& a) {
   return {m};
 }
 
+// Each batch element's mask has the same sizes to match: the batch axis is checked
+// against itself.
+std::vector<Variable> check_mask_batch(const BatchArgs& a) {
+  check_batched_key(a, 1);
+  std::vector<Variable> inputs{a.inputs[0], detail::batch_size(a.inputs[0], a.where)};
+  inputs.insert(inputs.end(), a.inputs.begin() + 1, a.inputs.end());
+  Attrs attrs = a.node.attrs();
+  attrs.set("axis", attrs.get_int("axis") - 1);
+  return {apply1("check_mask", std::move(inputs), std::move(attrs), a.where)};
+}
+
 }  // namespace
 
 void register_subtensor_ops(OpRegistry& r) {
@@ -534,9 +559,7 @@ void register_subtensor_ops(OpRegistry& r) {
       .lowers(Lowering::view())
       .set_aliasing(Aliasing::view_of_input0())
       .not_differentiable("a boolean index has no gradient")
-      .set_batch([](const BatchArgs& a) -> std::vector<Variable> {
-        throw TypeError("a boolean index cannot vary across a batch (op " + a.node.op().name + ")");
-      });
+      .set_batch(check_mask_batch);
 }
 
 // ---------------------------------------------------------------- builders

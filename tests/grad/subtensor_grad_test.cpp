@@ -115,5 +115,33 @@ TEST(SubtensorGrad, VerifyGradThroughArrayKeys) {
   verify_both([&](const V& v) { return set_subtensor(v[0][mask], v[1]); }, {x, pt({}, 30)});
 }
 
+TEST(SubtensorGrad, BatchedBoundIsRefused) {
+  const Variable x = vector("x");
+  const Variable i = scalar("i", DType::int64);
+  const Variable y = x[i];
+  const Node& n = y.node();
+  const std::vector<Variable> inputs{matrix("xb"), vector("ib", DType::int64)};
+  expect_error<TypeError>([&] { n.op().batch(BatchArgs{n, inputs, {true, true}, n.where()}); },
+                          {"subtensor: input 1", "cannot vary across a batch"});
+}
+
+// check_mask's batch rule checks each batch element's mask against the same sizes.
+TEST(SubtensorGrad, CheckMaskBatch) {
+  const Variable x = matrix("x");
+  const Variable m = vector("m", DType::bool_);
+  const Variable y = x[{slice(), m}];
+  const Node& check = y.node().inputs()[1].node().inputs()[0].node();
+  ASSERT_EQ(check.op().name, "check_mask");
+  const Variable mb = matrix("mb", DType::bool_);
+  std::vector<Variable> inputs = check.inputs();
+  inputs[0] = mb;
+  const Variable out = check.op().batch(BatchArgs{check, inputs, {true, false}, check.where()})[0];
+  const Array masks = Array::from_vector(std::vector<bool>{true, false, true, false, false, true}, {2, 3});
+  Function f = function({x, mb}, {out});
+  expect_exact<bool>(f({pt({4, 3}, 31), masks})[0], {2, 3}, {true, false, true, false, false, true});
+  expect_error<IndexError>([&] { f({pt({4, 2}, 32), masks}); },
+                           {"along dimension 1; dimension is 2 but corresponding boolean dimension is 3"});
+}
+
 }  // namespace
 }  // namespace hypatia::testing

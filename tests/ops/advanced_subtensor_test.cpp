@@ -423,14 +423,29 @@ TEST(AdvancedSubtensor, ErrorIndexArraysDoNotBroadcast) {
       {"shape mismatch: indexing arrays could not be broadcast together with shapes (2,) (3,)"});
 }
 
-TEST(AdvancedSubtensor, ErrorAxes) {
+TEST(AdvancedSubtensor, ErrorAxesNotAdjacent) {
   const Variable x = tensor3("x"), i = vector("i", DType::int64);
   expect_error<ValueError>([&] { advanced_subtensor(x, {i, i}, {0, 2}, false); },
-                           {"advanced_subtensor_test.cpp", "axes [0, 2] are not adjacent"});
-  expect_error<ValueError>([&] { advanced_subtensor(x, {i, i}, {1, 0}, true); }, {"must be ascending and distinct"});
-  expect_error<ValueError>([&] { advanced_subtensor(x, {i}, {0, 1}, true); }, {"2 axes for 1 index arrays"});
+                           {"advanced_subtensor_test.cpp", "advanced_subtensor", "axes [0, 2] are not adjacent"});
+}
+
+TEST(AdvancedSubtensor, ErrorAxesNotAscending) {
+  const Variable x = tensor3("x"), i = vector("i", DType::int64);
+  expect_error<ValueError>([&] { advanced_subtensor(x, {i, i}, {1, 0}, true); },
+                           {"advanced_subtensor_test.cpp", "axes [1, 0] must be ascending and distinct"});
+}
+
+TEST(AdvancedSubtensor, ErrorAxesCount) {
+  const Variable x = tensor3("x"), i = vector("i", DType::int64);
+  expect_error<ValueError>([&] { advanced_subtensor(x, {i}, {0, 1}, true); },
+                           {"advanced_subtensor_test.cpp", "axes [0, 1] name 2 axes for 1 index arrays"});
+  expect_error<ValueError>([&] { advanced_subtensor(x, {}, {}, true); }, {"at least one index array"});
+}
+
+TEST(AdvancedSubtensor, ErrorAxisOutOfBounds) {
+  const Variable x = tensor3("x"), i = vector("i", DType::int64);
   expect_error<ValueError>([&] { advanced_subtensor(x, {i}, {3}, true); },
-                           {"axis 3 is out of bounds for array of dimension 3"});
+                           {"advanced_subtensor_test.cpp", "axis 3 is out of bounds for array of dimension 3"});
 }
 
 // ---------------------------------------------------------------- increments

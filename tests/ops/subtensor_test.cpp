@@ -3,6 +3,7 @@
 // views, static and symbolic shapes, and every error message.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <optional>
 
 #include "graph/op.hpp"
@@ -292,6 +293,30 @@ TEST(Subtensor, EllipsisExpands) {
   expect_exact<std::int64_t>(eval1({x}, x[{0, 1, 2, ellipsis}], {a}), {}, {6});
   expect_exact<std::int64_t>(eval1({x}, x[{ellipsis}], {a}), {2, 3, 4}, std::vector<std::int64_t>(
       a.to_vector<std::int64_t>()));
+}
+
+// Bounds at the ends of int64: clipped, never overflowing (UBSan runs these).
+TEST(Subtensor, ExtremeBounds) {
+  constexpr std::int64_t lo = std::numeric_limits<std::int64_t>::min(), hi = std::numeric_limits<std::int64_t>::max();
+  const Variable x = vector("x", DType::int64);
+  const Array a = iota(DType::int64, {4});
+  expect_exact<std::int64_t>(eval1({x}, x[slice(lo, hi)], {a}), {4}, {0, 1, 2, 3});
+  expect_exact<std::int64_t>(eval1({x}, x[slice(hi, lo, -1)], {a}), {4}, {3, 2, 1, 0});
+  expect_exact<std::int64_t>(eval1({x}, x[slice(none, none, lo)], {a}), {1}, {3});
+  expect_exact<std::int64_t>(eval1({x}, x[slice(1, none, hi)], {a}), {1}, {1});
+  // The same fed at run time, with their symbolic shapes.
+  const Variable b = scalar("b", DType::int64), e = scalar("e", DType::int64), s = scalar("s", DType::int64);
+  const Variable y = x[slice(b, e, s)];
+  auto args = [&](std::int64_t vb, std::int64_t ve, std::int64_t vs) {
+    return std::vector<Array>{a, Array::scalar(vb), Array::scalar(ve), Array::scalar(vs)};
+  };
+  expect_exact<std::int64_t>(eval1({x, b, e, s}, y, args(hi, lo, -1)), {4}, {3, 2, 1, 0});
+  expect_exact<std::int64_t>(eval1({x, b, e, s}, y, args(hi, lo, lo)), {1}, {3});
+  expect_exact<std::int64_t>(eval1({x, b, e, s}, y, args(lo, hi, hi)), {1}, {0});
+  expect_shape_inference({x, b, e, s}, y, args(hi, lo, lo));
+  expect_shape_inference({x, b, e, s}, y, args(lo, hi, hi));
+  expect_error<IndexError>([&] { eval1({x, b}, x[b], {a, Array::scalar(lo)}); },
+                           {"index " + std::to_string(lo) + " is out of bounds for axis 0 with size 4"});
 }
 
 // ---------------------------------------------------------------- inc_subtensor
