@@ -330,7 +330,8 @@ Variable concatenate(const std::vector<Operand>& xs, std::int64_t axis) {
   const SourceLocation w = xs.front().where();
   std::vector<Variable> vars = operands_of(xs);
   const int nd = vars.front().ndim();
-  if (nd == 0) detail::builder_error(ErrorKind::value, w, "concatenate", "zero-dimensional arrays cannot be concatenated");
+  if (nd == 0)
+    detail::builder_error(ErrorKind::value, w, "concatenate", "zero-dimensional arrays cannot be concatenated");
   const int a = detail::checked_at(w, "concatenate", [&] { return detail::axis_in(axis, nd); });
   return apply1("join", std::move(vars), Attrs{{"axis", std::int64_t{a}}}, w);
 }
@@ -396,7 +397,9 @@ std::vector<Variable> split(const Operand& x, const std::vector<Operand>& sizes,
 Variable tile(const Operand& x, const std::vector<std::int64_t>& reps) {
   const SourceLocation w = x.where();
   for (std::int64_t r : reps) {
-    if (r < 0) detail::builder_error(ErrorKind::value, w, "tile", "negative dimensions are not allowed: reps " + sizes_str(reps));
+    if (r < 0)
+      detail::builder_error(ErrorKind::value, w, "tile",
+                            "negative dimensions are not allowed: reps " + sizes_str(reps));
   }
   Variable v = x.variable();
   const std::size_t nd = std::max(reps.size(), static_cast<std::size_t>(v.ndim()));

@@ -48,8 +48,7 @@ void for_each_mapped(const Shape& shape, const std::vector<std::vector<std::int6
 
 int axis_in(std::int64_t axis, int nd) {
   if (axis < -nd || axis >= nd) {
-    throw ValueError("axis " + std::to_string(axis) + " is out of bounds for array of dimension " +
-                     std::to_string(nd));
+    throw ValueError("axis " + std::to_string(axis) + " is out of bounds for array of dimension " + std::to_string(nd));
   }
   return static_cast<int>(axis < 0 ? axis + nd : axis);
 }

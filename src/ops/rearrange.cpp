@@ -97,7 +97,8 @@ std::vector<std::int64_t> repeat_counts(const Array& repeats, std::int64_t n) {
 // Element i along the axis, counts[i] times over.
 AxisMap repeat_map(const std::vector<std::int64_t>& counts) {
   AxisMap m;
-  for (std::size_t i = 0; i < counts.size(); ++i) m.insert(m.end(), static_cast<std::size_t>(counts[i]), static_cast<std::int64_t>(i));
+  for (std::size_t i = 0; i < counts.size(); ++i)
+    m.insert(m.end(), static_cast<std::size_t>(counts[i]), static_cast<std::int64_t>(i));
   return m;
 }
 
@@ -169,8 +170,8 @@ std::vector<Variable> repeat_vjp(const VjpArgs& a) {
   if (!g.valid()) return {Variable(), Variable()};
   const SourceLocation w = a.where;
   const std::int64_t axis = a.node.attrs().get_int("axis");
-  return grad_for_x(a, apply1("repeat_grad", {g, a.input(1), shape(Operand(a.input(0), w), axis)},
-                              Attrs{{"axis", axis}}, w));
+  return grad_for_x(
+      a, apply1("repeat_grad", {g, a.input(1), shape(Operand(a.input(0), w), axis)}, Attrs{{"axis", axis}}, w));
 }
 
 // repeat_grad(g, repeats, n): the sum of each group of repeated elements of g, back to
@@ -643,7 +644,8 @@ Variable repeat(const Operand& x, const Operand& repeats, std::optional<std::int
   Variable v = x.variable();
   Variable r = repeats.variable_like(DType::int64);
   if (!is_integer(r.dtype()) || r.ndim() > 1) {
-    detail::builder_error(ErrorKind::type, w, "repeat", "repeats must be an integer scalar or vector, not " + r.type().str());
+    detail::builder_error(ErrorKind::type, w, "repeat",
+                          "repeats must be an integer scalar or vector, not " + r.type().str());
   }
   if (r.dtype() != DType::int64) r = cast(Operand(r, w), DType::int64);
   std::int64_t a = 0;
@@ -680,7 +682,8 @@ Variable flip(const Operand& x, Axes axis) {
     }
     std::sort(checked.begin(), checked.end());
     if (std::adjacent_find(checked.begin(), checked.end()) != checked.end()) {
-      detail::builder_error(ErrorKind::value, w, "flip", "repeated axis in axes " + detail::type_shape_str(axis.list()));
+      detail::builder_error(ErrorKind::value, w, "flip",
+                            "repeated axis in axes " + detail::type_shape_str(axis.list()));
     }
     axes = checked;
   }
@@ -716,7 +719,8 @@ Variable pad(const Operand& x, const std::vector<std::pair<std::int64_t, std::in
 Variable diff(const Operand& x, std::int64_t n, std::int64_t axis) {
   const SourceLocation w = x.where();
   Variable v = x.variable();
-  if (n < 0) detail::builder_error(ErrorKind::value, w, "diff", "order must be non-negative but got " + std::to_string(n));
+  if (n < 0)
+    detail::builder_error(ErrorKind::value, w, "diff", "order must be non-negative but got " + std::to_string(n));
   if (v.ndim() == 0) {
     detail::builder_error(ErrorKind::value, w, "diff", "diff requires input that is at least one dimensional");
   }

@@ -24,17 +24,35 @@ Array strided(std::int64_t r, std::int64_t c, std::uint64_t seed) { return pt({c
 const std::vector<std::pair<std::string, Fun>>& rearrangements() {
   static const std::vector<std::pair<std::string, Fun>> kFuns = {
       {"repeat scalar", [](const V& v) { return repeat(v[0], 2, 1); }},
-      {"repeat counts", [](const V& v) { return repeat(v[0], constant(Array::from<std::int64_t>({2, 0, 3})), -1); }},
+      {"repeat counts",
+       [](const V& v) {
+         return repeat(v[0], constant(Array::from<std::int64_t>({2, 0, 3})), -1);
+       }},
       {"repeat flat", [](const V& v) { return repeat(v[0], 3); }},
       {"roll", [](const V& v) { return roll(v[0], -4, 1); }},
       {"roll flat", [](const V& v) { return roll(v[0], 2); }},
       {"flip", [](const V& v) { return flip(v[0], {0}); }},
       {"flip all", [](const V& v) { return flip(v[0]); }},
-      {"tile", [](const V& v) { return tile(v[0], {2, 1, 2}); }},
-      {"pad constant", [](const V& v) { return pad(v[0], {{1, 2}, {0, 1}}, "constant", 3.0); }},
-      {"pad edge", [](const V& v) { return pad(v[0], {{2, 1}, {3, 0}}, "edge"); }},
-      {"pad reflect", [](const V& v) { return pad(v[0], {{1, 1}, {2, 1}}, "reflect"); }},
-      {"pad reflect wide", [](const V& v) { return pad(v[0], {{3, 4}, {7, 5}}, "reflect"); }},
+      {"tile",
+       [](const V& v) {
+         return tile(v[0], {2, 1, 2});
+       }},
+      {"pad constant",
+       [](const V& v) {
+         return pad(v[0], {{1, 2}, {0, 1}}, "constant", 3.0);
+       }},
+      {"pad edge",
+       [](const V& v) {
+         return pad(v[0], {{2, 1}, {3, 0}}, "edge");
+       }},
+      {"pad reflect",
+       [](const V& v) {
+         return pad(v[0], {{1, 1}, {2, 1}}, "reflect");
+       }},
+      {"pad reflect wide",
+       [](const V& v) {
+         return pad(v[0], {{3, 4}, {7, 5}}, "reflect");
+       }},
       {"diff", [](const V& v) { return diff(v[0]); }},
       {"diff 2 axis 0", [](const V& v) { return diff(v[0], 2, 0); }},
       {"diff beyond", [](const V& v) { return diff(v[0], 4, 1); }},
@@ -60,10 +78,12 @@ TEST(JoinVerifyGrad, JoinStackSplit) {
   for (int k = 0; k < 3; ++k) {
     verify_both([k](const V& v) { return split(v[0], {1, 2, 2}, 1)[static_cast<std::size_t>(k)]; }, {pt({2, 5}, 9)});
   }
-  verify_both([](const V& v) {
-    const std::vector<Variable> p = split(v[0], {2, 0, 1}, 0);
-    return p[0] * p[0] + sum(p[2]);
-  }, {strided(3, 2, 10)});
+  verify_both(
+      [](const V& v) {
+        const std::vector<Variable> p = split(v[0], {2, 0, 1}, 0);
+        return p[0] * p[0] + sum(p[2]);
+      },
+      {strided(3, 2, 10)});
   // Mixed dtypes: a float32 operand joined with a float64 one gets a float32 gradient.
   const Variable a = vector("a", DType::float32), b = vector("b", DType::float64);
   const Variable ga = grad(sum(concatenate({a, b})), a);
@@ -77,20 +97,34 @@ TEST(JoinVerifyGrad, SecondOrder) {
     SCOPED_TRACE(name);
     verify_grad([f = f](const V& v) { return grad(sum(f(v) * f(v)), v[0]); }, {pt({2, 3}, 11)});
   }
-  verify_grad([](const V& v) {
-    const Variable j = concatenate({v[0], v[1]});
-    return grad(sum(j * j * j), v[0]);
-  }, {pt({2}, 12), pt({3}, 13)});
+  verify_grad(
+      [](const V& v) {
+        const Variable j = concatenate({v[0], v[1]});
+        return grad(sum(j * j * j), v[0]);
+      },
+      {pt({2}, 12), pt({3}, 13)});
 }
 
 TEST(JoinRules, VjpAndJvpAlone) {
   const std::vector<std::pair<std::string, Fun>> single = {
-      {"repeat", [](const V& v) { return repeat(v[0], constant(Array::from<std::int64_t>({1, 3})), 0); }},
+      {"repeat",
+       [](const V& v) {
+         return repeat(v[0], constant(Array::from<std::int64_t>({1, 3})), 0);
+       }},
       {"roll", [](const V& v) { return roll(v[0], 1, 0); }},
       {"flip", [](const V& v) { return flip(v[0], {1}); }},
-      {"pad", [](const V& v) { return pad(v[0], {{2, 3}, {1, 0}}, "reflect"); }},
-      {"pad edge", [](const V& v) { return pad(v[0], {{2, 3}, {1, 0}}, "edge"); }},
-      {"pad constant", [](const V& v) { return pad(v[0], {{2, 3}, {1, 0}}, "constant", 5.0); }},
+      {"pad",
+       [](const V& v) {
+         return pad(v[0], {{2, 3}, {1, 0}}, "reflect");
+       }},
+      {"pad edge",
+       [](const V& v) {
+         return pad(v[0], {{2, 3}, {1, 0}}, "edge");
+       }},
+      {"pad constant",
+       [](const V& v) {
+         return pad(v[0], {{2, 3}, {1, 0}}, "constant", 5.0);
+       }},
       {"diff", [](const V& v) { return diff(v[0], 1, 1); }},
 
   };
@@ -116,15 +150,20 @@ TEST(JoinRules, VjpAndJvpAlone) {
   const Variable r = repeat(x, constant(Array::from<std::int64_t>({1, 0, 2})), 1);
   const Variable rg = rule_vjp(r, tensor("h", DType::float64, {2, 3}))[0];
   EXPECT_EQ(rg.node().op().name, "repeat_grad");
-  check_vjp([&](const V& v) { return apply1("repeat_grad", {v[0], rg.node().inputs()[1], rg.node().inputs()[2]},
-                                            rg.node().attrs(), rg.node().where()); },
-            {pt({2, 3}, 24)});
+  check_vjp(
+      [&](const V& v) {
+        return apply1("repeat_grad", {v[0], rg.node().inputs()[1], rg.node().inputs()[2]}, rg.node().attrs(),
+                      rg.node().where());
+      },
+      {pt({2, 3}, 24)});
   const Variable d = diff(x, 1, 0);
   const Variable dg = rule_vjp(d, tensor("k", DType::float64, {1, 3}))[0];
   EXPECT_EQ(dg.node().op().name, "diff_grad");
-  check_vjp([&](const V& v) { return apply1("diff_grad", {v[0], dg.node().inputs()[1]}, dg.node().attrs(),
-                                            dg.node().where()); },
-            {pt({1, 3}, 25)});
+  check_vjp(
+      [&](const V& v) {
+        return apply1("diff_grad", {v[0], dg.node().inputs()[1]}, dg.node().attrs(), dg.node().where());
+      },
+      {pt({1, 3}, 25)});
 }
 
 TEST(JoinRules, SplitRules) {
@@ -137,7 +176,8 @@ TEST(JoinRules, SplitRules) {
   expect_array(eval1({v, g}, gx, {x, Array::from<double>({{1, 2}, {3, 4}})}), DType::float64, {2, 5},
                {0, 0, 0, 1, 2, 0, 0, 0, 3, 4});
   const Variable t = tensor("t", DType::float64, {2, 5});
-  const std::vector<Variable> tangents = parts[0].node().op().jvp(JvpArgs{parts[0].node(), std::vector<Variable>{t, Variable(), Variable()}, parts[0].node().where()});
+  const std::vector<Variable> tangents = parts[0].node().op().jvp(
+      JvpArgs{parts[0].node(), std::vector<Variable>{t, Variable(), Variable()}, parts[0].node().where()});
   ASSERT_EQ(tangents.size(), 2u);
   const Array tv = pt({2, 5}, 32);
   const std::vector<double> tvs = tv.to_vector<double>();
@@ -163,8 +203,11 @@ TEST(JoinRules, SplitRules) {
 
 TEST(JoinRules, BatchAlone) {
   const Array xb = pt({3, 2, 4}, 41);
-  check_batch([](const V& v) { return repeat(v[0], constant(Array::from<std::int64_t>({1, 0, 2, 1})), 1); }, {xb},
-              {true});
+  check_batch(
+      [](const V& v) {
+        return repeat(v[0], constant(Array::from<std::int64_t>({1, 0, 2, 1})), 1);
+      },
+      {xb}, {true});
   check_batch([](const V& v) { return roll(v[0], 3, -1); }, {xb}, {true});
   check_batch([](const V& v) { return flip(v[0], {0}); }, {xb}, {true});
   check_batch([](const V& v) { return pad(v[0], {{1, 2}, {5, 1}}, "reflect"); }, {xb}, {true});

@@ -56,8 +56,8 @@ TEST(Join, PromotesDtypes) {
 }
 
 TEST(Join, NonContiguousEmptyAndSizeOne) {
-  const Array t = iota(DType::float64, {3, 2}).transpose();           // (2, 3), strided
-  const Array r = iota(DType::float64, {2, 4}).slice(1, 3, -5, -1);    // (2, 4), reversed columns
+  const Array t = iota(DType::float64, {3, 2}).transpose();          // (2, 3), strided
+  const Array r = iota(DType::float64, {2, 4}).slice(1, 3, -5, -1);  // (2, 4), reversed columns
   const Variable a = matrix("a", DType::float64), b = matrix("b", DType::float64);
   expect_array(eval1({a, b}, concatenate({a, b}, 1), {t, r}), DType::float64, {2, 7},
                concat_ref({t.copy(), r.copy()}, 1));
@@ -82,25 +82,41 @@ TEST(Join, StaticShapesAndShapeInference) {
 
 TEST(Join, Errors) {
   const Variable m = matrix("m", DType::float64), v = vector("v", DType::float64), s = scalar("s");
-  expect_error<ValueError>([&] { concatenate({m, v}); },
-                           {"join", "all the input arrays must have same number of dimensions, but the array at index 0 "
-                                    "has 2 dimension(s) and the array at index 1 has 1 dimension(s)",
-                            "join_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        concatenate({m, v});
+      },
+      {"join",
+       "all the input arrays must have same number of dimensions, but the array at index 0 "
+       "has 2 dimension(s) and the array at index 1 has 1 dimension(s)",
+       "join_test.cpp"});
   const Variable a = tensor("a", DType::float64, {2, 2}), b = tensor("b", DType::float64, {2, 3});
-  expect_error<ShapeError>([&] { concatenate({a, b}); },
-                           {"join", "all the input array dimensions except for the concatenation axis must match "
-                                    "exactly, but along dimension 1, the array at index 0 has size 2 and the array at "
-                                    "index 1 has size 3",
-                            "join_test.cpp"});
+  expect_error<ShapeError>(
+      [&] {
+        concatenate({a, b});
+      },
+      {"join",
+       "all the input array dimensions except for the concatenation axis must match "
+       "exactly, but along dimension 1, the array at index 0 has size 2 and the array at "
+       "index 1 has size 3",
+       "join_test.cpp"});
   expect_error<ValueError>([&] { concatenate({}); }, {"concatenate", "need at least one array to concatenate"});
-  expect_error<ValueError>([&] { concatenate({s, s}); },
-                           {"concatenate", "zero-dimensional arrays cannot be concatenated", "join_test.cpp"});
-  expect_error<ValueError>([&] { concatenate({m, m}, 2); },
-                           {"concatenate", "axis 2 is out of bounds for array of dimension 2", "join_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        concatenate({s, s});
+      },
+      {"concatenate", "zero-dimensional arrays cannot be concatenated", "join_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        concatenate({m, m}, 2);
+      },
+      {"concatenate", "axis 2 is out of bounds for array of dimension 2", "join_test.cpp"});
   // Sizes known only at run time.
   const Variable u = tensor("u", DType::float64, {kUnknownDim, kUnknownDim});
   expect_error<ShapeError>(
-      [&] { eval1({u, a}, concatenate({u, a}), {iota(DType::float64, {2, 3}), iota(DType::float64, {2, 2})}); },
+      [&] {
+        eval1({u, a}, concatenate({u, a}), {iota(DType::float64, {2, 3}), iota(DType::float64, {2, 2})});
+      },
       {"join", "along dimension 1, the array at index 0 has size 3 and the array at index 1 has size 2"});
 }
 
@@ -119,11 +135,17 @@ TEST(Join, Stack) {
   const Variable s = scalar("s", DType::float64);
   expect_array(eval1({s}, stack({s, s, 2.0}), {Array::scalar(1.5)}), DType::float64, {3}, {1.5, 1.5, 2});
   const Variable a = tensor("a", DType::float64, {2}), b = tensor("b", DType::float64, {3});
-  expect_error<ValueError>([&] { stack({a, b}); },
-                           {"stack", "all input arrays must have the same shape", "(2,)", "(3,)", "join_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        stack({a, b});
+      },
+      {"stack", "all input arrays must have the same shape", "(2,)", "(3,)", "join_test.cpp"});
   expect_error<ValueError>([&] { stack({}); }, {"stack", "need at least one array to stack"});
-  expect_error<ValueError>([&] { stack({a, a}, 2); },
-                           {"stack", "axis 2 is out of bounds for array of dimension 2", "join_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        stack({a, a}, 2);
+      },
+      {"stack", "axis 2 is out of bounds for array of dimension 2", "join_test.cpp"});
 }
 
 TEST(Join, HorizontalAndVerticalStack) {
@@ -164,9 +186,8 @@ TEST(Split, ValuesViewsAndDtypes) {
   expect_array(r[0], DType::float64, {2, 1}, {0, 1});
   expect_array(r[1], DType::float64, {2, 2}, {2, 4, 3, 5});
   const Node& node = cols[0].node();
-  const std::vector<Array> direct = node.op().reference(KernelArgs{std::vector<Array>{t, Array::scalar<std::int64_t>(1),
-                                                                                      Array::scalar<std::int64_t>(2)},
-                                                                   node});
+  const std::vector<Array> direct = node.op().reference(
+      KernelArgs{std::vector<Array>{t, Array::scalar<std::int64_t>(1), Array::scalar<std::int64_t>(2)}, node});
   EXPECT_TRUE(direct[1].shares_memory_with(t));
 }
 
@@ -186,8 +207,11 @@ TEST(Split, SymbolicSizesAndShapeInference) {
 
 TEST(Split, Errors) {
   const Variable x = tensor("x", DType::float64, {5, 2});
-  expect_error<ValueError>([&] { split(x, {2, 2}); },
-                           {"split", "the sizes (2, 2) add up to 4, not to 5, the size of axis 0 of x", "join_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        split(x, {2, 2});
+      },
+      {"split", "the sizes (2, 2) add up to 4, not to 5, the size of axis 0 of x", "join_test.cpp"});
   expect_error<ValueError>([&] { split(x, {6, -1}); }, {"split", "split size 1 is negative: -1", "join_test.cpp"});
   expect_error<ValueError>([&] { split(x, {5}, 2); },
                            {"split", "axis 2 is out of bounds for array of dimension 2", "join_test.cpp"});
@@ -198,10 +222,15 @@ TEST(Split, Errors) {
   // Run time: sizes known only then.
   const Variable k = scalar("k", DType::int64);
   const std::vector<Variable> parts = split(x, {k, 2});
-  expect_error<ValueError>([&] { eval({x, k}, parts, {iota(DType::float64, {5, 2}), Array::scalar<std::int64_t>(2)}); },
-                           {"split", "the sizes (2, 2) add up to 4, not to 5", "join_test.cpp"});
   expect_error<ValueError>(
-      [&] { eval({x, k}, parts, {iota(DType::float64, {5, 2}), Array::scalar<std::int64_t>(-1)}); },
+      [&] {
+        eval({x, k}, parts, {iota(DType::float64, {5, 2}), Array::scalar<std::int64_t>(2)});
+      },
+      {"split", "the sizes (2, 2) add up to 4, not to 5", "join_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        eval({x, k}, parts, {iota(DType::float64, {5, 2}), Array::scalar<std::int64_t>(-1)});
+      },
       {"split", "split size 0 is negative: -1"});
 }
 

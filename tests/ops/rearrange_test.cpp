@@ -39,12 +39,14 @@ TEST(Repeat, ScalarAndPerElementCounts) {
     const Array x = iota(dt, {2, 3});
     const Variable v = matrix("x", dt);
     // Along axis 1, twice: column j of the result reads column j / 2.
-    expect_array(eval1({v}, repeat(v, 2, 1), {x}), dt, {2, 6},
-                 gather_ref(x, {2, 6}, [](auto i) { return std::vector<std::int64_t>{i[0], i[1] / 2}; }));
+    expect_array(eval1({v}, repeat(v, 2, 1), {x}), dt, {2, 6}, gather_ref(x, {2, 6}, [](auto i) {
+                   return std::vector<std::int64_t>{i[0], i[1] / 2};
+                 }));
     // Per row, counts (0, 3), along axis -2.
     const Variable counts = constant(Array::from<std::int64_t>({0, 3}));
-    expect_array(eval1({v}, repeat(v, counts, -2), {x}), dt, {3, 3},
-                 gather_ref(x, {3, 3}, [](auto i) { return std::vector<std::int64_t>{1, i[1]}; }));
+    expect_array(eval1({v}, repeat(v, counts, -2), {x}), dt, {3, 3}, gather_ref(x, {3, 3}, [](auto i) {
+                   return std::vector<std::int64_t>{1, i[1]};
+                 }));
     // No axis: the flattened x.
     expect_array(eval1({v}, repeat(v, 2), {x}), dt, {12},
                  gather_ref(x.reshape({6}), {12}, [](auto i) { return std::vector<std::int64_t>{i[0] / 2}; }));
@@ -78,18 +80,29 @@ TEST(Repeat, NonContiguousEmptySymbolicAndShapeInference) {
 
 TEST(Repeat, Errors) {
   const Variable s = tensor("s", DType::float64, {2, 3});
-  expect_error<ValueError>([&] { repeat(s, -1, 0); }, {"repeat", "repeats may not contain negative values.", "rearrange_test.cpp"});
-  expect_error<ValueError>([&] { repeat(s, constant(Array::from<std::int64_t>({1, 2, 3})), 0); },
-                           {"repeat", "operands could not be broadcast together with shape (2,) (3,)", "rearrange_test.cpp"});
-  expect_error<TypeError>([&] { repeat(s, 1.5, 0); }, {"repeat", "repeats must be an integer scalar or vector", "rearrange_test.cpp"});
+  expect_error<ValueError>([&] { repeat(s, -1, 0); },
+                           {"repeat", "repeats may not contain negative values.", "rearrange_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        repeat(s, constant(Array::from<std::int64_t>({1, 2, 3})), 0);
+      },
+      {"repeat", "operands could not be broadcast together with shape (2,) (3,)", "rearrange_test.cpp"});
+  expect_error<TypeError>([&] { repeat(s, 1.5, 0); },
+                          {"repeat", "repeats must be an integer scalar or vector", "rearrange_test.cpp"});
   expect_error<ValueError>([&] { repeat(s, 2, 2); },
                            {"repeat", "axis 2 is out of bounds for array of dimension 2", "rearrange_test.cpp"});
   const Variable r = vector("r", DType::int64);
   const Variable x = repeat(s, r, 1);
-  expect_error<ValueError>([&] { eval1({s, r}, x, {iota(DType::float64, {2, 3}), Array::from<std::int64_t>({1, -1, 0})}); },
-                           {"repeat", "repeats may not contain negative values.", "rearrange_test.cpp"});
-  expect_error<ValueError>([&] { eval1({s, r}, x, {iota(DType::float64, {2, 3}), Array::from<std::int64_t>({1, 1})}); },
-                           {"repeat", "operands could not be broadcast together with shape (3,) (2,)"});
+  expect_error<ValueError>(
+      [&] {
+        eval1({s, r}, x, {iota(DType::float64, {2, 3}), Array::from<std::int64_t>({1, -1, 0})});
+      },
+      {"repeat", "repeats may not contain negative values.", "rearrange_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        eval1({s, r}, x, {iota(DType::float64, {2, 3}), Array::from<std::int64_t>({1, 1})});
+      },
+      {"repeat", "operands could not be broadcast together with shape (3,) (2,)"});
 }
 
 // ---------------------------------------------------------------- roll
@@ -101,10 +114,12 @@ TEST(Roll, Values) {
     const Variable v = matrix("x", dt);
     for (std::int64_t shift : {-7, -1, 0, 1, 2, 3, 10}) {
       auto mod = [](std::int64_t a, std::int64_t n) { return ((a % n) + n) % n; };
-      expect_array(eval1({v}, roll(v, shift, 1), {x}), dt, {2, 3},
-                   gather_ref(x, {2, 3}, [&](auto i) { return std::vector<std::int64_t>{i[0], mod(i[1] - shift, 3)}; }));
-      expect_array(eval1({v}, roll(v, shift, -2), {x}), dt, {2, 3},
-                   gather_ref(x, {2, 3}, [&](auto i) { return std::vector<std::int64_t>{mod(i[0] - shift, 2), i[1]}; }));
+      expect_array(eval1({v}, roll(v, shift, 1), {x}), dt, {2, 3}, gather_ref(x, {2, 3}, [&](auto i) {
+                     return std::vector<std::int64_t>{i[0], mod(i[1] - shift, 3)};
+                   }));
+      expect_array(eval1({v}, roll(v, shift, -2), {x}), dt, {2, 3}, gather_ref(x, {2, 3}, [&](auto i) {
+                     return std::vector<std::int64_t>{mod(i[0] - shift, 2), i[1]};
+                   }));
       // No axis: over the flattened x, then back to x's shape.
       expect_array(eval1({v}, roll(v, shift), {x}), dt, {2, 3}, gather_ref(x.reshape({6}), {6}, [&](auto i) {
                      return std::vector<std::int64_t>{mod(i[0] - shift, 6)};
@@ -159,7 +174,8 @@ TEST(Flip, ValuesAndViews) {
   expect_array(direct, DType::float64, {2, 3}, {4, 2, 0, 5, 3, 1});
   EXPECT_EQ(flip(m, {}), m);
   expect_shape_inference({m}, f, {t});
-  expect_error<ValueError>([&] { flip(m, {2}); }, {"flip", "axis 2 is out of bounds for array of dimension 2", "rearrange_test.cpp"});
+  expect_error<ValueError>([&] { flip(m, {2}); },
+                           {"flip", "axis 2 is out of bounds for array of dimension 2", "rearrange_test.cpp"});
   expect_error<ValueError>([&] { flip(m, {1, -1}); }, {"flip", "repeated axis", "rearrange_test.cpp"});
 }
 
@@ -182,10 +198,14 @@ TEST(Pad, ModesEveryDtype) {
       const Array x = iota(dt, {3, 2}, 1);
       const Variable v = matrix("x", dt);
       const double value = dt == DType::bool_ ? 1 : 7;
-      expect_array(eval1({v}, pad(v, widths, mode, value), {x}), dt, {6, 3}, gather_ref(x, {6, 3}, [&](auto i) {
-                     const std::int64_t a = pad_src(mode, i[0] - 1, 3), b = pad_src(mode, i[1], 2);
-                     return a < 0 || b < 0 ? std::vector<std::int64_t>{} : std::vector<std::int64_t>{a, b};
-                   }, mode == "constant" ? value : 0));
+      expect_array(eval1({v}, pad(v, widths, mode, value), {x}), dt, {6, 3},
+                   gather_ref(
+                       x, {6, 3},
+                       [&](auto i) {
+                         const std::int64_t a = pad_src(mode, i[0] - 1, 3), b = pad_src(mode, i[1], 2);
+                         return a < 0 || b < 0 ? std::vector<std::int64_t>{} : std::vector<std::int64_t>{a, b};
+                       },
+                       mode == "constant" ? value : 0));
     }
   }
 }
@@ -233,19 +253,34 @@ TEST(Pad, ConstantValuesConvertAndEdgeCases) {
 
 TEST(Pad, Errors) {
   const Variable m = matrix("m", DType::float64);
-  expect_error<ValueError>([&] { pad(m, {{1, 1}}, "wrap"); }, {"pad", "mode 'wrap' is not supported", "rearrange_test.cpp"});
-  expect_error<ValueError>([&] { pad(m, {{1, -1}}); }, {"pad", "index can't contain negative values", "rearrange_test.cpp"});
-  expect_error<ValueError>([&] { pad(m, {{1, 1}, {1, 1}, {1, 1}}); },
-                           {"pad", "operands could not be broadcast together with remapped shapes", "(3,2)",
-                            "requested shape (2,2)", "rearrange_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        pad(m, {{1, 1}}, "wrap");
+      },
+      {"pad", "mode 'wrap' is not supported", "rearrange_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        pad(m, {{1, -1}});
+      },
+      {"pad", "index can't contain negative values", "rearrange_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        pad(m, {{1, 1}, {1, 1}, {1, 1}});
+      },
+      {"pad", "operands could not be broadcast together with remapped shapes", "(3,2)", "requested shape (2,2)",
+       "rearrange_test.cpp"});
   const Variable e = tensor("e", DType::float64, {0, 2});
-  expect_error<ValueError>([&] { pad(e, {{1, 0}}, "edge"); },
-                           {"pad", "can't extend empty axis 0 using modes other than 'constant' or 'empty'",
-                            "rearrange_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        pad(e, {{1, 0}}, "edge");
+      },
+      {"pad", "can't extend empty axis 0 using modes other than 'constant' or 'empty'", "rearrange_test.cpp"});
   const Variable p = pad(m, {{0, 0}, {1, 0}}, "reflect");
-  expect_error<ValueError>([&] { eval1({m}, p, {Array::zeros(DType::float64, {2, 0})}); },
-                           {"pad", "can't extend empty axis 1 using modes other than 'constant' or 'empty'",
-                            "rearrange_test.cpp"});
+  expect_error<ValueError>(
+      [&] {
+        eval1({m}, p, {Array::zeros(DType::float64, {2, 0})});
+      },
+      {"pad", "can't extend empty axis 1 using modes other than 'constant' or 'empty'", "rearrange_test.cpp"});
 }
 
 // ---------------------------------------------------------------- diff
@@ -281,7 +316,8 @@ TEST(Diff, ValuesEveryNumericDtype) {
     }
     // Along axis 0 (= -2): the rows' difference.
     std::vector<double> want;
-    for (int c = 0; c < 4; ++c) want.push_back(values[static_cast<std::size_t>(4 + c)] - values[static_cast<std::size_t>(c)]);
+    for (int c = 0; c < 4; ++c)
+      want.push_back(values[static_cast<std::size_t>(4 + c)] - values[static_cast<std::size_t>(c)]);
     if (dt == DType::uint16) {
       for (double& w : want) w = w < 0 ? w + 65536 : w;
     }
@@ -313,7 +349,8 @@ TEST(Diff, KnownNumPyValuesBoolsAndEdges) {
 
 TEST(Diff, Errors) {
   const Variable m = matrix("m", DType::float64);
-  expect_error<ValueError>([&] { diff(m, -1); }, {"diff", "order must be non-negative but got -1", "rearrange_test.cpp"});
+  expect_error<ValueError>([&] { diff(m, -1); },
+                           {"diff", "order must be non-negative but got -1", "rearrange_test.cpp"});
   expect_error<ValueError>([&] { diff(scalar("s")); },
                            {"diff", "diff requires input that is at least one dimensional", "rearrange_test.cpp"});
   expect_error<ValueError>([&] { diff(m, 1, 2); },

@@ -1,8 +1,9 @@
-// Joining, splitting and rearranging arrays (src/ops/join.cpp), with NumPy's semantics
+// Joining, splitting and rearranging arrays (src/ops/join.cpp, src/ops/rearrange.cpp), with NumPy's semantics
 // and Theano's names beside NumPy's. Axes may be negative (counted from the end); a bad
 // axis is a ValueError naming it and the rank. Shapes that do not fit together are a
 // ShapeError naming the operands and their shapes (at build time when static shapes
-// decide, else at run time). Results are new arrays, except flip (a view).
+// decide, else at run time). Results are new arrays, except flip (a view) and the
+// pieces of split (views of x inside a graph; a Function still returns copies).
 #pragma once
 
 #include <optional>
