@@ -78,7 +78,9 @@ std::vector<Type> check_bincount_inputs(const InferArgs& a) {
     throw TypeError("Cannot cast array data from dtype('" + std::string(dtype_name(x.dtype)) +
                     "') to dtype('int64') according to the rule 'safe' (x of type " + x.str() + ")");
   }
-  if (x.ndim() != 1) throw ValueError("x must be 1-d, not " + std::to_string(x.ndim()) + "-d (x of type " + x.str() + ")");
+  if (x.ndim() != 1) {
+    throw ValueError("x must be 1-d, not " + std::to_string(x.ndim()) + "-d (x of type " + x.str() + ")");
+  }
   if (a.attrs.get_int("minlength") < 0) throw ValueError("'minlength' must not be negative");
   if (a.num_inputs() > 1) {
     const Type& w = a.type(1);
@@ -97,6 +99,9 @@ std::int64_t bincount_length(const Array& x, std::int64_t minlength) {
   std::int64_t length = minlength;
   for (std::int64_t v : x.to_vector<std::int64_t>()) {
     if (v < 0) throw ValueError("'list' argument must have no negative elements");
+    if (v == std::numeric_limits<std::int64_t>::max()) {
+      throw ValueError("the value " + std::to_string(v) + " needs too many bins");
+    }
     length = std::max(length, v + 1);
   }
   return length;
@@ -140,7 +145,9 @@ std::vector<Array> bincount_reference(const KernelArgs& a) {
   const std::vector<double> w = weights.to_vector<double>();
   auto* o = reinterpret_cast<double*>(out.data());
   for (std::int64_t r = 0; r < rows; ++r) {
-    for (std::int64_t i = 0; i < n; ++i) o[r * length + bins[static_cast<std::size_t>(i)]] += w[static_cast<std::size_t>(r * n + i)];
+    for (std::int64_t i = 0; i < n; ++i) {
+      o[r * length + bins[static_cast<std::size_t>(i)]] += w[static_cast<std::size_t>(r * n + i)];
+    }
   }
   return {out};
 }

@@ -101,7 +101,8 @@ std::vector<Size> diagonal_shape_of(const std::vector<Size>& x, const DiagAxes& 
 
 Shape static_diagonal_shape(const Shape& x, const DiagAxes& d) {
   return diagonal_shape_of(x, d, [&](std::int64_t n1, std::int64_t n2) {
-    if ((d.offset >= 0 && n2 != kUnknownDim && d.offset >= n2) || (d.offset < 0 && n1 != kUnknownDim && d.offset <= -n1)) {
+    const bool misses = d.offset >= 0 ? n2 != kUnknownDim && d.offset >= n2 : n1 != kUnknownDim && d.offset <= -n1;
+    if (misses) {
       return std::int64_t{0};
     }
     return n1 == kUnknownDim || n2 == kUnknownDim ? kUnknownDim : diagonal_length(n1, n2, d.offset);

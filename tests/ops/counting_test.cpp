@@ -3,6 +3,9 @@
 // symbolic shapes, and each error message.
 #include "hypatia/ops/matrix.hpp"
 
+#include <cmath>
+#include <limits>
+
 #include "test_util.hpp"
 
 namespace hypatia {
@@ -149,6 +152,13 @@ TEST(Bincount, ErrorNegativeValue) {
                            {"bincount", "'list' argument must have no negative elements", "counting_test.cpp"});
 }
 
+TEST(Bincount, ErrorTooManyBins) {
+  const Variable x = vector("x", int64);
+  expect_error<ValueError>(
+      [&] { eval1({x}, bincount(x), {Array::from<std::int64_t>({std::numeric_limits<std::int64_t>::max()})}); },
+      {"bincount", "the value 9223372036854775807 needs too many bins"});
+}
+
 TEST(Bincount, ErrorNotOneD) {
   expect_error<ValueError>([] { bincount(matrix("x", int64)); },
                            {"counting_test.cpp", "bincount", "x must be 1-d, not 2-d", "int64 (?, ?)"});
@@ -174,9 +184,10 @@ TEST(Bincount, ErrorWeightsNotOneD) {
 }
 
 TEST(Bincount, ErrorNonIntegerX) {
-  expect_error<TypeError>([] { bincount(vector("x", float64)); },
-                          {"counting_test.cpp", "bincount",
-                           "Cannot cast array data from dtype('float64') to dtype('int64') according to the rule 'safe'"});
+  expect_error<TypeError>(
+      [] { bincount(vector("x", float64)); },
+      {"counting_test.cpp", "bincount",
+       "Cannot cast array data from dtype('float64') to dtype('int64') according to the rule 'safe'"});
   expect_error<TypeError>([] { bincount(vector("x", uint64)); }, {"dtype('uint64')"});
 }
 

@@ -256,8 +256,9 @@ TEST(Diagonal, ErrorSameAxes) {
 }
 
 TEST(Diagonal, ErrorAxisOutOfBounds) {
-  expect_error<IndexError>([] { diagonal(matrix("m"), 0, 0, 3); },
-                           {"diagonal_test.cpp", "diagonal", "axis2: axis 3 is out of bounds for array of dimension 2"});
+  expect_error<IndexError>(
+      [] { diagonal(matrix("m"), 0, 0, 3); },
+      {"diagonal_test.cpp", "diagonal", "axis2: axis 3 is out of bounds for array of dimension 2"});
 }
 
 TEST(Diagonal, ErrorRankBelowTwo) {
