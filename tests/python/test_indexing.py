@@ -336,12 +336,13 @@ def test_take_and_nonzero():
     f = hypatia.function([x], [T.take(x, idx), T.take(x, [2, 0, 2], axis=1), x.take(idx % 2, axis=0),
                                T.take(x, 1, axis=0), *T.nonzero(x), x.nonzero(return_matrix=True),
                                x[x.nonzero()], x.nonzero_values(), T.flatnonzero(x),
-                               T.compress([True, False, True], x, axis=1), x.repeat(2, axis=0)])
+                               T.compress([True, False, True], x, axis=1), x.repeat(2, axis=0),
+                               x.compress([False, True])])
     got = f(a)
     nz = np.nonzero(a)
     expected = [np.take(a, idx), np.take(a, [2, 0, 2], axis=1), np.take(a, idx % 2, axis=0), np.take(a, 1, axis=0),
                 nz[0], nz[1], np.array(nz), a[nz], a[nz], np.flatnonzero(a),
-                np.compress([True, False, True], a, axis=1), a.repeat(2, axis=0)]
+                np.compress([True, False, True], a, axis=1), a.repeat(2, axis=0), a.compress([False, True])]
     for g, e in zip(got, expected):
         assert_same(g, e)
 

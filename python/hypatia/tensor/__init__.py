@@ -237,6 +237,14 @@ def compress(condition, x, axis=None):
     return take(x, nonzero(flatten(condition))[0], axis=axis)
 
 
+def _compress_method(self, condition, axis=None):
+    """x.compress(condition, axis): T.compress(condition, x, axis), as ndarray.compress."""
+    return compress(condition, self, axis)
+
+
+TensorVariable.compress = _compress_method
+
+
 def addbroadcast(x, *axes):
     """x with the given axes marked broadcastable (known to be 1); a ShapeError at
     run time if one is not 1 (Theano's addbroadcast)."""
