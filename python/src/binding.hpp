@@ -110,6 +110,22 @@ Variable py_filled_like(bool ones, py::handle x, py::handle dtype);
 // Python's positional arguments `args` as one sequence: f(2, 3) and f((2, 3)) alike.
 py::object one_or_many(const py::args& args);
 
+// ---- indexing and structural ops (ops_index.cpp, ops_struct.cpp, ops_sort.cpp)
+
+// A Python key (what goes inside `x[...]`) as the core's key items; IndexError with
+// NumPy's words for an item that is not one. NumPy's rules are the core's `index`.
+std::vector<Index> to_key(py::handle key, SourceLocation where);
+// x[key].
+Variable py_index(const Variable& x, py::handle key, SourceLocation where);
+Variable py_take(py::handle a, py::handle indices, py::handle axis, py::handle mode);
+// A tuple of vectors, or one matrix when return_matrix (Theano's nonzero).
+py::object py_nonzero(py::handle a, bool return_matrix);
+Variable py_repeat(py::handle x, py::handle repeats, py::handle axis);
+// A list or tuple of tensors (each through to_variable); TypeError otherwise.
+std::vector<Operand> to_operand_list(py::handle seq, SourceLocation where, const char* what);
+// A Python int as an int64 operand (no autocast), anything else through to_variable.
+Operand int_operand(py::handle obj, SourceLocation where, const char* what);
+
 // ---- the bound classes and functions
 
 void bind_errors(py::module_& m);
@@ -121,5 +137,10 @@ void bind_function(py::module_& m);
 void bind_ops(py::module_& m);        // ops.cpp: elementwise, reductions, products
 void bind_ops_shape(py::module_& m);  // ops_shape.cpp: shape operations, creation
 void bind_gradient(py::module_& m);   // gradient.cpp: grad, Rop, Lop, verify_grad, helper ops
+void bind_ops_index(py::module_& m);  // ops_index.cpp: set/inc_subtensor, take, nonzero
+void bind_ops_struct(py::module_& m);  // ops_struct.cpp: join, stack, split, tile, repeat, roll, pad ...
+void bind_ops_sort(py::module_& m);   // ops_sort.cpp: sort, cumulative, triangles, diagonals, counting
+// ops_sort.cpp: TensorVariable's methods for this round's ops (after bind_variable).
+void bind_variable_methods(py::module_& m);
 
 }  // namespace hypatia::python

@@ -55,8 +55,7 @@ py::object getitem(const Variable& v, py::handle key) {
       return sizes_of(*x, start, stop, step, w);
     }
   }
-  throw py::type_error(format_location(w) + ": indexing a TensorVariable is not supported yet (the core has no "
-                       "subtensor ops); only x.shape[i] and x.shape[i:j] are");
+  return py::cast(py_index(v, key, w));
 }
 
 py::object attr_value(const AttrValue& value) {

@@ -5,6 +5,9 @@ Symbolic constructors (``T.matrix('x')``, ``T.dvector('y')``, ``T.fmatrices('a',
 (``T.exp``, ``T.switch``, ``T.dot``, ``T.sum``, ``T.argmax``, ``T.cast``, ``T.eq`` ...),
 ``TensorType``, ``TensorVariable``, ``as_tensor_variable``, ``constant``, and
 ``grad``, ``Rop``, ``Lop``, ``jacobian``, ``hessian`` from hypatia.gradient.
+Indexing is NumPy's (``x[1:, idx]``, ``x[mask]``) with Theano's ``set_subtensor`` and
+``inc_subtensor``; ``concatenate``, ``stack``, ``sort``, ``cumsum`` ... are NumPy's
+and Theano's (``hypatia.tensor.extra_ops`` as theano.tensor.extra_ops).
 
 Semantics are the core's (docs/semantics.md): NumPy's broadcasting, promotion and
 results; Python scalars typed by ``hypatia.config.cast_policy`` (Theano's autocast by
@@ -122,9 +125,45 @@ from .._core import (  # noqa: F401  (re-exported names)
     zeros,
     zeros_like,
 )
+from .._core import (  # noqa: E402,F401  (indexing and structural ops)
+    argsort,
+    argtopk,
+    bincount,
+    concatenate,
+    cumprod,
+    cumsum,
+    diag,
+    diagonal,
+    diff,
+    flip,
+    horizontal_stack,
+    inc_along_axis,
+    inc_subtensor,
+    join,
+    linspace,
+    nonzero,
+    pad,
+    repeat,
+    roll,
+    searchsorted,
+    set_subtensor,
+    sort,
+    split,
+    take,
+    take_along_axis,
+    tile,
+    to_one_hot,
+    topk,
+    topk_and_argtopk,
+    trace,
+    tri,
+    tril,
+    triu,
+    vertical_stack,
+)
 from . import nnet  # noqa: E402,F401
 # Theano's theano.tensor had these from theano.gradient; the helper ops stay there.
-from ..gradient import Lop, Rop, grad, hessian, jacobian  # noqa: E402,F401
+from ..gradient import Lop, Rop, grad, hessian, jacobian, verify_grad  # noqa: E402,F401
 
 # ---------------------------------------------------------------- other names
 # Theano's and NumPy's names for the same ops.
@@ -154,6 +193,56 @@ shape_padaxis = expand_dims
 def round_half_to_even(x):
     """Rounds half to even (NumPy's round), elementwise."""
     return round(x, "half_to_even")
+
+
+hstack = horizontal_stack
+vstack = vertical_stack
+one_hot = to_one_hot
+
+
+def stack(*tensors, **kwargs):
+    """numpy.stack: the tensors joined along a new axis.
+
+    ``stack([a, b], axis=0)`` (NumPy's and Theano's form) or Theano's old
+    ``stack(a, b, c)`` (axis 0). All tensors must have the same shape."""
+    if not tensors and "tensors" not in kwargs:
+        raise TypeError("stack() needs the tensors: stack([a, b], axis=0)")
+    if "tensors" in kwargs:
+        return _core._stack(kwargs.pop("tensors"), kwargs.pop("axis", 0), **kwargs)
+    if isinstance(tensors[0], (list, tuple)):
+        if len(tensors) > 2:
+            raise TypeError("stack(tensors, axis): too many arguments")
+        axis = tensors[1] if len(tensors) == 2 else kwargs.pop("axis", 0)
+        if kwargs:
+            raise TypeError(f"stack: unexpected arguments {sorted(kwargs)}")
+        return _core._stack(tensors[0], axis)
+    if kwargs:
+        raise TypeError(f"stack(*tensors): unexpected arguments {sorted(kwargs)}; write stack([a, b], axis=...)")
+    return _core._stack(list(tensors), 0)
+
+
+def flatnonzero(a):
+    """numpy.flatnonzero: the int64 indices of the nonzero elements of the flattened a."""
+    return nonzero(flatten(a))[0]
+
+
+def nonzero_values(a):
+    """The nonzero elements of a in C order, a vector (Theano's nonzero_values)."""
+    return as_tensor_variable(a).nonzero_values()
+
+
+def compress(condition, x, axis=None):
+    """numpy.compress: the slices of x along axis (of the flattened x when None) where the
+    vector condition is true."""
+    return take(x, nonzero(flatten(condition))[0], axis=axis)
+
+
+def _compress_method(self, condition, axis=None):
+    """x.compress(condition, axis): T.compress(condition, x, axis), as ndarray.compress."""
+    return compress(condition, self, axis)
+
+
+TensorVariable.compress = _compress_method
 
 
 def addbroadcast(x, *axes):
@@ -232,3 +321,5 @@ for _kind, _sizes in _KINDS.items():
         globals()[_prefix + _kind] = _type
         globals()[_prefix + _PLURALS[_kind]] = _multi(_type, _prefix + _PLURALS[_kind])
 del _kind, _sizes, _prefix, _dtype, _type
+
+from . import extra_ops  # noqa: E402,F401  (imports the names above)

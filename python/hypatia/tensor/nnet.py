@@ -1,2 +1,2 @@
 """hypatia.tensor.nnet: Theano's theano.tensor.nnet (the ops the core has so far)."""
-from .._core import sigmoid, softplus  # noqa: F401
+from .._core import sigmoid, softplus, to_one_hot  # noqa: F401
