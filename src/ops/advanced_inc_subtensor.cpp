@@ -7,6 +7,7 @@
 
 #include "grad/grad_util.hpp"
 #include "hypatia/ops/creation.hpp"
+#include "hypatia/ops/elemwise.hpp"
 #include "hypatia/ops/index.hpp"
 #include "hypatia/ops/shape.hpp"
 #include "ops/advanced_index.hpp"
@@ -101,8 +102,36 @@ std::vector<Type> infer_advanced_inc_subtensor(const InferArgs& a) {
 
 // ---------------------------------------------------------------- rules
 
+// With repeated indices a set keeps the last write, so only the selection positions
+// that wrote last reach the output. Which ones did is found by the op itself: set
+// each position's number (C order over the selection, as the kernel writes) into an
+// array of -1s, gather it back, and compare.
+Variable last_writes(const Node& node, const Variable& selection, SourceLocation w) {
+  const SymShape sizes = detail::symbolic_shape(selection, w);
+  std::vector<Operand> shape;
+  Variable count = constant(std::int64_t{1}, w);
+  for (const Variable& s : sizes) {
+    shape.emplace_back(s, w);
+    count = mul(Operand(count, w), Operand(s, w));
+  }
+  const Variable ids = reshape(Operand(arange(Operand(count, w), DType::int64), w), shape);
+  std::vector<Variable> inputs = node.inputs();
+  inputs[0] = neg(Operand(ones_like(Operand(node.inputs()[0], w), DType::int64), w));
+  inputs[1] = ids;
+  const Variable winner = detail::reapply(node, std::move(inputs), w);
+  const std::vector<Variable>& in = node.inputs();
+  std::vector<Operand> arrays;
+  for (std::size_t i = 2; i < in.size(); ++i) arrays.emplace_back(in[i], w);
+  const Variable written = node.op().name == "advanced_inc_subtensor1"
+                               ? advanced_subtensor1(Operand(winner, w), arrays[0], node.attrs().get_int("axis"))
+                               : advanced_subtensor(Operand(winner, w), arrays, node.attrs().get_ints("axes"),
+                                                    node.attrs().get_bool("first"));
+  return eq(Operand(written, w), Operand(ids, w));
+}
+
 // x's gradient is g (inc), or g with the selection zeroed (set: those elements were
-// replaced); y's is g at the selection, summed over what y was broadcast along.
+// replaced); y's is g at the selection (for set, at the positions that wrote last),
+// summed over what y was broadcast along.
 std::vector<Variable> advanced_inc_vjp(const VjpArgs& a) {
   std::vector<Variable> out(a.node.inputs().size());
   const Variable& g = a.grad(0);
@@ -122,10 +151,13 @@ std::vector<Variable> advanced_inc_vjp(const VjpArgs& a) {
   if (detail::carries_gradient(y.dtype())) {
     std::vector<Operand> arrays;
     for (std::size_t i = 2; i < in.size(); ++i) arrays.emplace_back(in[i], w);
-    const Variable picked =
-        a.node.op().name == "advanced_inc_subtensor1"
-            ? advanced_subtensor1(Operand(g, w), arrays[0], a.node.attrs().get_int("axis"))
-            : advanced_subtensor(Operand(g, w), arrays, a.node.attrs().get_ints("axes"), first_of(a.node));
+    auto gather = [&](const Variable& from) {
+      return a.node.op().name == "advanced_inc_subtensor1"
+                 ? advanced_subtensor1(Operand(from, w), arrays[0], a.node.attrs().get_int("axis"))
+                 : advanced_subtensor(Operand(from, w), arrays, a.node.attrs().get_ints("axes"), first_of(a.node));
+    };
+    Variable picked = gather(g);
+    if (set) picked = where(Operand(last_writes(a.node, picked, w), w), Operand(picked, w), Operand(0.0, w));
     out[1] = detail::in_dtype_of(detail::sum_back_to(picked, y, w), y, w);
   }
   return out;

@@ -111,6 +111,13 @@ TEST(AdvancedSubtensorGrad, VerifyGrad) {
   verify_both(
       [&](const V& v) { return advanced_inc_subtensor(v[0], v[1], {idx({0, 2}, {2}), idx({1, 0}, {2})}, {0, 2}, true, true); },
       {pt({3, 2, 2}, 12).transpose({2, 1, 0}).transpose({2, 1, 0}), pt({2}, 13)});
+  // Set with repeated indices: only the last write of each element reaches the output,
+  // so only it gets a gradient (a broadcast y sums over its writes that won).
+  verify_both([&](const V& v) { return advanced_inc_subtensor1(v[0], v[1], dup, 0, true); },
+              {pt({3, 2}, 16), pt({2, 2, 2}, 17)});
+  verify_both([&](const V& v) { return advanced_inc_subtensor1(v[0], v[1], dup, 1, true); }, {pt({2, 3}, 18), pt({2}, 19)});
+  verify_both([&](const V& v) { return advanced_inc_subtensor(v[0], v[1], {dup, idx({1, 1}, {2})}, {0, 1}, false, true); },
+              {pt({3, 2, 2}, 20), pt({2, 2, 2}, 21)});
   // A chain: the gradient of an increment of a gather.
   verify_both([&](const V& v) { return advanced_inc_subtensor1(take(v[0], dup, 0), v[1] * v[1], idx({1, 0, 1}, {3}), 0, false); },
               {pt({3, 2}, 14), pt({3, 2, 2}, 15)});
