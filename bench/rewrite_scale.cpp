@@ -30,20 +30,26 @@ Variable step(const Variable& y, double k) {
   return c + y * 0.5;
 }
 
+struct Graph {
+  std::vector<Variable> inputs;
+  std::vector<Variable> outputs;
+};
+
 // A chain of steps until the graph has about `nodes` nodes.
-std::vector<Variable> chain(int nodes) {
+Graph chain(int nodes) {
   Variable x = hypatia::vector("x", hypatia::DType::float64);
   Variable y = x;
   for (int i = 0; i < nodes / 13; ++i) y = step(y, 1.0 + 1e-6 * i);  // k differs: no hash-consing
-  return {y};
+  return {{x}, {y}};
 }
 
 // Independent branches (one per input) summed as a balanced tree.
-std::vector<Variable> tree(int nodes) {
+Graph tree(int nodes) {
+  std::vector<Variable> inputs;
   std::vector<Variable> level;
   for (int i = 0; i < nodes / 14; ++i) {
-    Variable x = hypatia::vector("x" + std::to_string(i), hypatia::DType::float64);
-    level.push_back(step(x, 1.0));
+    inputs.push_back(hypatia::vector("x" + std::to_string(i), hypatia::DType::float64));
+    level.push_back(step(inputs.back(), 1.0));
   }
   while (level.size() > 1) {
     std::vector<Variable> next;
@@ -51,14 +57,7 @@ std::vector<Variable> tree(int nodes) {
     if (level.size() % 2 == 1) next.push_back(level.back());
     level = std::move(next);
   }
-  return level;
-}
-
-std::vector<Variable> graph_inputs(const std::vector<Variable>& outputs) {
-  for (const auto& node : hypatia::topological_order(outputs)) {
-    if (node->op().name == "input") inputs.push_back(node->output(0));
-  }
-  return inputs;
+  return {inputs, level};
 }
 
 double seconds(const std::function<void()>& f, int repeats) {
@@ -79,21 +78,27 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
   if (sizes.empty()) sizes = {1000, 10000, 50000};
 
-  std::printf("%-6s %8s %8s %10s %12s %10s %12s\n", "shape", "nodes", "after", "rewrite_s", "rewrite_us/n",
-              "function_s", "function_us/n");
+  std::printf("%-6s %8s %8s %10s %12s %10s %12s  %s\n", "shape", "nodes", "after", "rewrite_s", "rewrite_us/n",
+              "function_s", "function_us/n", "passes(c,sp,st)");
   for (const char* shape : {"chain", "tree"}) {
     for (int size : sizes) {
-      const std::vector<Variable> outputs = std::string(shape) == "chain" ? chain(size) : tree(size);
+      const Graph g = std::string(shape) == "chain" ? chain(size) : tree(size);
+      const std::vector<Variable>& outputs = g.outputs;
       const std::size_t nodes = hypatia::topological_order(outputs).size();
       const int repeats = size <= 10000 ? 3 : 1;
       std::size_t after = 0;
       const double rewrite_s = seconds(
           [&] { after = hypatia::topological_order(hypatia::rewrite_graph(outputs)).size(); }, repeats);
-      const std::vector<Variable> inputs = graph_inputs(outputs);
-      const double function_s = seconds([&] { (void)hypatia::function(inputs, outputs); }, repeats);
+      const double function_s = seconds([&] { (void)hypatia::function(g.inputs, outputs); }, repeats);
+      hypatia::RewriteOptions traced;
+      traced.trace = true;
+      hypatia::RewriteTrace trace;
+      (void)hypatia::rewrite_graph(outputs, traced, &trace);
+      std::string passes;
+      for (const auto& [phase, count] : trace.passes) passes += (passes.empty() ? "" : ",") + std::to_string(count);
       const double n = static_cast<double>(nodes);
-      std::printf("%-6s %8zu %8zu %10.3f %12.2f %10.3f %12.2f\n", shape, nodes, after, rewrite_s,
-                  1e6 * rewrite_s / n, function_s, 1e6 * function_s / n);
+      std::printf("%-6s %8zu %8zu %10.3f %12.2f %10.3f %12.2f  %s\n", shape, nodes, after, rewrite_s,
+                  1e6 * rewrite_s / n, function_s, 1e6 * function_s / n, passes.c_str());
       std::fflush(stdout);
     }
   }

@@ -16,14 +16,16 @@ from hypatia.compile.mode import Mode, rule_names
 MODES = ["FAST_RUN", "FAST_COMPILE"]
 NO_REWRITES = Mode(optimizer=None)
 
-# (row, naive formula, input, what the naive graph gives, what it must give, rule that fires)
+# (row, naive formula, input, what the naive graph gives, what it must give, the rule
+# that fires or |-separated alternatives)
 STABILIZE = [
     ("1 log(1+x)", lambda x: T.log(1 + x), 1e-20, 0.0, 1e-20, "log1p_from_log_one_plus"),
     ("1 log(1-x)", lambda x: T.log(1 - x), 1e-20, 0.0, -1e-20, "log1p_from_log_one_minus"),
     ("2 exp(x)-1", lambda x: T.exp(x) - 1, 1e-20, 0.0, 1e-20, "expm1_from_exp_minus_one"),
     ("3 log(sigmoid(x))", lambda x: T.log(T.nnet.sigmoid(x)), -800.0, -math.inf, -800.0, "log_sigmoid_to_softplus"),
+    # 1 - sigmoid(x) -> sigmoid(-x) fires first (bottom-up), then row 3's rule
     ("4 log(1-sigmoid(x))", lambda x: T.log(1 - T.nnet.sigmoid(x)), 40.0, -math.inf, -40.0,
-     "log_one_minus_sigmoid_to_softplus"),
+     "log_one_minus_sigmoid_to_softplus|log_sigmoid_to_softplus"),
     ("4 log1p(-sigmoid(x))", lambda x: T.log1p(-T.nnet.sigmoid(x)), 40.0, -math.inf, -40.0,
      "log1p_neg_sigmoid_to_softplus"),
     ("5 log(1+exp(x))", lambda x: T.log(1 + T.exp(x)), 800.0, math.inf, 800.0, "softplus_from_log_one_plus_exp"),
@@ -71,7 +73,7 @@ def test_stabilize_rule_fires_and_is_traced(row, mode):
     _, build, _, _, _, rule = row
     x = T.dscalar("x")
     f = hypatia.function([x], build(x), mode=Mode(optimizer=mode.lower(), trace_rewrites=True))
-    assert f.rewrite_trace.counts().get(rule, 0) >= 1, str(f.rewrite_trace)
+    assert set(rule.split("|")) & set(f.rewrite_trace.counts()), str(f.rewrite_trace)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -113,7 +115,7 @@ def test_fast_compile_runs_stabilize_only():
     run = hypatia.function([x], y, mode=Mode(trace_rewrites=True)).rewrite_trace
     compile_ = hypatia.function([x], y, mode=Mode(optimizer="fast_compile", trace_rewrites=True)).rewrite_trace
     assert {"mul_by_one", "log1p_from_log_one_plus", "pow_two_to_sqr"} <= set(run.counts())
-    assert set(compile_.counts()) == set()  # x * 1 is not canonicalized, so log(1 + x * 1) stays
+    assert compile_.counts() == {"log1p_from_log_one_plus": 1}  # log1p(x * 1): no canonicalize, no specialize
     assert set(compile_.passes) == {"stabilize"}
     assert set(run.passes) == {"canonicalize", "stabilize", "specialize"}
 
