@@ -184,7 +184,7 @@ def test_trace_contents_and_the_users_line():
     firing = next(fi for fi in trace.firings if fi.rule == "log1p_from_log_one_plus")
     assert firing.phase == "stabilize"
     assert os.path.basename(firing.file) == "test_rewrite.py" and firing.line == line
-    assert firing.before == "log((1 + x))" or "log" in firing.before and "1" in firing.before
+    assert firing.before == "log((1 + x))"
     assert firing.after == "log1p(x)"
     assert trace.passes["stabilize"] >= 1
     assert "log(" in trace.graph_before and "log1p" in trace.graph_after

@@ -7,7 +7,7 @@ and the config defaults.
 """
 from .. import _core
 from ..configparser import config
-from .mode import Mode, get_mode
+from .mode import Mode, get_mode  # noqa: F401 (Mode: also hypatia.compile.Mode, as in Theano)
 
 _MISSING = object()
 
