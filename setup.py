@@ -41,7 +41,7 @@ class CMakeBuild(build_ext):
 
 
 setup(
-    packages=["hypatia", "hypatia.tensor"],
+    packages=["hypatia", "hypatia.compile", "hypatia.tensor"],
     package_dir={"": "python"},
     ext_modules=[Extension("hypatia._core", sources=[])],
     cmdclass={"build_ext": CMakeBuild},

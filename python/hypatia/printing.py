@@ -1,4 +1,5 @@
-"""Printing graphs: ``hypatia.printing.debugprint``."""
+"""Printing graphs: ``hypatia.printing.debugprint``, and the rewrites a function went
+through: ``hypatia.printing.rewrite_trace``."""
 import sys
 
 from . import _core
@@ -18,4 +19,22 @@ def debugprint(obj, file=None):
     if file == "str":
         return text
     print(text, file=file if file is not None else sys.stdout)
+    return file
+
+
+def rewrite_trace(f, file=None):
+    """Prints what the rewriter did for a Function compiled with
+    ``Mode(trace_rewrites=True)``: a table of the rules that fired (with their phase
+    and count), every firing with the user's line, and the graph before and after.
+    ``file='str'`` returns the text instead of printing it."""
+    if not isinstance(f, Function):
+        raise TypeError(f"rewrite_trace takes a hypatia Function, not {type(f).__name__}")
+    trace = f.rewrite_trace
+    if trace is None:
+        raise ValueError("this function keeps no rewrite trace; compile it with "
+                         "mode=hypatia.Mode(trace_rewrites=True)")
+    text = str(trace)
+    if file == "str":
+        return text
+    print(text, file=file if file is not None else sys.stdout, end="")
     return file

@@ -20,6 +20,26 @@ struct Flag {
 // Values of the flags the Python layer reads (under the GIL).
 std::string g_mode = "FAST_RUN";
 std::string g_on_unused_input = "raise";
+std::string g_optimizer_excluding;
+
+// Theano's colon-separated list of rule or phase names; an unknown name is a
+// ValueError here, so that a typo does not silently leave a rule on.
+void set_optimizer_excluding(const std::string& v) {
+  std::vector<std::string> known = {"canonicalize", "stabilize", "specialize"};
+  for (const std::string& r : rewrite_rule_names()) known.push_back(r.substr(r.find('/') + 1));
+  std::size_t start = 0;
+  while (start <= v.size()) {
+    const std::size_t end = std::min(v.find(':', start), v.size());
+    const std::string name = v.substr(start, end - start);
+    if (!name.empty() && std::find(known.begin(), known.end(), name) == known.end()) {
+      throw ValueError("invalid value '" + v + "' for hypatia.config.optimizer_excluding: '" + name +
+                       "' is neither a rewrite phase (canonicalize, stabilize, specialize) nor a rule "
+                       "(hypatia.compile.mode.rule_names() lists them)");
+    }
+    start = end + 1;
+  }
+  g_optimizer_excluding = v;
+}
 
 const std::vector<Flag>& flags() {
   static const auto* table = new std::vector<Flag>{
@@ -40,9 +60,9 @@ const std::vector<Flag>& flags() {
        [](const std::string& v) { set_cast_policy(v == "custom" ? CastPolicy::custom : CastPolicy::numpy); }},
       {"mode",
        {"FAST_RUN", "FAST_COMPILE"},
-       "Default mode of hypatia.function. For now both run every node with its reference kernel (the "
-       "interp backend): the rewrite phases and compiled backends that will tell them apart are not built "
-       "yet.",
+       "Default mode of hypatia.function. FAST_RUN rewrites the graph in three phases (canonicalize, "
+       "stabilize, specialize); FAST_COMPILE runs only stabilize, so that the numbers do not depend on the "
+       "mode. Both then run every node with its reference kernel (the interp backend).",
        [] { return g_mode; },
        [](const std::string& v) { g_mode = v; }},
       {"on_unused_input",
@@ -51,6 +71,12 @@ const std::vector<Flag>& flags() {
        "warn, or ignore it.",
        [] { return g_on_unused_input; },
        [](const std::string& v) { g_on_unused_input = v; }},
+      {"optimizer_excluding",
+       {},
+       "Rewrite rules or phases hypatia.function leaves out, by name, separated by colons "
+       "(Theano's syntax: 'log1p_from_log_one_plus:specialize'); empty: none.",
+       [] { return g_optimizer_excluding; },
+       set_optimizer_excluding},
   };
   return *table;
 }
@@ -73,11 +99,12 @@ std::string choices_str(const Flag& f) {
 void set_flag(const std::string& name, py::handle value) {
   const Flag& f = find(name);
   if (!py::isinstance<py::str>(value)) {
-    throw TypeError("hypatia.config." + name + " takes a string (one of " + choices_str(f) + "), not " +
+    throw TypeError("hypatia.config." + name + " takes a string" +
+                    (f.choices.empty() ? std::string() : " (one of " + choices_str(f) + ")") + ", not " +
                     std::string(py::str(py::type::handle_of(value).attr("__name__"))));
   }
   const std::string v = py::str(value);
-  if (std::find(f.choices.begin(), f.choices.end(), v) == f.choices.end()) {
+  if (!f.choices.empty() && std::find(f.choices.begin(), f.choices.end(), v) == f.choices.end()) {
     throw ValueError("invalid value '" + v + "' for hypatia.config." + name + "; expected one of: " + choices_str(f));
   }
   f.set(v);
@@ -108,7 +135,8 @@ environment variable ``HYPATIA_FLAGS="floatX=float32,mode=FAST_COMPILE"``.
            [](const Config&) {
              std::string s;
              for (const Flag& f : flags()) {
-               s += f.name + " (" + choices_str(f) + ")\n    Doc:   " + f.doc + "\n    Value: " + f.get() + "\n\n";
+               const std::string choices = f.choices.empty() ? std::string("a string") : choices_str(f);
+               s += f.name + " (" + choices + ")\n    Doc:   " + f.doc + "\n    Value: " + f.get() + "\n\n";
              }
              return s;
            })

@@ -14,9 +14,9 @@ namespace {
 
 class CompiledFunction {
  public:
-  CompiledFunction(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
+  CompiledFunction(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs, const Mode& mode,
                    std::vector<std::optional<bool>> allow_downcast, SourceLocation where)
-      : function_(hypatia::function(inputs, outputs, where)),
+      : function_(hypatia::function(inputs, outputs, mode, where)),
         allow_downcast_(std::move(allow_downcast)),
         where_(where) {
     if (allow_downcast_.size() != inputs.size()) allow_downcast_.resize(inputs.size());
@@ -80,17 +80,47 @@ std::vector<Variable> variables(py::handle list, const char* what, SourceLocatio
   return out;
 }
 
+// The rewrite trace and the rule names (hypatia/rewrite.hpp).
+void bind_rewrite(py::module_& m) {
+  py::class_<RewriteTrace::Firing>(m, "RewriteFiring", "One rule firing: phase, rule, file, line, before, after.")
+      .def_readonly("phase", &RewriteTrace::Firing::phase)
+      .def_readonly("rule", &RewriteTrace::Firing::rule)
+      .def_property_readonly("file", [](const RewriteTrace::Firing& f) { return std::string(f.where.file_name()); })
+      .def_property_readonly("line", [](const RewriteTrace::Firing& f) { return f.where.line(); })
+      .def_readonly("before", &RewriteTrace::Firing::before, "The replaced expression, as infix text.")
+      .def_readonly("after", &RewriteTrace::Firing::after, "Its replacement.")
+      .def("__repr__", [](const RewriteTrace::Firing& f) {
+        return "<RewriteFiring " + f.phase + "/" + f.rule + " at " + format_location(f.where) + ": " + f.before +
+               " -> " + f.after + ">";
+      });
+  py::class_<RewriteTrace>(m, "RewriteTrace",
+                           "What the rewriter did for a function: firings, counts(), passes, graphs before and "
+                           "after; str() is a summary table then every firing with the user's line.")
+      .def_readonly("firings", &RewriteTrace::firings)
+      .def_readonly("passes", &RewriteTrace::passes, "Per phase, how many passes it took to its fixed point.")
+      .def_readonly("graph_before", &RewriteTrace::graph_before)
+      .def_readonly("graph_after", &RewriteTrace::graph_after)
+      .def("counts", &RewriteTrace::counts, "{rule name: times fired}.")
+      .def("__str__", &RewriteTrace::str)
+      .def("__repr__", [](const RewriteTrace& t) {
+        return "<RewriteTrace: " + std::to_string(t.firings.size()) + " firings>";
+      });
+  m.def("rewrite_rule_names", &rewrite_rule_names, "Every rewrite rule as 'phase/name', in the order tried.");
+}
+
 }  // namespace
 
 void bind_function(py::module_& m) {
   py::class_<CompiledFunction> cls(m, "CompiledFunction",
                                    "The compiled core of hypatia.function (see hypatia.compile.Function).");
   cls.def(py::init([](py::handle inputs, py::handle outputs, py::handle on_unused_input,
-                      std::vector<std::optional<bool>> allow_downcast) {
+                      std::vector<std::optional<bool>> allow_downcast, const std::string& mode,
+                      std::vector<std::string> excluding, bool trace_rewrites) {
             const SourceLocation w = user_location();
             const std::vector<Variable> ins = variables(inputs, "input", w);
             const std::vector<Variable> outs = variables(outputs, "output", w);
-            CompiledFunction compiled(ins, outs, std::move(allow_downcast), w);  // checks the inputs first
+            const Mode m{mode, std::move(excluding), trace_rewrites};
+            CompiledFunction compiled(ins, outs, m, std::move(allow_downcast), w);  // checks the inputs first
             const std::string policy = py::str(on_unused_input);
             if (policy != "ignore") {
               for (std::size_t i : unused_inputs(ins, outs)) {
@@ -105,13 +135,23 @@ void bind_function(py::module_& m) {
             return compiled;
           }),
           py::arg("inputs"), py::arg("outputs"), py::arg("on_unused_input") = "raise",
-          py::arg("allow_downcast") = std::vector<std::optional<bool>>{})
+          py::arg("allow_downcast") = std::vector<std::optional<bool>>{}, py::arg("mode") = "FAST_RUN",
+          py::arg("excluding") = std::vector<std::string>{}, py::arg("trace_rewrites") = false)
       .def("__call__", &CompiledFunction::call, py::arg("args"),
            "Runs the function on a sequence of arguments (one per input); a list of NumPy arrays.")
       .def_property_readonly("inputs", [](const CompiledFunction& f) { return f.function().inputs(); })
       .def_property_readonly("outputs", [](const CompiledFunction& f) { return f.function().outputs(); })
       .def("graph_text", [](const CompiledFunction& f) { return f.function().graph_text(); },
-           "The graph the function runs, one node a line.");
+           "The graph the function runs (after rewriting), one node a line.")
+      .def_property_readonly(
+          "rewrite_trace",
+          [](const CompiledFunction& f) -> std::optional<RewriteTrace> {
+            if (!f.function().mode().trace_rewrites) return std::nullopt;
+            return f.function().rewrite_trace();
+          },
+          "What the rewriter did (a RewriteTrace), or None unless the mode asked for a trace.");
+
+  bind_rewrite(m);
 
   m.def(
       "clone_replace",

@@ -11,7 +11,7 @@ import hypatia
 import hypatia.tensor as T
 from hypatia.configparser import parse_flags
 
-FLAGS = ["floatX", "cast_policy", "mode", "on_unused_input"]
+FLAGS = ["floatX", "cast_policy", "mode", "on_unused_input", "optimizer_excluding"]
 
 
 def test_print_lists_every_flag_with_choices_meaning_and_value():
@@ -74,7 +74,7 @@ def test_change_flags_restores():
 def test_mode_flag_is_the_default_mode():
     hypatia.config.mode = "FAST_COMPILE"
     x = T.dscalar()
-    assert hypatia.function([x], x).mode == "FAST_COMPILE"
+    assert hypatia.function([x], x).mode.optimizer == "fast_compile"
 
 
 def test_parse_flags():

@@ -5,10 +5,10 @@ The argument checks, the run and the conversion of results are C++
 specs (names, default values), the shape of the result (one output, a list, a dict)
 and the config defaults.
 """
-from . import _core
-from .configparser import config
+from .. import _core
+from ..configparser import config
+from .mode import Mode, get_mode  # noqa: F401 (Mode: also hypatia.compile.Mode, as in Theano)
 
-_MODES = ("FAST_RUN", "FAST_COMPILE")
 _MISSING = object()
 
 
@@ -99,8 +99,14 @@ class Function:
         return f"function {self.name!r}" if self.name else "function"
 
     def graph_text(self):
-        """The graph the function runs, one node a line."""
+        """The graph the function runs (after rewriting), one node a line."""
         return self._core.graph_text()
+
+    @property
+    def rewrite_trace(self):
+        """What the rewriter did (firings, counts(), passes; str() reads well), or
+        None unless the function was compiled with Mode(trace_rewrites=True)."""
+        return self._core.rewrite_trace
 
     @property
     def inputs(self):
@@ -127,7 +133,8 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, name=No
     inputs: a list of TensorVariables or In.
     outputs: a variable (the function returns one array), a list (a list), or a dict
       of them (a dict); Out(variable, borrow=...) anywhere a variable goes.
-    mode: 'FAST_RUN' or 'FAST_COMPILE' (default config.mode).
+    mode: 'FAST_RUN', 'FAST_COMPILE' or a hypatia.Mode (default config.mode); the
+      rules and phases named in config.optimizer_excluding are left out too.
     givens: {old: new} or [(old, new)] replaced in the outputs before compiling.
     allow_input_downcast: True lets every argument convert to its input's dtype
       even with loss; None (the default) lets only Python floats convert to floatX
@@ -141,9 +148,9 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, name=No
         raise NotImplementedError("updates need shared variables (hypatia.shared), which are not built yet")
     if profile:
         raise NotImplementedError("profiling comes with the compiled backends; it is not built yet")
-    mode = config.mode if mode is None else mode
-    if mode not in _MODES:
-        raise ValueError(f"mode {mode!r} is not available; the modes are: {', '.join(_MODES)}")
+    mode = get_mode(config.mode if mode is None else mode)
+    if config.optimizer_excluding:
+        mode = mode.excluding(*(n for n in config.optimizer_excluding.split(":") if n))
     if on_unused_input is None:
         on_unused_input = config.on_unused_input
     if on_unused_input not in ("raise", "warn", "ignore"):
@@ -171,7 +178,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, name=No
 
     core = _core.CompiledFunction([s.variable for s in specs], outs, on_unused_input,
                                   [allow_input_downcast if s.allow_downcast is None else s.allow_downcast
-                                   for s in specs])
+                                   for s in specs], *mode._core_args())
     return Function(core, specs, structure, name, mode)
 
 
