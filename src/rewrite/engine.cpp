@@ -122,7 +122,19 @@ class Rewriter {
   Rewriter(const RewriteOptions& options, RewriteTrace* trace)
       : options_(options), trace_(trace), book_(RuleBook::get()) {}
 
+  // A misspelt name would silently switch nothing off.
+  void check_names() const {
+    for (const std::string& name : options_.excluding) {
+      if (name == "canonicalize" || name == "stabilize" || name == "specialize") continue;
+      const auto& rules = book_.rules();
+      if (std::none_of(rules.begin(), rules.end(), [&](const Rule& r) { return r.name == name; })) {
+        throw ValueError("rewrite: cannot exclude '" + name + "': no rule or phase has that name");
+      }
+    }
+  }
+
   std::vector<Variable> run(std::vector<Variable> outputs) {
+    check_names();
     for (const std::string& phase : options_.phases) {
       if (excluded(phase)) continue;
       outputs = run_phase(phase, outputs);

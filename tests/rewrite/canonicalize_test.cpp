@@ -181,6 +181,13 @@ TEST(Rewrite, EveryRuleHasAUniqueNameAndAPhase) {
   for (const auto& n : names) EXPECT_NE(n.find('/'), std::string::npos);
 }
 
+TEST(Rewrite, ExcludingAnUnknownNameIsAValueError) {
+  const Variable x = scalar("x", DType::float64);
+  Mode m;
+  m.excluding = {"log1p_from_log_1_plus"};
+  testing::expect_error<ValueError>([&] { function({x}, {x}, m); }, {"cannot exclude 'log1p_from_log_1_plus'"});
+}
+
 TEST(Rewrite, UnknownModeIsAValueError) {
   const Variable x = scalar("x", DType::float64);
   Mode m;
