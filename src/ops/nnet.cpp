@@ -64,16 +64,9 @@ double row_max(const std::vector<double>& v) {
   return m;
 }
 
-// log(sum(exp(v))) (scipy's logsumexp): shifted by the max when it is finite; the
-// term of the max itself is exactly 1, so the others go through log1p.
-double row_logsumexp(const std::vector<double>& v) {
-  const double m = row_max(v);
-  if (std::isnan(m)) return m;
-  if (!std::isfinite(m)) {
-    double s = 0;
-    for (double x : v) s += std::exp(x);
-    return std::log(s);  // -inf for only -inf (or none), +inf for a +inf
-  }
+// log(sum(exp(v - m))) for m = max(v) finite: the max's own term is exactly 1, so the
+// others go through log1p (accurate when they are tiny).
+double log_sum_shifted(const std::vector<double>& v, double m) {
   double others = 0;
   bool skipped = false;
   for (double x : v) {
@@ -83,7 +76,19 @@ double row_logsumexp(const std::vector<double>& v) {
       others += std::exp(x - m);
     }
   }
-  return m + std::log1p(others);
+  return std::log1p(others);
+}
+
+// log(sum(exp(v))) (scipy's logsumexp): shifted by the max when it is finite.
+double row_logsumexp(const std::vector<double>& v) {
+  const double m = row_max(v);
+  if (std::isnan(m)) return m;
+  if (!std::isfinite(m)) {
+    double s = 0;
+    for (double x : v) s += std::exp(x);
+    return std::log(s);  // -inf for only -inf (or none), +inf for a +inf
+  }
+  return m + log_sum_shifted(v, m);
 }
 
 // scipy's softmax: exp(v - max) / sum; a +inf, a NaN or only -inf make NaN throughout.
@@ -94,12 +99,17 @@ void row_softmax(std::vector<double>& v) {
   for (double& x : v) x /= s;
 }
 
-// scipy's log_softmax: v - logsumexp(v), shifted by the max when finite.
+// scipy's log_softmax: v - logsumexp(v), shifted by the max when finite (so a +inf
+// gives NaN there and -inf elsewhere, as scipy).
 void row_log_softmax(std::vector<double>& v) {
   const double m = row_max(v);
-  const double shift = std::isfinite(m) ? m : 0.0;
+  if (std::isfinite(m)) {
+    const double log_s = log_sum_shifted(v, m);
+    for (double& x : v) x = (x - m) - log_s;
+    return;
+  }
   double s = 0;
-  for (double& x : v) s += std::exp(x -= shift);
+  for (double x : v) s += std::exp(x);
   const double log_s = std::log(s);
   for (double& x : v) x -= log_s;
 }
@@ -230,20 +240,7 @@ Array cross_entropy_kernel(const Array& logits, const Array& targets, DType dtyp
     // logsumexp - target, with the max taken out of both, so a gap of 1000 gives
     // (m - target) + log1p(tiny) = 1000.
     const double m = row_max(row);
-    if (!std::isfinite(m)) {
-      out[i] = row_logsumexp(row) - target;
-      continue;
-    }
-    double others = 0;
-    bool skipped = false;
-    for (double x : row) {
-      if (!skipped && x == m) {
-        skipped = true;
-      } else {
-        others += std::exp(x - m);
-      }
-    }
-    out[i] = (m - target) + std::log1p(others);
+    out[i] = std::isfinite(m) ? (m - target) + log_sum_shifted(row, m) : row_logsumexp(row) - target;
   }
   return Array::copy_from(out.data(), rows_shape).astype(dtype);
 }
