@@ -344,24 +344,29 @@ Variable to_batch(const Variable& v, bool batched, const Variable& like, SourceL
 }  // namespace
 
 void register_nnet_ops(OpRegistry& r) {
+  // The elementwise ops have no scalar primitive of their own (the kernel IR's list is
+  // closed): define_elemwise's lowering is replaced by their composite.
+  using detail::ElemwiseSpec;
+  using detail::ResultDType;
+  const ElemwiseSpec logaddexp_spec{
+      "logaddexp", "log(exp(x) + exp(y)) without overflow, elementwise (NumPy's).", kCommutative, ScalarPrim::add,
+      ResultDType::float_upcast, detail::float_kernel<2>([](auto x, auto y) { return logaddexp_of(x, y); })};
   // d/dx = exp(x - out) = sigmoid(x - y): at most 1, and x - y does not carry the
   // rounding of out (which at 1000 in float32 is 1e-5 relative).
   detail::set_partials(
-      define_elemwise(r, detail::ElemwiseSpec{"logaddexp",
-                                              "log(exp(x) + exp(y)) without overflow, elementwise (NumPy's).",
-                                              kCommutative, ScalarPrim::add, detail::ResultDType::float_upcast,
-                                              detail::float_kernel<2>([](auto x, auto y) { return logaddexp_of(x, y); })})
+      define_elemwise(r, logaddexp_spec)
           .lowers(Lowering::composite("m + log1p(exp(-|x - y|)), m = maximum(x, y); x + log 2 where x == y")),
       [](const detail::PartialArgs& a, int i) -> std::optional<Ex> {
         return sigmoid(a.x[static_cast<std::size_t>(i)] - a.x[static_cast<std::size_t>(1 - i)]);
       });
 
+  const ElemwiseSpec log1mexp_spec{
+      "log1mexp", "log(1 - exp(x)) for x <= 0, accurate everywhere, elementwise.", 0, ScalarPrim::log1p,
+      ResultDType::float_upcast, detail::float_kernel<1>([](auto x) { return log1mexp_of(x); })};
   // d/dx log(1 - e^x) = -e^x / (1 - e^x) = -1 / expm1(-x): -inf at 0, -0 at -inf,
   // exact near 0 (-1e20 at -1e-20).
   detail::set_partials(
-      define_elemwise(r, detail::ElemwiseSpec{"log1mexp", "log(1 - exp(x)) for x <= 0, accurate everywhere, elementwise.",
-                                              0, ScalarPrim::log1p, detail::ResultDType::float_upcast,
-                                              detail::float_kernel<1>([](auto x) { return log1mexp_of(x); })})
+      define_elemwise(r, log1mexp_spec)
           .lowers(Lowering::composite("where(x > -ln 2, log(-expm1(x)), log1p(-exp(x)))")),
       detail::unary_partial([](const Ex& x, const Ex&) {
         return -1 / detail::sym::ex_apply([](const Operand& o) { return expm1(o); }, -x);
