@@ -29,7 +29,6 @@ namespace {
 using detail::sym::Ex;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // ---- scalar functions
 
