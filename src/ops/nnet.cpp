@@ -291,6 +291,22 @@ std::int64_t user_axis(const char* op, const Operand& x, std::int64_t axis) {
 
 // ---- differentiation helpers
 
+Variable keep_reduced(const Variable& v, const Node& node, SourceLocation w);
+
+// d logsumexp / dx: the softmax over the reduced axes. Over one axis the softmax op
+// itself, whose kernel works in double (exp(x - out) would carry out's rounding, 1e-5
+// relative at 1000 in float32); over several, exp(x - out).
+Variable logsumexp_partial(const Node& node, SourceLocation w) {
+  const Variable& x = node.inputs()[0];
+  const std::vector<bool> mask = axes_mask(node.attrs(), x.ndim());
+  const auto reduced = std::count(mask.begin(), mask.end(), true);
+  if (reduced == 1) {
+    const auto axis = static_cast<std::int64_t>(std::find(mask.begin(), mask.end(), true) - mask.begin());
+    return apply1("softmax", {x}, Attrs{{"axis", axis}}, w);
+  }
+  return exp(Operand(sub(Operand(x, w), Operand(keep_reduced(node.output(0), node, w), w)), w));
+}
+
 // logsumexp's result with its reduced axes back as size 1 (to broadcast against x).
 Variable keep_reduced(const Variable& v, const Node& node, SourceLocation w) {
   if (node.attrs().get_bool("keepdims")) return v;
@@ -393,21 +409,19 @@ void register_nnet_ops(OpRegistry& r) {
       })
       .lowers(Lowering::composite("m + log(sum(exp(x - m))), m = max(x) over the axes (0 where not finite)"))
       .set_aliasing(Aliasing::none())
-      // d/dx = exp(x - out), the softmax over the axes.
+      // d/dx = exp(x - out), the softmax over the axes (logsumexp_partial).
       .set_vjp([](const VjpArgs& a) -> std::vector<Variable> {
         const Variable& g = a.grad(0);
         if (!g.valid()) return {Variable()};
         const SourceLocation w = a.where;
-        const Variable& x = a.input(0);
-        const Variable p = exp(Operand(sub(Operand(x, w), Operand(keep_reduced(a.output(), a.node, w), w)), w));
-        return {detail::in_dtype_of(mul(Operand(keep_reduced(g, a.node, w), w), Operand(p, w)), x, w)};
+        const Variable p = logsumexp_partial(a.node, w);
+        return {detail::in_dtype_of(mul(Operand(keep_reduced(g, a.node, w), w), Operand(p, w)), a.input(0), w)};
       })
       .set_jvp([](const JvpArgs& a) -> std::vector<Variable> {
         const Variable& t = a.tangent(0);
         if (!t.valid()) return {Variable()};
         const SourceLocation w = a.where;
-        const Variable& x = a.input(0);
-        const Variable p = exp(Operand(sub(Operand(x, w), Operand(keep_reduced(a.output(), a.node, w), w)), w));
+        const Variable p = logsumexp_partial(a.node, w);
         Attrs attrs{{"keepdims", a.node.attrs().get_bool("keepdims")}};
         if (a.node.attrs().has("axes")) attrs.set("axes", a.node.attrs().get_ints("axes"));
         const Variable out = apply1("sum", {mul(Operand(p, w), Operand(t, w))}, std::move(attrs), w);

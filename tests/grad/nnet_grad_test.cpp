@@ -124,6 +124,7 @@ TEST(NnetExtremeGrad, LogaddexpAndLogsumexpAt1000) {
   expect_values(gradient_at([](const V& v) { return logsumexp(v[0]); }, Array::from<double>({-1000, 0})), {0, 1});
   for (DType t : {DType::float32, DType::float64}) {
     expect_values(gradient_at([](const V& v) { return logaddexp(v[0], 1000.0); }, big.astype(t)), {0.5, 0.5}, 1e-6);
+    expect_values(gradient_at([](const V& v) { return logsumexp(v[0]); }, big.astype(t)), {0.5, 0.5}, 1e-6);
   }
 }
 
