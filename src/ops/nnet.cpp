@@ -13,6 +13,7 @@
 #include <limits>
 #include <numbers>
 #include <numeric>
+#include <string>
 #include <type_traits>
 
 #include "hypatia/ops/elemwise.hpp"
@@ -340,6 +341,13 @@ Variable cross_entropy_partial(const Node& node, SourceLocation w) {
   return sub(Operand(p, w), Operand(one_hot(Operand(targets, w), Operand(k, w), t), w));
 }
 
+// A composite lowering of an elementwise op whose arity is that of `arity_of`.
+Lowering composite_of(ScalarPrim arity_of, std::string what) {
+  Lowering l = Lowering::composite(std::move(what));
+  l.scalar = arity_of;
+  return l;
+}
+
 Variable batched_axis_op(const BatchArgs& a) {
   detail::check_batch(a, 1);
   Attrs attrs = a.node.attrs();
@@ -360,7 +368,8 @@ Variable to_batch(const Variable& v, bool batched, const Variable& like, SourceL
 
 void register_nnet_ops(OpRegistry& r) {
   // The elementwise ops have no scalar primitive of their own (the kernel IR's list is
-  // closed): define_elemwise's lowering is replaced by their composite.
+  // closed): define_elemwise's lowering is replaced by their composite, which keeps the
+  // spec's primitive in its `scalar` field only for its arity (generic tests read it).
   using detail::ElemwiseSpec;
   using detail::ResultDType;
   const ElemwiseSpec logaddexp_spec{
@@ -370,7 +379,8 @@ void register_nnet_ops(OpRegistry& r) {
   // rounding of out (which at 1000 in float32 is 1e-5 relative).
   detail::set_partials(
       define_elemwise(r, logaddexp_spec)
-          .lowers(Lowering::composite("m + log1p(exp(-|x - y|)), m = maximum(x, y); x + log 2 where x == y")),
+          .lowers(composite_of(ScalarPrim::add,
+                               "m + log1p(exp(-|x - y|)), m = maximum(x, y); x + log 2 where x == y")),
       [](const detail::PartialArgs& a, int i) -> std::optional<Ex> {
         return sigmoid(a.x[static_cast<std::size_t>(i)] - a.x[static_cast<std::size_t>(1 - i)]);
       });
@@ -382,7 +392,7 @@ void register_nnet_ops(OpRegistry& r) {
   // exact near 0 (-1e20 at -1e-20).
   detail::set_partials(
       define_elemwise(r, log1mexp_spec)
-          .lowers(Lowering::composite("where(x > -ln 2, log(-expm1(x)), log1p(-exp(x)))")),
+          .lowers(composite_of(ScalarPrim::log1p, "where(x > -ln 2, log(-expm1(x)), log1p(-exp(x)))")),
       detail::unary_partial([](const Ex& x, const Ex&) {
         return -1 / detail::sym::ex_apply([](const Operand& o) { return expm1(o); }, -x);
       }));
