@@ -73,6 +73,12 @@ def _cases():
         "broadcast_to": (lambda x: T.broadcast_to(x, (4, 3)), [_u(-1, 1, (3,))]),
         "specify_shape": (lambda x: T.specify_shape(x, (2, 3)) * 2.0, [_u(-1, 1)]),
         "alloc": (lambda x: T.alloc(x, 2, 3), [_u(-1, 1, (3,))]),
+        "logaddexp": (lambda a, b: T.logaddexp(a, b), [_u(-2, 2), _u(-2, 2, (3,))]),
+        "log1mexp": (lambda x: T.log1mexp(x), [_u(-3, -0.1)]),
+        "logsumexp": (lambda x: T.logsumexp(x, axis=1), [_u(-2, 2)]),
+        "softmax": (lambda x: T.softmax(x, axis=0), [_u(-2, 2)]),
+        "log_softmax": (lambda x: T.log_softmax(x), [_u(-2, 2)]),
+        "softmax_cross_entropy": (lambda x: T.softmax_cross_entropy(x, np.array([2, 0])), [_u(-2, 2)]),
         "grad_clip": (lambda x: gradient.grad_clip(x, -10.0, 10.0), [_u(-1, 1)]),
         "grad_scale": (lambda x: gradient.grad_scale(x, 1.0), [_u(-1, 1)]),
     })

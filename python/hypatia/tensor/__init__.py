@@ -161,7 +161,16 @@ from .._core import (  # noqa: E402,F401  (indexing and structural ops)
     triu,
     vertical_stack,
 )
+from .._core import (  # noqa: E402,F401  (the stable nnet ops)
+    log1mexp,
+    log_softmax,
+    logaddexp,
+    logsumexp,
+    softmax,
+    softmax_cross_entropy,
+)
 from . import nnet  # noqa: E402,F401
+from . import special  # noqa: E402,F401
 # Theano's theano.tensor had these from theano.gradient; the helper ops stay there.
 from ..gradient import Lop, Rop, grad, hessian, jacobian, verify_grad  # noqa: E402,F401
 
