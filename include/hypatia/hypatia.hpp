@@ -15,6 +15,7 @@
 #include "hypatia/ops/index.hpp"
 #include "hypatia/ops/join.hpp"
 #include "hypatia/ops/matrix.hpp"
+#include "hypatia/ops/nnet.hpp"
 #include "hypatia/ops/reduce.hpp"
 #include "hypatia/ops/shape.hpp"
 #include "hypatia/ops/sort.hpp"

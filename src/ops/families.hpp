@@ -26,6 +26,7 @@ class OpRegistry;
   X(cumulative)                \
   X(diagonal)                  \
   X(counting)                  \
+  X(nnet)                      \
   X(grad)
 
 #define HYPATIA_X(family) void register_##family##_ops(OpRegistry& registry);

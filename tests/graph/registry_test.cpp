@@ -39,6 +39,8 @@ const char* const kRequiredOps[] = {
     "sort", "argsort", "topk", "argtopk", "searchsorted", "cumsum", "cumprod",
     // diagonals and counting
     "diagonal", "alloc_diagonal", "one_hot", "bincount",
+    // stable nnet ops
+    "logaddexp", "log1mexp", "logsumexp", "softmax", "log_softmax", "softmax_cross_entropy",
 };
 
 // Ops whose derivative Hypatia cannot build yet, with why.
