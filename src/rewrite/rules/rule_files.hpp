@@ -15,6 +15,8 @@ class RuleBook;
   X(stabilize, log)           \
   X(stabilize, sigmoid)       \
   X(stabilize, erf)           \
+  X(stabilize, logexp)        \
+  X(stabilize, softmax)       \
   X(stabilize, where)         \
   X(specialize, pow)
 
