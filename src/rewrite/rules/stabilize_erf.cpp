@@ -5,6 +5,17 @@
 #include "rewrite/rule.hpp"
 
 namespace hypatia::rewrite {
+namespace {
+
+// Whether x is where(x' > 0, 0, x'): the erfc branch this rule itself builds.
+bool is_negative_part(const Variable& x) {
+  const Node& n = x.node();
+  if (n.op().name != "where" || !is_constant_value(n.inputs()[1], 0)) return false;
+  const Node& c = n.inputs()[0].node();
+  return c.op().name == "gt" && c.inputs()[0] == n.inputs()[2] && is_constant_value(c.inputs()[1], 0);
+}
+
+}  // namespace
 
 void register_stabilize_erf_rules(RuleBook& book) {
   const Pat x = any("x");
@@ -26,6 +37,7 @@ void register_stabilize_erf_rules(RuleBook& book) {
                 if (e.node().op().name != "erfc") return std::nullopt;
                 const Operand x(e.node().inputs()[0], w);
                 if (!is_float(x.variable().dtype()) || x.variable().dtype() != v.dtype()) return std::nullopt;
+                if (is_negative_part(x.variable())) return std::nullopt;
                 const Operand positive(hypatia::gt(x, Operand(0, w)), w);
                 const Operand xp(hypatia::where(positive, x, Operand(0, w)), w);
                 const Operand xn(hypatia::where(positive, Operand(0, w), x), w);
