@@ -3,6 +3,7 @@
 // where(x > 0, g, 0) / x: at x = 0 that is 0 / 0 = NaN, while where(x > 0, g / x, 0)
 // is 0. The zero branch stays 0 even where a is inf or NaN (a * 0 would be NaN): that
 // element was selected away, which is what the user meant by writing the selection.
+// For the same reason that zero is +0 where a negative factor made it -0 as written.
 #include "rewrite/rule.hpp"
 
 namespace hypatia::rewrite {
