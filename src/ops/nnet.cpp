@@ -64,16 +64,9 @@ double row_max(const std::vector<double>& v) {
   return m;
 }
 
-// log(sum(exp(v))) (scipy's logsumexp): shifted by the max when it is finite; the
-// term of the max itself is exactly 1, so the others go through log1p.
-double row_logsumexp(const std::vector<double>& v) {
-  const double m = row_max(v);
-  if (std::isnan(m)) return m;
-  if (!std::isfinite(m)) {
-    double s = 0;
-    for (double x : v) s += std::exp(x);
-    return std::log(s);  // -inf for only -inf (or none), +inf for a +inf
-  }
+// log(sum(exp(v - m))) for m = max(v) finite: the max's own term is exactly 1, so the
+// others go through log1p (accurate when they are tiny).
+double log_sum_shifted(const std::vector<double>& v, double m) {
   double others = 0;
   bool skipped = false;
   for (double x : v) {
@@ -83,7 +76,19 @@ double row_logsumexp(const std::vector<double>& v) {
       others += std::exp(x - m);
     }
   }
-  return m + std::log1p(others);
+  return std::log1p(others);
+}
+
+// log(sum(exp(v))) (scipy's logsumexp): shifted by the max when it is finite.
+double row_logsumexp(const std::vector<double>& v) {
+  const double m = row_max(v);
+  if (std::isnan(m)) return m;
+  if (!std::isfinite(m)) {
+    double s = 0;
+    for (double x : v) s += std::exp(x);
+    return std::log(s);  // -inf for only -inf (or none), +inf for a +inf
+  }
+  return m + log_sum_shifted(v, m);
 }
 
 // scipy's softmax: exp(v - max) / sum; a +inf, a NaN or only -inf make NaN throughout.
@@ -94,12 +99,17 @@ void row_softmax(std::vector<double>& v) {
   for (double& x : v) x /= s;
 }
 
-// scipy's log_softmax: v - logsumexp(v), shifted by the max when finite.
+// scipy's log_softmax: v - logsumexp(v), shifted by the max when finite (so a +inf
+// gives NaN there and -inf elsewhere, as scipy).
 void row_log_softmax(std::vector<double>& v) {
   const double m = row_max(v);
-  const double shift = std::isfinite(m) ? m : 0.0;
+  if (std::isfinite(m)) {
+    const double log_s = log_sum_shifted(v, m);
+    for (double& x : v) x = (x - m) - log_s;
+    return;
+  }
   double s = 0;
-  for (double& x : v) s += std::exp(x -= shift);
+  for (double x : v) s += std::exp(x);
   const double log_s = std::log(s);
   for (double& x : v) x -= log_s;
 }
@@ -230,20 +240,7 @@ Array cross_entropy_kernel(const Array& logits, const Array& targets, DType dtyp
     // logsumexp - target, with the max taken out of both, so a gap of 1000 gives
     // (m - target) + log1p(tiny) = 1000.
     const double m = row_max(row);
-    if (!std::isfinite(m)) {
-      out[i] = row_logsumexp(row) - target;
-      continue;
-    }
-    double others = 0;
-    bool skipped = false;
-    for (double x : row) {
-      if (!skipped && x == m) {
-        skipped = true;
-      } else {
-        others += std::exp(x - m);
-      }
-    }
-    out[i] = (m - target) + std::log1p(others);
+    out[i] = std::isfinite(m) ? (m - target) + log_sum_shifted(row, m) : row_logsumexp(row) - target;
   }
   return Array::copy_from(out.data(), rows_shape).astype(dtype);
 }
@@ -347,22 +344,28 @@ Variable to_batch(const Variable& v, bool batched, const Variable& like, SourceL
 }  // namespace
 
 void register_nnet_ops(OpRegistry& r) {
-  // d/dx = exp(x - out) (a sigmoid of x - y): at most 1, no overflow.
+  // d/dx = exp(x - out) = sigmoid(x - y): at most 1, and x - y does not carry the
+  // rounding of out (which at 1000 in float32 is 1e-5 relative).
   detail::set_partials(
       define_elemwise(r, detail::ElemwiseSpec{"logaddexp",
                                               "log(exp(x) + exp(y)) without overflow, elementwise (NumPy's).",
                                               kCommutative, ScalarPrim::add, detail::ResultDType::float_upcast,
                                               detail::float_kernel<2>([](auto x, auto y) { return logaddexp_of(x, y); })})
           .lowers(Lowering::composite("m + log1p(exp(-|x - y|)), m = maximum(x, y); x + log 2 where x == y")),
-      [](const detail::PartialArgs& a, int i) -> std::optional<Ex> { return exp(a.x[static_cast<std::size_t>(i)] - a.y); });
+      [](const detail::PartialArgs& a, int i) -> std::optional<Ex> {
+        return sigmoid(a.x[static_cast<std::size_t>(i)] - a.x[static_cast<std::size_t>(1 - i)]);
+      });
 
-  // d/dx log(1 - e^x) = -e^x / (1 - e^x) = -exp(x - out): -inf at 0, 0 at -inf.
+  // d/dx log(1 - e^x) = -e^x / (1 - e^x) = -1 / expm1(-x): -inf at 0, -0 at -inf,
+  // exact near 0 (-1e20 at -1e-20).
   detail::set_partials(
       define_elemwise(r, detail::ElemwiseSpec{"log1mexp", "log(1 - exp(x)) for x <= 0, accurate everywhere, elementwise.",
                                               0, ScalarPrim::log1p, detail::ResultDType::float_upcast,
                                               detail::float_kernel<1>([](auto x) { return log1mexp_of(x); })})
           .lowers(Lowering::composite("where(x > -ln 2, log(-expm1(x)), log1p(-exp(x)))")),
-      detail::unary_partial([](const Ex& x, const Ex& y) { return -exp(x - y); }));
+      detail::unary_partial([](const Ex& x, const Ex&) {
+        return -1 / detail::sym::ex_apply([](const Operand& o) { return expm1(o); }, -x);
+      }));
 
   r.define("logsumexp")
       .set_summary("log(sum(exp(x))) over axes, max-shifted; only -inf (or nothing) gives -inf.")
