@@ -189,6 +189,20 @@ TEST(StabilizeTable, Row10LogSumExp) {
   const Variable f = vector("f", DType::float32);
   expect_row({f}, log(sum(exp(f))), {Array::from_vector(std::vector<float>{100, 100})}, {100 + std::log(2.0)},
              "logsumexp_from_log_sum_exp", "float32", 1e-6);
+  // The max-shifted form users write becomes one logsumexp, and -inf for a slice of
+  // only -inf (the form as written gives NaN there).
+  const Variable mx = max(m, {1}, true);
+  for (bool keepdims : {false, true}) {
+    const Variable user = log(sum(exp(m - mx), {1}, keepdims)) + max(m, {1}, keepdims);
+    for (const Mode& mode : {Mode::fast_run(), Mode::fast_compile()}) {
+      const Function f = traced_function({m}, {user}, mode);
+      EXPECT_EQ(times_fired(f, "logsumexp_of_max_shifted"), 1) << f.rewrite_trace().str();
+      EXPECT_EQ(f.compiled_outputs()[0].node().op().name, "logsumexp") << f.graph_text();
+      const double inf = std::numeric_limits<double>::infinity();
+      const Array edge = Array::from_vector(std::vector<double>{1000, 1000, -inf, -inf}, {2, 2});
+      expect_values(f({edge})[0], {lse, -inf}, 1e-15, "max-shifted");
+    }
+  }
   // Gradient: softmax, finite.
   expect_values(function({x}, {grad(log(sum(exp(x))), x)})({vec({1000, 1000})})[0], {0.5, 0.5}, 1e-12, "gradient");
 }

@@ -82,6 +82,12 @@ bool is_row_range(const Variable& i, const Variable& z, SourceLocation where) {
   return true;
 }
 
+// Whether reduction nodes a and b run over the same axes.
+bool same_axes(const Node& a, const Node& b) {
+  if (a.attrs().has("axes") != b.attrs().has("axes")) return false;
+  return !a.attrs().has("axes") || a.attrs().get_ints("axes") == b.attrs().get_ints("axes");
+}
+
 }  // namespace
 
 void register_stabilize_softmax_rules(RuleBook& book) {
@@ -93,6 +99,28 @@ void register_stabilize_softmax_rules(RuleBook& book) {
                 const Variable& e = s.node().inputs()[0];
                 if (!is_op(e, "exp")) return std::nullopt;
                 return apply1("logsumexp", {e.node().inputs()[0]}, s.node().attrs(), where);
+              });
+  // logsumexp(x - max(x, a, keepdims=true), a, k) + max(x, a, k) -> logsumexp(x, a, k):
+  // the max-shifted form users write (after the rule above); logsumexp shifts itself,
+  // and is -inf rather than NaN for a slice of only -inf.
+  book.custom("logsumexp_of_max_shifted", "add", "logsumexp(x - max(x, a), a) + max(x, a) -> logsumexp(x, a)",
+              [](const Variable& v, SourceLocation where) -> std::optional<Variable> {
+                for (int i = 0; i < 2; ++i) {
+                  const Variable& l = v.node().inputs()[static_cast<std::size_t>(i)];
+                  const Variable& m2 = v.node().inputs()[static_cast<std::size_t>(1 - i)];
+                  if (!is_op(l, "logsumexp") || !is_op(m2, "max")) continue;
+                  const Variable& d = l.node().inputs()[0];
+                  if (!is_op(d, "sub")) continue;
+                  const Variable& x = d.node().inputs()[0];
+                  const Variable& m = d.node().inputs()[1];
+                  if (!is_op(m, "max") || !(m.node().inputs()[0] == x) || !(m2.node().inputs()[0] == x)) continue;
+                  if (!m.node().attrs().get_bool("keepdims") || x.type() != d.type()) continue;
+                  const bool keepdims = l.node().attrs().get_bool("keepdims");
+                  if (m2.node().attrs().get_bool("keepdims") != keepdims) continue;
+                  if (!same_axes(m.node(), l.node()) || !same_axes(m2.node(), l.node())) continue;
+                  return apply1("logsumexp", {x}, l.node().attrs(), where);
+                }
+                return std::nullopt;
               });
   // exp(x) / sum(exp(x), a, keepdims=true) -> softmax(x, a); also the sum without
   // keepdims put back by a dimshuffle, and a vector over its sum.
