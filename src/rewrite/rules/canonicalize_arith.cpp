@@ -1,6 +1,7 @@
 // Canonical arithmetic: one spelling per meaning, so later phases match one form.
 // NaN and inf policy (hypatia/rewrite.hpp): a rule that would turn NaN or inf into a
 // number fires only where the operand cannot hold one (integers and bools).
+#include <cmath>
 #include <limits>
 
 #include "hypatia/ops/creation.hpp"
@@ -11,6 +12,45 @@ namespace hypatia::rewrite {
 namespace {
 
 bool is_integral(const Variable& v) { return !is_float(v.dtype()); }
+
+// op(op(x, c1), c2) -> op(x, op(c1, c2)) for add and mul, c1 and c2 scalar constants of
+// x's dtype (so the folded constant gives the same result dtype; integers wrap the same
+// either way). The folded constant is computed in double and must be what the two
+// steps give in IEEE terms: no new inf or NaN (x * 1e300 * 1e300 overflows; folding it
+// to x * inf would turn x = 0 into NaN) and no product underflowing to 0.
+std::optional<Variable> collect_constants(const Variable& v, SourceLocation where, bool is_add) {
+  const Node& outer = v.node();
+  for (int i = 0; i < 2; ++i) {
+    const Variable& inner = outer.inputs()[static_cast<std::size_t>(i)];
+    const Variable& c2 = outer.inputs()[static_cast<std::size_t>(1 - i)];
+    if (inner.node().op().name != outer.op().name) continue;
+    const auto b = scalar_constant(c2);
+    if (!b || c2.ndim() != 0 || c2.dtype() != v.dtype()) continue;
+    for (int j = 0; j < 2; ++j) {
+      const Variable& c1 = inner.node().inputs()[static_cast<std::size_t>(j)];
+      const Variable& x = inner.node().inputs()[static_cast<std::size_t>(1 - j)];
+      const auto a = scalar_constant(c1);
+      if (!a || c1.ndim() != 0 || c1.dtype() != v.dtype() || x.dtype() != v.dtype() || inner.dtype() != v.dtype()) {
+        continue;
+      }
+      if (x.is_constant()) continue;  // folding's job
+      // The constant folded in x's dtype by the op's own kernel (wrapping for integers).
+      const Variable folded = apply1(outer.op().name, {c1, c2}, Attrs{}, where);
+      const Node& fn = folded.node();
+      std::vector<Array> args{c1.constant_value(), c2.constant_value()};
+      const Array value = fn.op().reference(KernelArgs{args, fn})[0];
+      const double f = value.astype(DType::float64).reshape({}).item<double>();
+      if (is_float(v.dtype())) {
+        const bool finite_in = std::isfinite(*a) && std::isfinite(*b);
+        if (finite_in && !std::isfinite(f)) continue;
+        if (!is_add && f == 0 && *a != 0 && *b != 0) continue;
+      }
+      const Variable c = constant(value.copy(), where);
+      return apply1(outer.op().name, {x, c}, Attrs{}, where);
+    }
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -61,6 +101,12 @@ void register_canonicalize_arith_rules(RuleBook& book) {
                 return hypatia::where(Operand(x, where) >= 0, Operand(x, where),
                                       Operand(std::numeric_limits<double>::quiet_NaN(), where));
               });
+  // (x + c1) + c2 -> x + (c1 + c2), constants on either side
+  book.custom("collect_add_constants", "add", "((x + c1) + c2) -> (x + (c1 + c2))",
+              [](const Variable& v, SourceLocation where) { return collect_constants(v, where, true); });
+  // (x * c1) * c2 -> x * (c1 * c2), constants on either side
+  book.custom("collect_mul_constants", "mul", "((x * c1) * c2) -> (x * (c1 * c2))",
+              [](const Variable& v, SourceLocation where) { return collect_constants(v, where, false); });
   // cast(x, dtype of x) -> x
   book.custom("useless_cast", "cast", "cast(x, x.dtype) -> x",
               [](const Variable& v, SourceLocation) -> std::optional<Variable> {

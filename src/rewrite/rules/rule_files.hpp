@@ -10,8 +10,14 @@ class RuleBook;
 // register_<phase>_<topic>_rules(RuleBook&).
 #define HYPATIA_RULE_FILES(X) \
   X(canonicalize, arith)      \
+  X(canonicalize, shape)      \
+  X(canonicalize, reduce)     \
   X(stabilize, log)           \
   X(stabilize, sigmoid)       \
+  X(stabilize, erf)           \
+  X(stabilize, logexp)        \
+  X(stabilize, softmax)       \
+  X(stabilize, where)         \
   X(specialize, pow)
 
 #define HYPATIA_X(phase, topic) void register_##phase##_##topic##_rules(RuleBook& book);
