@@ -28,7 +28,9 @@
 namespace hypatia {
 
 struct RewriteOptions {
-  std::vector<std::string> phases = {"canonicalize", "stabilize", "specialize"};
+  // Canonicalize runs again after stabilize to tidy what stabilize rules leave
+  // (-softplus(-(-x)) -> -softplus(x)); a phase named twice runs twice.
+  std::vector<std::string> phases = {"canonicalize", "stabilize", "canonicalize", "specialize"};
   // Names of rules or phases not to run.
   std::vector<std::string> excluding;
   // Passes per phase before it is declared not to converge (an InternalError: a pair
@@ -49,7 +51,7 @@ struct RewriteTrace {
   std::vector<Firing> firings;
   std::string graph_before;
   std::string graph_after;
-  std::map<std::string, int> passes;  // per phase, how many passes it took
+  std::map<std::string, int> passes;  // per phase, how many passes it took (all runs)
 
   std::map<std::string, int> counts() const;  // rule -> times fired
   // A summary table (rule, phase, count), then every firing with its line.

@@ -212,7 +212,7 @@ class Rewriter {
         if (it != replaced.end()) out = it->second;
       }
       if (!fired) {
-        if (trace_ != nullptr) trace_->passes[phase] = pass + 1;
+        if (trace_ != nullptr) trace_->passes[phase] += pass + 1;
         return outputs;
       }
     }

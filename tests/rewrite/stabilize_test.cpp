@@ -121,3 +121,21 @@ TEST(Stabilize, ReplacedNodesKeepTheUsersLine) {
 
 }  // namespace
 }  // namespace hypatia
+
+namespace hypatia {
+namespace {
+
+TEST(Stabilize, CanonicalizeTidiesWhatStabilizeLeaves) {
+  // log(1 - sigmoid(x)) -> log(sigmoid(-x)) -> -softplus(-(-x)): the second
+  // canonicalize run removes the double negation.
+  const Variable x = scalar("x", DType::float64);
+  const Function f = function({x}, {log(1 - sigmoid(x))});
+  for (const auto& node : topological_order(f.compiled_outputs())) {
+    if (node->op().name != "neg") continue;
+    EXPECT_NE(node->inputs()[0].node().op().name, "neg") << f.graph_text();
+  }
+  EXPECT_EQ(f({Array::scalar(40.0)})[0].item<double>(), -40.0);
+}
+
+}  // namespace
+}  // namespace hypatia
