@@ -20,19 +20,6 @@ namespace {
 
 // ---------------------------------------------------------------- the kernel
 
-// x + y as NumPy's add: integers wrap, bool is logical or.
-template <class T>
-T plus(T a, T b) {
-  if constexpr (std::is_same_v<T, bool>) {
-    return a || b;
-  } else if constexpr (std::is_integral_v<T>) {
-    using U = std::make_unsigned_t<T>;
-    return static_cast<T>(static_cast<U>(static_cast<U>(a) + static_cast<U>(b)));
-  } else {
-    return a + b;
-  }
-}
-
 Array increment(const Array& x, const Array& y, std::span<const Array> arrays, const std::vector<std::int64_t>& axes,
                 bool first, bool set) {
   Array out = x.copy();
@@ -63,7 +50,7 @@ Array increment(const Array& x, const Array& y, std::span<const Array> arrays, c
         for (std::size_t i = 0; i < oi.size(); ++i) {
           T& target = *reinterpret_cast<T*>(d + oi[i]);
           const T v = *reinterpret_cast<const T*>(s + yi[i]);
-          target = set ? v : plus(target, v);
+          target = set ? v : detail::wrapping_add(target, v);
         }
       }
     }

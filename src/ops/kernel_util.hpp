@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -14,6 +15,20 @@
 #include "hypatia/error.hpp"
 
 namespace hypatia::detail {
+
+// a + b as NumPy's add in T: integers wrap (computed in the unsigned type, so no signed
+// overflow), bool is logical or.
+template <class T>
+T wrapping_add(T a, T b) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return a || b;
+  } else if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(static_cast<U>(a) + static_cast<U>(b)));
+  } else {
+    return a + b;
+  }
+}
 
 // NumPy broadcasting of run-time shapes; ShapeError naming the shapes otherwise.
 Shape broadcast_shapes(std::span<const Shape> shapes);

@@ -159,14 +159,6 @@ Array logsumexp_kernel(const Array& x, const std::vector<bool>& mask, bool keepd
   return Array::copy_from(out.data(), out_shape).astype(dtype);
 }
 
-std::vector<bool> axes_mask(const Attrs& attrs, int ndim) {
-  std::vector<bool> mask(static_cast<std::size_t>(ndim), !attrs.has("axes"));
-  if (attrs.has("axes")) {
-    for (std::int64_t a : attrs.get_ints("axes")) mask[static_cast<std::size_t>(a)] = true;
-  }
-  return mask;
-}
-
 // `values` (double, C order over `shape`) as an array of `dtype`.
 Array from_doubles(const std::vector<double>& values, const Shape& shape, DType dtype) {
   return Array::copy_from(values.data(), shape).astype(dtype);
@@ -258,21 +250,7 @@ std::vector<bool> checked_axes_mask(const InferArgs& a) {
       throw InternalError("logsumexp axes are not normalized: " + a.attrs.str());
     }
   }
-  return axes_mask(a.attrs, nd);
-}
-
-template <class Size>
-std::vector<Size> reduced_sizes(const std::vector<Size>& in, const std::vector<bool>& mask, bool keepdims,
-                                const Size& one) {
-  std::vector<Size> out;
-  for (std::size_t d = 0; d < in.size(); ++d) {
-    if (!mask[d]) {
-      out.push_back(in[d]);
-    } else if (keepdims) {
-      out.push_back(one);
-    }
-  }
-  return out;
+  return detail::reduced_mask(a.attrs, nd);
 }
 
 int checked_axis(const InferArgs& a) {
@@ -299,7 +277,7 @@ Variable keep_reduced(const Variable& v, const Node& node, SourceLocation w);
 // relative at 1000 in float32); over several, exp(x - out).
 Variable logsumexp_partial(const Node& node, SourceLocation w) {
   const Variable& x = node.inputs()[0];
-  const std::vector<bool> mask = axes_mask(node.attrs(), x.ndim());
+  const std::vector<bool> mask = detail::reduced_mask(node.attrs(), x.ndim());
   const auto reduced = std::count(mask.begin(), mask.end(), true);
   if (reduced == 1) {
     const auto axis = static_cast<std::int64_t>(std::find(mask.begin(), mask.end(), true) - mask.begin());
@@ -311,7 +289,7 @@ Variable logsumexp_partial(const Node& node, SourceLocation w) {
 // logsumexp's result with its reduced axes back as size 1 (to broadcast against x).
 Variable keep_reduced(const Variable& v, const Node& node, SourceLocation w) {
   if (node.attrs().get_bool("keepdims")) return v;
-  const std::vector<bool> mask = axes_mask(node.attrs(), node.inputs()[0].ndim());
+  const std::vector<bool> mask = detail::reduced_mask(node.attrs(), node.inputs()[0].ndim());
   std::vector<std::int64_t> pattern;
   std::int64_t j = 0;
   for (bool reduced : mask) pattern.push_back(reduced ? newaxis : j++);
@@ -404,17 +382,17 @@ void register_nnet_ops(OpRegistry& r) {
         const std::vector<bool> mask = checked_axes_mask(a);
         const Type& in = a.type(0);
         return std::vector<Type>{
-            Type{float_of(in.dtype), reduced_sizes(in.shape, mask, a.attrs.get_bool("keepdims"), std::int64_t{1})}};
+            Type{float_of(in.dtype), detail::reduced_sizes(in.shape, mask, a.attrs.get_bool("keepdims"), std::int64_t{1})}};
       })
       .set_shape([](const ShapeArgs& a) {
         const SymShape& in = a.input_shapes.at(0);
-        const std::vector<bool> mask = axes_mask(a.node.attrs(), static_cast<int>(in.size()));
+        const std::vector<bool> mask = detail::reduced_mask(a.node.attrs(), static_cast<int>(in.size()));
         return std::vector<SymShape>{
-            reduced_sizes(in, mask, a.node.attrs().get_bool("keepdims"), detail::size_constant(1, a.where))};
+            detail::reduced_sizes(in, mask, a.node.attrs().get_bool("keepdims"), detail::size_constant(1, a.where))};
       })
       .set_reference([](const KernelArgs& a) {
         const Array& x = a.inputs[0];
-        return std::vector<Array>{logsumexp_kernel(x, axes_mask(a.attrs(), x.ndim()), a.attrs().get_bool("keepdims"),
+        return std::vector<Array>{logsumexp_kernel(x, detail::reduced_mask(a.attrs(), x.ndim()), a.attrs().get_bool("keepdims"),
                                                    a.output_type(0).dtype)};
       })
       .lowers(Lowering::composite("m + log(sum(exp(x - m))), m = max(x) over the axes (0 where not finite)"))

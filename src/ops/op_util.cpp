@@ -5,6 +5,14 @@
 
 namespace hypatia::detail {
 
+std::vector<bool> reduced_mask(const Attrs& attrs, int ndim) {
+  std::vector<bool> mask(static_cast<std::size_t>(ndim), !attrs.has("axes"));
+  if (attrs.has("axes")) {
+    for (std::int64_t a : attrs.get_ints("axes")) mask[static_cast<std::size_t>(a)] = true;
+  }
+  return mask;
+}
+
 std::vector<Variable> to_variables(std::span<const Operand* const> operands) {
   bool have_dtype = false;
   DType promoted = DType::bool_;

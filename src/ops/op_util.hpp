@@ -12,6 +12,26 @@
 
 namespace hypatia::detail {
 
+// ---- reduced axes (attribute `axes`, normalized; absent means every axis)
+
+// mask[d]: whether axis d of an ndim-d input is reduced.
+std::vector<bool> reduced_mask(const Attrs& attrs, int ndim);
+
+// The input's sizes with the reduced ones dropped, or set to `one` under keepdims.
+template <class Size>
+std::vector<Size> reduced_sizes(const std::vector<Size>& in, const std::vector<bool>& mask, bool keepdims,
+                                const Size& one) {
+  std::vector<Size> out;
+  for (std::size_t d = 0; d < in.size(); ++d) {
+    if (!mask[d]) {
+      out.push_back(in[d]);
+    } else if (keepdims) {
+      out.push_back(one);
+    }
+  }
+  return out;
+}
+
 // ---- operands
 
 // Variables for operands that meet in one elementwise op: literals take the dtype of

@@ -29,31 +29,10 @@
 namespace hypatia {
 namespace {
 
+using detail::reduced_mask;
+using detail::reduced_sizes;
+
 // ---- axes and shapes
-
-// mask[d]: whether axis d of an ndim-d input is reduced.
-std::vector<bool> reduced_mask(const Attrs& attrs, int ndim) {
-  std::vector<bool> mask(static_cast<std::size_t>(ndim), !attrs.has("axes"));
-  if (attrs.has("axes")) {
-    for (std::int64_t a : attrs.get_ints("axes")) mask[static_cast<std::size_t>(a)] = true;
-  }
-  return mask;
-}
-
-// The input's sizes with the reduced ones dropped, or set to `one` under keepdims.
-template <class Size>
-std::vector<Size> reduced_sizes(const std::vector<Size>& in, const std::vector<bool>& mask, bool keepdims,
-                                const Size& one) {
-  std::vector<Size> out;
-  for (std::size_t d = 0; d < in.size(); ++d) {
-    if (!mask[d]) {
-      out.push_back(in[d]);
-    } else if (keepdims) {
-      out.push_back(one);
-    }
-  }
-  return out;
-}
 
 // The reduced mask of a node being built; the user's axis errors were raised (with
 // the user's line) by the public function, so a bad attribute here is our bug.

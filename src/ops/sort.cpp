@@ -377,19 +377,6 @@ std::vector<Type> infer_inc(const InferArgs& a) {
   return {a.type(0)};
 }
 
-// out[...] += y in x's dtype: integers wrap (in the unsigned type), bool is logical or.
-template <class T>
-T plus(T a, T b) {
-  if constexpr (std::is_same_v<T, bool>) {
-    return a || b;
-  } else if constexpr (std::is_integral_v<T>) {
-    using U = std::make_unsigned_t<T>;
-    return static_cast<T>(static_cast<U>(static_cast<U>(a) + static_cast<U>(b)));
-  } else {
-    return a + b;
-  }
-}
-
 std::vector<Array> inc_kernel(const KernelArgs& a) {
   const Array& x = a.inputs[0];
   const Array& indices = a.inputs[1];
@@ -413,7 +400,7 @@ std::vector<Array> inc_kernel(const KernelArgs& a) {
     for_each_index(out, indices, axis, result, detail::broadcast_strides(y, result),
                    [&](std::int64_t at, std::int64_t from) {
                      T* p = reinterpret_cast<T*>(out.data() + at);
-                     *p = plus(*p, *reinterpret_cast<const T*>(y.data() + from));
+                     *p = detail::wrapping_add(*p, *reinterpret_cast<const T*>(y.data() + from));
                    });
   });
   return {out};
