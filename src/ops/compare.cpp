@@ -7,14 +7,13 @@
 // value (NumPy 2's rule for Python ints in comparisons) instead of being an error.
 // NaN compares unequal to everything, itself included: only neq is true for it.
 // The predicates see no NaN or infinity in integers and bool: false, false, true.
-#include <cmath>
 #include <cstdint>
-#include <limits>
 #include <type_traits>
 #include <utility>
 
 #include "hypatia/ops/elemwise.hpp"
 #include "ops/elemwise_util.hpp"
+#include "runtime/scalar_math.hpp"
 
 namespace hypatia {
 namespace {
@@ -27,25 +26,15 @@ enum class Cmp { lt, gt, le, ge, eq, neq };
 template <class T>
 inline constexpr bool kIsInt = std::is_integral_v<T> && !std::is_same_v<T, bool>;
 
-// a <C> b by value. std::cmp_* compares integers of mixed signedness exactly (and is
-// the plain operator for equal types); floats and bool use the operators.
+// a <C> b by value: integers of mixed signedness compare exactly.
 template <Cmp C, class A, class B>
 bool compare(A a, B b) {
-  if constexpr (kIsInt<A> && kIsInt<B>) {
-    if constexpr (C == Cmp::lt) return std::cmp_less(a, b);
-    if constexpr (C == Cmp::gt) return std::cmp_greater(a, b);
-    if constexpr (C == Cmp::le) return std::cmp_less_equal(a, b);
-    if constexpr (C == Cmp::ge) return std::cmp_greater_equal(a, b);
-    if constexpr (C == Cmp::eq) return std::cmp_equal(a, b);
-    if constexpr (C == Cmp::neq) return std::cmp_not_equal(a, b);
-  } else {
-    if constexpr (C == Cmp::lt) return a < b;
-    if constexpr (C == Cmp::gt) return a > b;
-    if constexpr (C == Cmp::le) return a <= b;
-    if constexpr (C == Cmp::ge) return a >= b;
-    if constexpr (C == Cmp::eq) return a == b;
-    if constexpr (C == Cmp::neq) return a != b;
-  }
+  if constexpr (C == Cmp::lt) return scalar_math::lt(a, b);
+  if constexpr (C == Cmp::gt) return scalar_math::gt(a, b);
+  if constexpr (C == Cmp::le) return scalar_math::le(a, b);
+  if constexpr (C == Cmp::ge) return scalar_math::ge(a, b);
+  if constexpr (C == Cmp::eq) return scalar_math::eq(a, b);
+  if constexpr (C == Cmp::neq) return scalar_math::neq(a, b);
 }
 
 // The uint64 bits of `a` read as int64: map_broadcast takes one input type, and the
@@ -131,34 +120,16 @@ void register_compare_ops(OpRegistry& r) {
 
   define_elemwise(r, ElemwiseSpec{"isnan", "Whether x is NaN, elementwise (false for integers and bool).", 0,
                                   ScalarPrim::isnan, ResultDType::boolean,
-                                  detail::predicate_kernel<1>([](auto x) {
-                                    if constexpr (std::is_floating_point_v<decltype(x)>) {
-                                      return std::isnan(x);
-                                    } else {
-                                      return false;
-                                    }
-                                  })})
+                                  detail::predicate_kernel<1>([](auto x) { return scalar_math::isnan(x); })})
       .not_differentiable(kPredicateNotDifferentiable);
   define_elemwise(r, ElemwiseSpec{"isinf", "Whether x is +inf or -inf, elementwise (false for integers and bool).",
                                   0, ScalarPrim::isinf, ResultDType::boolean,
-                                  detail::predicate_kernel<1>([](auto x) {
-                                    if constexpr (std::is_floating_point_v<decltype(x)>) {
-                                      return std::isinf(x);
-                                    } else {
-                                      return false;
-                                    }
-                                  })})
+                                  detail::predicate_kernel<1>([](auto x) { return scalar_math::isinf(x); })})
       .not_differentiable(kPredicateNotDifferentiable);
   define_elemwise(r, ElemwiseSpec{"isfinite", "Whether x is neither NaN nor infinite, elementwise (true for "
                                               "integers and bool).",
                                   0, ScalarPrim::isfinite, ResultDType::boolean,
-                                  detail::predicate_kernel<1>([](auto x) {
-                                    if constexpr (std::is_floating_point_v<decltype(x)>) {
-                                      return std::isfinite(x);
-                                    } else {
-                                      return true;
-                                    }
-                                  })})
+                                  detail::predicate_kernel<1>([](auto x) { return scalar_math::isfinite(x); })})
       .not_differentiable(kPredicateNotDifferentiable);
 }
 

@@ -1,20 +1,19 @@
 // Elementwise arithmetic: add, sub, mul, true_div, floor_div, mod, pow, neg, abs,
 // sign, reciprocal, sqr, maximum, minimum, clip.
 //
-// Integer arithmetic wraps modulo 2^bits as NumPy's does; it is computed in the
-// unsigned type of the same width (at least unsigned int, so that narrow types are not
-// promoted to int and overflow there), since signed overflow is undefined in C++.
+// Integer arithmetic wraps modulo 2^bits as NumPy's does (the scalar functions are in
+// src/runtime/scalar_math.hpp, shared with the CPU backend).
 //
 // bool follows NumPy's loops: add is or, mul is and, maximum is or, minimum is and,
 // abs is the identity; sub, neg and sign have no bool loop (a TypeError, as in NumPy);
 // floor_div, mod, pow, reciprocal and sqr use NumPy's int8 loop, so bool gives int8.
-#include <cmath>
 #include <optional>
 #include <string>
 #include <type_traits>
 
 #include "hypatia/ops/elemwise.hpp"
 #include "ops/elemwise_util.hpp"
+#include "runtime/scalar_math.hpp"
 
 namespace hypatia {
 namespace {
@@ -22,136 +21,15 @@ namespace {
 using detail::ElemwiseSpec;
 using detail::ResultDType;
 
+// NumPy raises on integers to negative integer powers; scalar_math::pow does not throw.
 template <class T>
-constexpr bool kIsInt = std::is_integral_v<T> && !std::is_same_v<T, bool>;
-
-// The unsigned type that integer T wraps in.
-template <class T>
-using Wrap = std::common_type_t<std::make_unsigned_t<T>, unsigned int>;
-
-template <class T>
-T wrapping_add(T a, T b) {
-  if constexpr (kIsInt<T>) {
-    return static_cast<T>(static_cast<Wrap<T>>(static_cast<Wrap<T>>(a) + static_cast<Wrap<T>>(b)));
-  } else {
-    return a + b;
-  }
-}
-
-template <class T>
-T wrapping_sub(T a, T b) {
-  if constexpr (kIsInt<T>) {
-    return static_cast<T>(static_cast<Wrap<T>>(static_cast<Wrap<T>>(a) - static_cast<Wrap<T>>(b)));
-  } else {
-    return a - b;
-  }
-}
-
-template <class T>
-T wrapping_mul(T a, T b) {
-  if constexpr (kIsInt<T>) {
-    return static_cast<T>(static_cast<Wrap<T>>(static_cast<Wrap<T>>(a) * static_cast<Wrap<T>>(b)));
-  } else {
-    return a * b;
-  }
-}
-
-// -INT_MIN == INT_MIN, as NumPy.
-template <class T>
-T wrapping_neg(T x) {
-  return wrapping_sub(T(0), x);
-}
-
-// NumPy's integer `//`: rounds toward -inf; by zero gives 0; INT_MIN // -1 wraps.
-template <class T>
-T int_floor_div(T a, T b) {
-  if (b == 0) return 0;
-  if constexpr (std::is_signed_v<T>) {
-    if (b == -1) return wrapping_neg(a);
-    T q = static_cast<T>(a / b);
-    if (static_cast<T>(a % b) != 0 && ((a < 0) != (b < 0))) --q;
-    return q;
-  } else {
-    return static_cast<T>(a / b);
-  }
-}
-
-// NumPy's integer `%`: the sign of the divisor; by zero gives 0.
-template <class T>
-T int_mod(T a, T b) {
-  if (b == 0) return 0;
-  if constexpr (std::is_signed_v<T>) {
-    if (b == -1) return 0;  // INT_MIN % -1 would trap
-    T r = static_cast<T>(a % b);
-    if (r != 0 && ((r < 0) != (b < 0))) r = static_cast<T>(r + b);  // opposite signs: no overflow
-    return r;
-  } else {
-    return static_cast<T>(a % b);
-  }
-}
-
-// NumPy's float divmod (npy_divmod): fmod, moved to the divisor's sign, and a
-// quotient snapped to the nearest integer so that a == q * b + r as closely as can be.
-template <class T>
-T float_floor_div(T a, T b) {
-  if (b == 0) return a / b;  // ±inf, or NaN for 0 / 0 and NaN / 0
-  T r = std::fmod(a, b);
-  T q = (a - r) / b;
-  if (r != 0 && ((b < 0) != (r < 0))) q -= T(1);
-  if (q != 0) {
-    T f = std::floor(q);
-    if (q - f > T(0.5)) f += T(1);
-    return f;
-  }
-  return std::copysign(T(0), a / b);
-}
-
-template <class T>
-T float_mod(T a, T b) {
-  T r = std::fmod(a, b);  // NaN when b == 0
-  if (b == 0) return r;
-  if (r != 0) {
-    if ((b < 0) != (r < 0)) r += b;  // -5 % inf == inf, as NumPy and Python
-    return r;
-  }
-  return std::copysign(T(0), b);
-}
-
-// a ** b by repeated squaring, wrapping; a negative exponent is the user's error.
-template <class T>
-T int_pow(T base, T exponent) {
-  if constexpr (std::is_signed_v<T>) {
+void check_int_exponent(T exponent) {
+  if constexpr (std::is_signed_v<T> && !std::is_floating_point_v<T>) {
     if (exponent < 0) {
       throw ValueError("integers to negative integer powers are not allowed (exponent " +
                        std::to_string(static_cast<long long>(exponent)) + ")");
     }
   }
-  Wrap<T> result = 1;
-  Wrap<T> b = static_cast<Wrap<T>>(base);
-  auto e = static_cast<std::make_unsigned_t<T>>(exponent);
-  while (e != 0) {
-    if (e & 1u) result = static_cast<Wrap<T>>(result * b);
-    b = static_cast<Wrap<T>>(b * b);
-    e = static_cast<std::make_unsigned_t<T>>(e >> 1);
-  }
-  return static_cast<T>(result);
-}
-
-// NumPy's maximum and minimum: a NaN in either operand is the result.
-template <class T>
-T nan_max(T a, T b) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (std::isnan(a)) return a;
-  }
-  return a > b ? a : b;  // b when b is NaN; maximum(-0.0, 0.0) == 0.0 as NumPy
-}
-
-template <class T>
-T nan_min(T a, T b) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (std::isnan(a)) return a;
-  }
-  return a < b ? a : b;
 }
 
 // For kernel branches that type inference rules out: bool for sub, neg and sign, and
@@ -190,45 +68,36 @@ void register_elemwise_arith_ops(OpRegistry& r) {
   using Partial = std::optional<detail::sym::Ex>;
   using Ex = detail::sym::Ex;
   // add(a, b) = a + b; on bool it is logical or, as in NumPy.
-  set_signs(define_elemwise(
-                r, ElemwiseSpec{"add", "Sum of a and b, elementwise.", kCommutative | kAssociative | kLinear,
-                                ScalarPrim::add, ResultDType::promote, detail::numeric_kernel<2>([](auto a, auto b) {
-                                  if constexpr (std::is_same_v<decltype(a), bool>) {
-                                    return a || b;
-                                  } else {
-                                    return wrapping_add(a, b);
-                                  }
-                                })}),
-            {1, 1});
+  set_signs(
+      define_elemwise(r, ElemwiseSpec{"add", "Sum of a and b, elementwise.", kCommutative | kAssociative | kLinear,
+                                      ScalarPrim::add, ResultDType::promote,
+                                      detail::numeric_kernel<2>([](auto a, auto b) { return scalar_math::add(a, b); })}),
+      {1, 1});
   set_signs(define_elemwise(r, ElemwiseSpec{"sub", "Difference a - b, elementwise.", kLinear, ScalarPrim::sub,
                                             ResultDType::promote, detail::numeric_kernel<2>([](auto a, auto b) {
                                               using T = decltype(a);
                                               if constexpr (std::is_same_v<T, bool>) {
                                                 return unreachable_bool<T>("sub");
                                               } else {
-                                                return wrapping_sub(a, b);
+                                                return scalar_math::sub(a, b);
                                               }
                                             })})
                 .set_infer(infer_no_bool("subtract (the - operator) is not supported, as in NumPy; use "
                                          "logical_xor or bitwise_xor (the ^ operator) instead")),
             {1, -1});
   // mul(a, b) = a * b; on bool it is logical and, as in NumPy.
-  set_partials(define_elemwise(
-                   r, ElemwiseSpec{"mul", "Product of a and b, elementwise.", kCommutative | kAssociative,
-                                   ScalarPrim::mul, ResultDType::promote, detail::numeric_kernel<2>([](auto a, auto b) {
-                                     if constexpr (std::is_same_v<decltype(a), bool>) {
-                                       return a && b;
-                                     } else {
-                                       return wrapping_mul(a, b);
-                                     }
-                                   })}),
-               [](const P& p, int i) -> Partial { return p.x[1 - i]; });
+  set_partials(
+      define_elemwise(r, ElemwiseSpec{"mul", "Product of a and b, elementwise.", kCommutative | kAssociative,
+                                      ScalarPrim::mul, ResultDType::promote,
+                                      detail::numeric_kernel<2>([](auto a, auto b) { return scalar_math::mul(a, b); })}),
+      [](const P& p, int i) -> Partial { return p.x[1 - i]; });
   // Integers divide in float64 (NumPy's `/`); float_kernel converts them first.
   // d(a / b)/db = -a / b^2 = -y / b.
-  set_partials(define_elemwise(r, ElemwiseSpec{"true_div", "Quotient a / b, elementwise; integers give float64.", 0,
-                                               ScalarPrim::true_div, ResultDType::true_div,
-                                               detail::float_kernel<2>([](auto a, auto b) { return a / b; })}),
-               [](const P& p, int i) -> Partial { return i == 0 ? 1 / p.x[1] : -p.y / p.x[1]; });
+  set_partials(
+      define_elemwise(r, ElemwiseSpec{"true_div", "Quotient a / b, elementwise; integers give float64.", 0,
+                                      ScalarPrim::true_div, ResultDType::true_div,
+                                      detail::float_kernel<2>([](auto a, auto b) { return scalar_math::true_div(a, b); })}),
+      [](const P& p, int i) -> Partial { return i == 0 ? 1 / p.x[1] : -p.y / p.x[1]; });
   // Piecewise constant: a zero gradient (a rule, so that Rop needs no double vjp).
   detail::set_zero_gradient(
       define_elemwise(
@@ -237,10 +106,8 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                             using T = decltype(a);
                             if constexpr (std::is_same_v<T, bool>) {
                               return unreachable_bool<T>("floor_div");
-                            } else if constexpr (std::is_floating_point_v<T>) {
-                              return float_floor_div(a, b);
                             } else {
-                              return int_floor_div(a, b);
+                              return scalar_math::floor_div(a, b);
                             }
                           })})
           .set_infer(infer_bool_as_int8));
@@ -252,10 +119,8 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                         using T = decltype(a);
                                         if constexpr (std::is_same_v<T, bool>) {
                                           return unreachable_bool<T>("mod");
-                                        } else if constexpr (std::is_floating_point_v<T>) {
-                                          return float_mod(a, b);
                                         } else {
-                                          return int_mod(a, b);
+                                          return scalar_math::mod(a, b);
                                         }
                                       })})
           .set_infer(infer_bool_as_int8),
@@ -271,10 +136,9 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                                  using T = decltype(a);
                                                  if constexpr (std::is_same_v<T, bool>) {
                                                    return unreachable_bool<T>("pow");
-                                                 } else if constexpr (std::is_floating_point_v<T>) {
-                                                   return std::pow(a, b);
                                                  } else {
-                                                   return int_pow(a, b);
+                                                   check_int_exponent(b);
+                                                   return scalar_math::pow(a, b);
                                                  }
                                                })})
                    .set_infer(infer_bool_as_int8),
@@ -289,10 +153,8 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                               using T = decltype(x);
                                               if constexpr (std::is_same_v<T, bool>) {
                                                 return unreachable_bool<T>("neg");
-                                              } else if constexpr (std::is_floating_point_v<T>) {
-                                                return -x;
                                               } else {
-                                                return wrapping_neg(x);
+                                                return scalar_math::neg(x);
                                               }
                                             })})
                 .set_infer(infer_no_bool("negative (the unary - operator) is not supported, as in NumPy; use "
@@ -300,17 +162,9 @@ void register_elemwise_arith_ops(OpRegistry& r) {
             {-1});
   // abs(INT_MIN) == INT_MIN, as NumPy; bool and unsigned are unchanged.
   // d|x|/dx = sign(x), 0 at 0 (grad.hpp's convention).
-  set_partials(define_elemwise(r, ElemwiseSpec{"abs", "Absolute value |x|, elementwise.", 0, ScalarPrim::abs,
-                                               ResultDType::promote, detail::numeric_kernel<1>([](auto x) {
-                                                 using T = decltype(x);
-                                                 if constexpr (std::is_floating_point_v<T>) {
-                                                   return std::abs(x);
-                                                 } else if constexpr (std::is_signed_v<T>) {
-                                                   return x < 0 ? wrapping_neg(x) : x;
-                                                 } else {
-                                                   return x;
-                                                 }
-                                               })}),
+  set_partials(define_elemwise(
+                   r, ElemwiseSpec{"abs", "Absolute value |x|, elementwise.", 0, ScalarPrim::abs, ResultDType::promote,
+                                   detail::numeric_kernel<1>([](auto x) { return scalar_math::abs(x); })}),
                unary_partial([](const Ex& x, const Ex&) { return sign(x); }));
   // sign(NaN) is NaN and sign(-0.0) is 0.0, as NumPy.
   // Piecewise constant: a zero gradient.
@@ -320,10 +174,8 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                         using T = decltype(x);
                                         if constexpr (std::is_same_v<T, bool>) {
                                           return unreachable_bool<T>("sign");
-                                        } else if constexpr (std::is_floating_point_v<T>) {
-                                          return x > 0 ? T(1) : x < 0 ? T(-1) : x == 0 ? T(0) : x;
                                         } else {
-                                          return static_cast<T>(x > 0 ? 1 : x < 0 ? -1 : 0);
+                                          return scalar_math::sign(x);
                                         }
                                       })})
           .set_infer(infer_no_bool("sign is not supported, as in NumPy; cast to an integer "
@@ -337,10 +189,8 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                         using T = decltype(x);
                                         if constexpr (std::is_same_v<T, bool>) {
                                           return unreachable_bool<T>("reciprocal");
-                                        } else if constexpr (std::is_floating_point_v<T>) {
-                                          return T(1) / x;
                                         } else {
-                                          return (x == T(1) || (std::is_signed_v<T> && x == T(-1))) ? x : T(0);
+                                          return scalar_math::reciprocal(x);
                                         }
                                       })})
           .set_infer(infer_bool_as_int8),
@@ -351,7 +201,7 @@ void register_elemwise_arith_ops(OpRegistry& r) {
                                                  if constexpr (std::is_same_v<T, bool>) {
                                                    return unreachable_bool<T>("sqr");
                                                  } else {
-                                                   return wrapping_mul(x, x);
+                                                   return scalar_math::sqr(x);
                                                  }
                                                })})
                    .set_infer(infer_bool_as_int8),
@@ -360,7 +210,7 @@ void register_elemwise_arith_ops(OpRegistry& r) {
   set_selects(
       define_elemwise(r, ElemwiseSpec{"maximum", "Larger of a and b, elementwise; NaN propagates.",
                                       kCommutative | kAssociative, ScalarPrim::maximum, ResultDType::promote,
-                                      detail::numeric_kernel<2>([](auto a, auto b) { return nan_max(a, b); })}),
+                                      detail::numeric_kernel<2>([](auto a, auto b) { return scalar_math::maximum(a, b); })}),
       [](const P& p, int i) -> Partial {
         const Ex first = ge(p.x[0], p.x[1]);
         return i == 0 ? first : logical_not(first);
@@ -369,7 +219,7 @@ void register_elemwise_arith_ops(OpRegistry& r) {
   set_selects(
       define_elemwise(r, ElemwiseSpec{"minimum", "Smaller of a and b, elementwise; NaN propagates.",
                                       kCommutative | kAssociative, ScalarPrim::minimum, ResultDType::promote,
-                                      detail::numeric_kernel<2>([](auto a, auto b) { return nan_min(a, b); })}),
+                                      detail::numeric_kernel<2>([](auto a, auto b) { return scalar_math::minimum(a, b); })}),
       [](const P& p, int i) -> Partial {
         const Ex first = le(p.x[0], p.x[1]);
         return i == 0 ? first : logical_not(first);
@@ -381,11 +231,10 @@ void register_elemwise_arith_ops(OpRegistry& r) {
   // gets it where lo <= x <= hi (boundaries included), lo where x < lo <= hi, hi
   // where max(x, lo) > hi; nothing gets it where a NaN is involved.
   set_selects(
-      define_elemwise(r,
-                      ElemwiseSpec{"clip", "x limited to [lo, hi], elementwise; NaN propagates.", 0, ScalarPrim::clip,
-                                   ResultDType::promote, detail::numeric_kernel<3>([](auto x, auto lo, auto hi) {
-                                     return nan_min(nan_max(x, lo), hi);
-                                   })}),
+      define_elemwise(
+          r, ElemwiseSpec{"clip", "x limited to [lo, hi], elementwise; NaN propagates.", 0, ScalarPrim::clip,
+                          ResultDType::promote,
+                          detail::numeric_kernel<3>([](auto x, auto lo, auto hi) { return scalar_math::clip(x, lo, hi); })}),
       [](const P& p, int i) -> Partial {
         const Ex& x = p.x[0];
         const Ex& lo = p.x[1];

@@ -5,17 +5,15 @@
 //
 // Edge values are those of the C library (IEEE 754 / C99 Annex F), as in NumPy:
 // log(0) = -inf, log(-1) = NaN, arctanh(1) = inf, gamma(-1) = NaN. The functions NumPy
-// lacks follow scipy.special (src/ops/special_functions.hpp).
-#include <cmath>
+// lacks follow scipy.special. The scalar functions themselves are in
+// src/runtime/scalar_math.hpp, shared with the CPU backend.
 #include <functional>
-#include <limits>
 #include <numbers>
 #include <optional>
-#include <type_traits>
 
 #include "hypatia/ops/elemwise.hpp"
 #include "ops/elemwise_util.hpp"
-#include "ops/special_functions.hpp"
+#include "runtime/scalar_math.hpp"
 
 namespace hypatia {
 namespace {
@@ -38,47 +36,6 @@ OpDef& define_unary(OpRegistry& r, const char* name, const char* summary, Traits
   return detail::set_partials(
       define_elemwise(r, ElemwiseSpec{name, summary, traits, prim, ResultDType::float_upcast, std::move(kernel)}),
       detail::unary_partial(std::move(derivative)));
-}
-
-// psi'(x), the trigamma function, at SciPy's values (polygamma(1, x)): +inf at the
-// poles 0, -1, -2, ... and at -inf, 0 at +inf.
-double trigamma(double x) {
-  constexpr double kInf = std::numeric_limits<double>::infinity();
-  if (std::isnan(x)) return x;
-  if (x == kInf) return 0.0;
-  if (x <= 0.0 && x == std::floor(x)) return kInf;  // -inf included
-  double result = 0.0;
-  if (x < 0.0) {
-    // Reflection: psi'(x) = pi^2 / sin^2(pi x) - psi'(1 - x), with x reduced to
-    // [-1/2, 1/2] first (sin^2 has period 1) so that pi * x loses no digits.
-    const double s = std::sin(std::numbers::pi * (x - std::round(x)));
-    result = std::numbers::pi * std::numbers::pi / (s * s);
-    return result - trigamma(1.0 - x);
-  }
-  // Recurrence psi'(x) = psi'(x + 1) + 1/x^2 up to x >= 10, then the asymptotic series
-  // psi'(x) ~ 1/x + 1/(2x^2) + sum_k B_2k / x^(2k+1), whose terms up to x^-15 leave
-  // an error below 1e-17 there.
-  while (x < 10.0) {
-    result += 1.0 / (x * x);
-    x += 1.0;
-  }
-  const double z = 1.0 / (x * x);
-  const double series =
-      z *
-      (1.0 / 6 - z * (1.0 / 30 - z * (1.0 / 42 - z * (1.0 / 30 - z * (5.0 / 66 - z * (691.0 / 2730 - z * 7.0 / 6))))));
-  return result + (1.0 + 0.5 / x + series) / x;
-}
-
-// Rounding: integers are already whole, so they pass through in their own dtype.
-template <class F>
-KernelFn rounding_kernel(F f) {
-  return detail::numeric_kernel<1>([f](auto x) {
-    if constexpr (std::is_floating_point_v<decltype(x)>) {
-      return f(x);
-    } else {
-      return x;
-    }
-  });
 }
 
 // round and round_half_away_from_zero take bool to float (NumPy's round goes through
@@ -108,50 +65,54 @@ void register_elemwise_math_ops(OpRegistry& r) {
   // Roots, exponentials, logarithms.
   // d sqrt(x)/dx = 1 / (2 sqrt x): +inf at 0 (grad.hpp's convention).
   define_unary(r, "sqrt", "Non-negative square root, elementwise.", kIncreasing, ScalarPrim::sqrt,
-               float_kernel<1>([](auto x) { return std::sqrt(x); }), D([](const Ex&, const Ex& y) { return 0.5 / y; }));
+               float_kernel<1>([](auto x) { return scalar_math::sqrt(x); }),
+               D([](const Ex&, const Ex& y) { return 0.5 / y; }));
   define_unary(r, "cbrt", "Real cube root, elementwise.", kIncreasing, ScalarPrim::cbrt,
-               float_kernel<1>([](auto x) { return std::cbrt(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::cbrt(x); }),
                D([](const Ex&, const Ex& y) { return 1 / (3 * sqr(y)); }));
   define_unary(r, "exp", "e to the power x, elementwise.", kIncreasing, ScalarPrim::exp,
-               float_kernel<1>([](auto x) { return std::exp(x); }), D([](const Ex&, const Ex& y) { return y; }));
+               float_kernel<1>([](auto x) { return scalar_math::exp(x); }), D([](const Ex&, const Ex& y) { return y; }));
   define_unary(r, "exp2", "2 to the power x, elementwise.", kIncreasing, ScalarPrim::exp2,
-               float_kernel<1>([](auto x) { return std::exp2(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::exp2(x); }),
                D([](const Ex&, const Ex& y) { return y * std::numbers::ln2; }));
   define_unary(r, "expm1", "exp(x) - 1, accurate for tiny x, elementwise.", kIncreasing, ScalarPrim::expm1,
-               float_kernel<1>([](auto x) { return std::expm1(x); }), D([](const Ex&, const Ex& y) { return y + 1; }));
+               float_kernel<1>([](auto x) { return scalar_math::expm1(x); }),
+               D([](const Ex&, const Ex& y) { return y + 1; }));
   define_unary(r, "log", "Natural logarithm, elementwise.", kIncreasing, ScalarPrim::log,
-               float_kernel<1>([](auto x) { return std::log(x); }), D([](const Ex& x, const Ex&) { return 1 / x; }));
+               float_kernel<1>([](auto x) { return scalar_math::log(x); }), D([](const Ex& x, const Ex&) { return 1 / x; }));
   define_unary(r, "log2", "Base-2 logarithm, elementwise.", kIncreasing, ScalarPrim::log2,
-               float_kernel<1>([](auto x) { return std::log2(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::log2(x); }),
                D([](const Ex& x, const Ex&) { return 1 / (x * std::numbers::ln2); }));
   define_unary(r, "log10", "Base-10 logarithm, elementwise.", kIncreasing, ScalarPrim::log10,
-               float_kernel<1>([](auto x) { return std::log10(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::log10(x); }),
                D([](const Ex& x, const Ex&) { return 1 / (x * std::numbers::ln10); }));
   define_unary(r, "log1p", "log(1 + x), accurate for tiny x, elementwise.", kIncreasing, ScalarPrim::log1p,
-               float_kernel<1>([](auto x) { return std::log1p(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::log1p(x); }),
                D([](const Ex& x, const Ex&) { return 1 / (x + 1); }));
 
   // Trigonometric.
   define_unary(r, "sin", "Sine (radians), elementwise.", 0, ScalarPrim::sin,
-               float_kernel<1>([](auto x) { return std::sin(x); }), D([](const Ex& x, const Ex&) { return cos(x); }));
+               float_kernel<1>([](auto x) { return scalar_math::sin(x); }),
+               D([](const Ex& x, const Ex&) { return cos(x); }));
   define_unary(r, "cos", "Cosine (radians), elementwise.", 0, ScalarPrim::cos,
-               float_kernel<1>([](auto x) { return std::cos(x); }), D([](const Ex& x, const Ex&) { return -sin(x); }));
+               float_kernel<1>([](auto x) { return scalar_math::cos(x); }),
+               D([](const Ex& x, const Ex&) { return -sin(x); }));
   define_unary(r, "tan", "Tangent (radians), elementwise.", 0, ScalarPrim::tan,
-               float_kernel<1>([](auto x) { return std::tan(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::tan(x); }),
                D([](const Ex&, const Ex& y) { return sqr(y) + 1; }));
   define_unary(r, "arcsin", "Inverse sine, in [-pi/2, pi/2], elementwise.", kIncreasing, ScalarPrim::arcsin,
-               float_kernel<1>([](auto x) { return std::asin(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::arcsin(x); }),
                D([](const Ex& x, const Ex&) { return 1 / sqrt(1 - sqr(x)); }));
   define_unary(r, "arccos", "Inverse cosine, in [0, pi], elementwise.", 0, ScalarPrim::arccos,
-               float_kernel<1>([](auto x) { return std::acos(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::arccos(x); }),
                D([](const Ex& x, const Ex&) { return -1 / sqrt(1 - sqr(x)); }));
   define_unary(r, "arctan", "Inverse tangent, in [-pi/2, pi/2], elementwise.", kIncreasing, ScalarPrim::arctan,
-               float_kernel<1>([](auto x) { return std::atan(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::arctan(x); }),
                D([](const Ex& x, const Ex&) { return 1 / (sqr(x) + 1); }));
   detail::set_partials(
-      define_elemwise(
-          r, ElemwiseSpec{"arctan2", "Angle of the point (x, y), in [-pi, pi], elementwise.", 0, ScalarPrim::arctan2,
-                          ResultDType::float_upcast, float_kernel<2>([](auto y, auto x) { return std::atan2(y, x); })}),
+      define_elemwise(r, ElemwiseSpec{"arctan2", "Angle of the point (x, y), in [-pi, pi], elementwise.", 0,
+                                      ScalarPrim::arctan2, ResultDType::float_upcast,
+                                      float_kernel<2>([](auto y, auto x) { return scalar_math::arctan2(y, x); })}),
       // d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2).
       [](const detail::PartialArgs& p, int i) -> std::optional<Ex> {
         const Ex& y = p.x[0];
@@ -161,78 +122,79 @@ void register_elemwise_math_ops(OpRegistry& r) {
 
   // Hyperbolic.
   define_unary(r, "sinh", "Hyperbolic sine, elementwise.", kIncreasing, ScalarPrim::sinh,
-               float_kernel<1>([](auto x) { return std::sinh(x); }), D([](const Ex& x, const Ex&) { return cosh(x); }));
+               float_kernel<1>([](auto x) { return scalar_math::sinh(x); }),
+               D([](const Ex& x, const Ex&) { return cosh(x); }));
   define_unary(r, "cosh", "Hyperbolic cosine, elementwise.", 0, ScalarPrim::cosh,
-               float_kernel<1>([](auto x) { return std::cosh(x); }), D([](const Ex& x, const Ex&) { return sinh(x); }));
+               float_kernel<1>([](auto x) { return scalar_math::cosh(x); }),
+               D([](const Ex& x, const Ex&) { return sinh(x); }));
   define_unary(r, "tanh", "Hyperbolic tangent, elementwise.", kIncreasing, ScalarPrim::tanh,
-               float_kernel<1>([](auto x) { return std::tanh(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::tanh(x); }),
                D([](const Ex&, const Ex& y) { return 1 - sqr(y); }));
   define_unary(r, "arcsinh", "Inverse hyperbolic sine, elementwise.", kIncreasing, ScalarPrim::arcsinh,
-               float_kernel<1>([](auto x) { return std::asinh(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::arcsinh(x); }),
                D([](const Ex& x, const Ex&) { return 1 / sqrt(sqr(x) + 1); }));
   // sqrt(x - 1) sqrt(x + 1), not sqrt(x^2 - 1): no overflow for huge x, no cancellation near 1.
   define_unary(r, "arccosh", "Inverse hyperbolic cosine (NaN below 1), elementwise.", kIncreasing, ScalarPrim::arccosh,
-               float_kernel<1>([](auto x) { return std::acosh(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::arccosh(x); }),
                D([](const Ex& x, const Ex&) { return 1 / (sqrt(x - 1) * sqrt(x + 1)); }));
   define_unary(r, "arctanh", "Inverse hyperbolic tangent (+-inf at +-1), elementwise.", kIncreasing,
-               ScalarPrim::arctanh, float_kernel<1>([](auto x) { return std::atanh(x); }),
+               ScalarPrim::arctanh, float_kernel<1>([](auto x) { return scalar_math::arctanh(x); }),
                D([](const Ex& x, const Ex&) { return 1 / (1 - sqr(x)); }));
 
   // Logistic.
   // sigmoid(x) (1 - sigmoid(x)) as sigmoid(x) sigmoid(-x): 1 - y cancels for large x.
   define_unary(r, "sigmoid", "Logistic function 1 / (1 + exp(-x)), without overflow, elementwise.", kIncreasing,
-               ScalarPrim::sigmoid, float_kernel<1>([](auto x) { return detail::sigmoid(x); }),
+               ScalarPrim::sigmoid, float_kernel<1>([](auto x) { return scalar_math::sigmoid(x); }),
                D([](const Ex& x, const Ex& y) { return y * sigmoid(-x); }));
   define_unary(r, "softplus", "log(1 + exp(x)), without overflow, elementwise.", kIncreasing, ScalarPrim::softplus,
-               float_kernel<1>([](auto x) { return detail::softplus(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::softplus(x); }),
                D([](const Ex& x, const Ex&) { return sigmoid(x); }));
 
   // Error function family.
   define_unary(r, "erf", "Error function, elementwise.", kIncreasing, ScalarPrim::erf,
-               float_kernel<1>([](auto x) { return std::erf(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::erf(x); }),
                D([](const Ex& x, const Ex&) { return kTwoOverSqrtPi * exp(-sqr(x)); }));
   define_unary(r, "erfc", "Complementary error function 1 - erf(x), elementwise.", 0, ScalarPrim::erfc,
-               float_kernel<1>([](auto x) { return std::erfc(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::erfc(x); }),
                D([](const Ex& x, const Ex&) { return -kTwoOverSqrtPi * exp(-sqr(x)); }));
   define_unary(r, "erfcx", "Scaled complementary error function exp(x^2) * erfc(x), elementwise.", 0, ScalarPrim::erfcx,
-               float_kernel<1>([](auto x) { return detail::erfcx(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::erfcx(x); }),
                D([](const Ex& x, const Ex& y) { return 2 * x * y - kTwoOverSqrtPi; }));
   // the inverse function's derivative: 1 / erf'(y) = sqrt(pi) / 2 exp(y^2).
   define_unary(r, "erfinv", "Inverse error function on [-1, 1], elementwise.", kIncreasing, ScalarPrim::erfinv,
-               float_kernel<1>([](auto x) { return detail::erfinv(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::erfinv(x); }),
                D([](const Ex&, const Ex& y) { return exp(sqr(y)) / kTwoOverSqrtPi; }));
 
   // Gamma function family.
   define_unary(r, "gamma", "Gamma function, elementwise.", 0, ScalarPrim::gamma,
-               float_kernel<1>([](auto x) { return std::tgamma(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::gamma(x); }),
                D([](const Ex& x, const Ex& y) { return y * digamma(x); }));
   // d log|gamma(x)| / dx = digamma(x), for negative x too.
   define_unary(r, "gammaln", "Logarithm of the absolute value of the gamma function, elementwise.", 0,
-               ScalarPrim::gammaln, float_kernel<1>([](auto x) { return std::lgamma(x); }),
+               ScalarPrim::gammaln, float_kernel<1>([](auto x) { return scalar_math::gammaln(x); }),
                D([](const Ex& x, const Ex&) { return digamma(x); }));
   define_unary(r, "digamma", "Digamma function, the derivative of gammaln, elementwise.", 0, ScalarPrim::digamma,
-               float_kernel<1>([](auto x) { return detail::digamma(x); }),
+               float_kernel<1>([](auto x) { return scalar_math::digamma(x); }),
                D([](const Ex& x, const Ex&) { return trigamma(x); }));
   // trigamma's own derivative needs polygamma(2, x), which Hypatia lacks: no rule and
   // no reason, so a gradient through it is a NullTypeGradError rather than a silent 0.
-  define_elemwise(r, ElemwiseSpec{"trigamma", "Trigamma function, the derivative of digamma, elementwise.", 0,
-                                  ScalarPrim::trigamma, ResultDType::float_upcast, float_kernel<1>([](auto x) {
-                                    return static_cast<decltype(x)>(trigamma(static_cast<double>(x)));
-                                  })});
+  define_elemwise(
+      r, ElemwiseSpec{"trigamma", "Trigamma function, the derivative of digamma, elementwise.", 0, ScalarPrim::trigamma,
+                      ResultDType::float_upcast, float_kernel<1>([](auto x) { return scalar_math::trigamma(x); })});
 
   // Rounding.
   define_rounding(r, "ceil", "Smallest integer not below x, elementwise.", ScalarPrim::ceil,
-                  rounding_kernel([](auto x) { return std::ceil(x); }), false);
+                  detail::numeric_kernel<1>([](auto x) { return scalar_math::ceil(x); }), false);
   define_rounding(r, "floor", "Largest integer not above x, elementwise.", ScalarPrim::floor,
-                  rounding_kernel([](auto x) { return std::floor(x); }), false);
+                  detail::numeric_kernel<1>([](auto x) { return scalar_math::floor(x); }), false);
   define_rounding(r, "trunc", "x rounded toward zero, elementwise.", ScalarPrim::trunc,
-                  rounding_kernel([](auto x) { return std::trunc(x); }), false);
+                  detail::numeric_kernel<1>([](auto x) { return scalar_math::trunc(x); }), false);
   define_rounding(r, "round", "x rounded to the nearest integer, halves to even (NumPy's round), elementwise.",
-                  ScalarPrim::round_half_even, rounding_kernel([](auto x) { return detail::round_half_even(x); }),
-                  true);
+                  ScalarPrim::round_half_even,
+                  detail::numeric_kernel<1>([](auto x) { return scalar_math::round_half_even(x); }), true);
   define_rounding(r, "round_half_away_from_zero",
                   "x rounded to the nearest integer, halves away from zero, elementwise.", ScalarPrim::round_half_away,
-                  rounding_kernel([](auto x) { return std::round(x); }), true);
+                  detail::numeric_kernel<1>([](auto x) { return scalar_math::round_half_away(x); }), true);
 }
 
 Variable sqrt(const Operand& x) { return detail::elemwise("sqrt", {&x}); }

@@ -10,6 +10,7 @@
 
 #include "hypatia/ops/elemwise.hpp"
 #include "ops/elemwise_util.hpp"
+#include "runtime/scalar_math.hpp"
 
 namespace hypatia {
 
@@ -31,7 +32,7 @@ std::vector<Array> where_reference(const KernelArgs& a) {
     using T = typename decltype(tag)::type;
     // All three are read as T; the condition's bytes are bools, so read it separately.
     std::array<Array, 3> typed{ins[0].astype(out), ins[1], ins[2]};
-    return detail::map_broadcast<T, T, 3>(typed, [](T c, T x, T y) { return c != T(0) ? x : y; });
+    return detail::map_broadcast<T, T, 3>(typed, [](T c, T x, T y) { return scalar_math::select(c != T(0), x, y); });
   })};
 }
 
@@ -63,16 +64,14 @@ std::vector<Type> infer_bitwise(const InferArgs& a) {
   return {Type{t, detail::broadcast_inputs(a)}};
 }
 
-// Reference kernel of a bitwise op: `on_bool` for bool, `on_int` for integers; floats
-// never get here (infer_bitwise refuses them).
-template <std::size_t N, class B, class I>
-KernelFn bitwise_kernel(B on_bool, I on_int) {
-  return detail::numeric_kernel<N>([on_bool, on_int](auto... x) {
+// Reference kernel of a bitwise op: f on bool and integers; floats never get here
+// (infer_bitwise refuses them).
+template <std::size_t N, class F>
+KernelFn bitwise_kernel(F f) {
+  return detail::numeric_kernel<N>([f](auto... x) {
     using T = std::common_type_t<decltype(x)...>;
-    if constexpr (std::is_same_v<T, bool>) {
-      return static_cast<T>(on_bool(x...));
-    } else if constexpr (std::is_integral_v<T>) {
-      return static_cast<T>(on_int(x...));
+    if constexpr (std::is_integral_v<T>) {
+      return static_cast<T>(f(x...));
     } else {
       throw InternalError("bitwise kernel on a float dtype");
       return T{};
@@ -93,38 +92,35 @@ constexpr const char* kBitsNotDifferentiable = "it is defined on bool and intege
 void register_logic_ops(OpRegistry& r) {
   define_elemwise(r, ElemwiseSpec{"logical_and", "Whether a and b are both nonzero, elementwise.",
                                   kCommutative | kAssociative, ScalarPrim::logical_and, ResultDType::boolean,
-                                  truth_kernel<2>([](bool a, bool b) { return a && b; })})
+                                  truth_kernel<2>([](bool a, bool b) { return scalar_math::logical_and(a, b); })})
       .not_differentiable(kLogicNotDifferentiable);
   define_elemwise(r, ElemwiseSpec{"logical_or", "Whether a or b is nonzero, elementwise.", kCommutative | kAssociative,
                                   ScalarPrim::logical_or, ResultDType::boolean,
-                                  truth_kernel<2>([](bool a, bool b) { return a || b; })})
+                                  truth_kernel<2>([](bool a, bool b) { return scalar_math::logical_or(a, b); })})
       .not_differentiable(kLogicNotDifferentiable);
   define_elemwise(r, ElemwiseSpec{"logical_xor", "Whether exactly one of a and b is nonzero, elementwise.",
                                   kCommutative | kAssociative, ScalarPrim::logical_xor, ResultDType::boolean,
-                                  truth_kernel<2>([](bool a, bool b) { return a != b; })})
+                                  truth_kernel<2>([](bool a, bool b) { return scalar_math::logical_xor(a, b); })})
       .not_differentiable(kLogicNotDifferentiable);
   define_elemwise(r, ElemwiseSpec{"logical_not", "Whether x is zero, elementwise.", 0, ScalarPrim::logical_not,
-                                  ResultDType::boolean, truth_kernel<1>([](bool x) { return !x; })})
+                                  ResultDType::boolean, truth_kernel<1>([](bool x) { return scalar_math::logical_not(x); })})
       .not_differentiable(kLogicNotDifferentiable);
 
-  define_bitwise(
-      r, ElemwiseSpec{"bitwise_and", "Bitwise and of a and b, elementwise (logical and on bool).",
-                      kCommutative | kAssociative, ScalarPrim::bitwise_and, ResultDType::promote,
-                      bitwise_kernel<2>([](bool a, bool b) { return a && b; }, [](auto a, auto b) { return a & b; })})
+  define_bitwise(r, ElemwiseSpec{"bitwise_and", "Bitwise and of a and b, elementwise (logical and on bool).",
+                                 kCommutative | kAssociative, ScalarPrim::bitwise_and, ResultDType::promote,
+                                 bitwise_kernel<2>([](auto a, auto b) { return scalar_math::bitwise_and(a, b); })})
       .not_differentiable(kBitsNotDifferentiable);
-  define_bitwise(
-      r, ElemwiseSpec{"bitwise_or", "Bitwise or of a and b, elementwise (logical or on bool).",
-                      kCommutative | kAssociative, ScalarPrim::bitwise_or, ResultDType::promote,
-                      bitwise_kernel<2>([](bool a, bool b) { return a || b; }, [](auto a, auto b) { return a | b; })})
+  define_bitwise(r, ElemwiseSpec{"bitwise_or", "Bitwise or of a and b, elementwise (logical or on bool).",
+                                 kCommutative | kAssociative, ScalarPrim::bitwise_or, ResultDType::promote,
+                                 bitwise_kernel<2>([](auto a, auto b) { return scalar_math::bitwise_or(a, b); })})
       .not_differentiable(kBitsNotDifferentiable);
-  define_bitwise(
-      r, ElemwiseSpec{"bitwise_xor", "Bitwise exclusive or of a and b, elementwise (on bool: a != b).",
-                      kCommutative | kAssociative, ScalarPrim::bitwise_xor, ResultDType::promote,
-                      bitwise_kernel<2>([](bool a, bool b) { return a != b; }, [](auto a, auto b) { return a ^ b; })})
+  define_bitwise(r, ElemwiseSpec{"bitwise_xor", "Bitwise exclusive or of a and b, elementwise (on bool: a != b).",
+                                 kCommutative | kAssociative, ScalarPrim::bitwise_xor, ResultDType::promote,
+                                 bitwise_kernel<2>([](auto a, auto b) { return scalar_math::bitwise_xor(a, b); })})
       .not_differentiable(kBitsNotDifferentiable);
-  define_bitwise(
-      r, ElemwiseSpec{"invert", "Bitwise not of x, elementwise (logical not on bool).", 0, ScalarPrim::invert,
-                      ResultDType::promote, bitwise_kernel<1>([](bool x) { return !x; }, [](auto x) { return ~x; })})
+  define_bitwise(r,
+                 ElemwiseSpec{"invert", "Bitwise not of x, elementwise (logical not on bool).", 0, ScalarPrim::invert,
+                              ResultDType::promote, bitwise_kernel<1>([](auto x) { return scalar_math::invert(x); })})
       .not_differentiable(kBitsNotDifferentiable);
 
   // The gradient is routed by cond with selects, where(c, g, 0) and where(c, 0, g),

@@ -2,11 +2,15 @@
 // defined once: the reference kernels (src/ops) call these functions, and the CPU
 // backend's generated code embeds this header's text and calls the same ones. So it
 // is self-contained: standard headers only, no Hypatia type, usable from any
-// namespace (call it qualified: `hypatia::scalar::exp(x)`; unqualified calls could
-// meet the C library's ::exp). One function per primitive, named as the primitive,
-// all operands of one compute type T (bool, std::int8_t..std::int64_t,
-// std::uint8_t..std::uint64_t, float, double); `select`'s condition is bool, the
-// comparisons and predicates return bool, `cast<To>(x)` converts.
+// namespace. One function per primitive, named as the primitive, all operands of one
+// compute type T (bool, std::int8_t..std::int64_t, std::uint8_t..std::uint64_t, float,
+// double); `select`'s condition is bool, the comparisons and predicates return bool,
+// `cast<To>(x)` converts.
+//
+// The namespace is hypatia::scalar_math, not hypatia::scalar: that name is taken by
+// the public graph builder hypatia::scalar(name, dtype) (graph.hpp), and the reference
+// kernels see both. Call the functions qualified, `hypatia::scalar_math::exp(x)`:
+// unqualified, exp(x) could meet the C library's ::exp.
 //
 // The semantics are NumPy's:
 // - integer arithmetic wraps modulo 2^bits (computed in the unsigned type: no signed
@@ -62,7 +66,7 @@ extern "C" double lgamma_r(double, int*) noexcept;
 extern "C" float lgammaf_r(float, int*) noexcept;
 #endif
 
-namespace hypatia::scalar {
+namespace hypatia::scalar_math {
 namespace impl {
 
 template <class T>
@@ -247,7 +251,8 @@ inline double digamma(double x) {
   }
   const double z = 1.0 / (x * x);
   const double series =
-      z * (1.0 / 12 - z * (1.0 / 120 - z * (1.0 / 252 - z * (1.0 / 240 - z * (1.0 / 132 - z * (691.0 / 32760 - z / 12))))));
+      z *
+      (1.0 / 12 - z * (1.0 / 120 - z * (1.0 / 252 - z * (1.0 / 240 - z * (1.0 / 132 - z * (691.0 / 32760 - z / 12))))));
   return result + log(x) - 0.5 / x - series;
 }
 
@@ -790,4 +795,4 @@ inline To cast(From v) {
   }
 }
 
-}  // namespace hypatia::scalar
+}  // namespace hypatia::scalar_math
