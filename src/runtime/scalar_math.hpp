@@ -29,8 +29,12 @@
 // - the functions NumPy lacks (erfcx, erfinv, digamma, trigamma, gammaln's sign
 //   handling) follow scipy.special's values at their edges.
 // Nothing throws, sets errno on purpose, or reads global state (gammaln uses the
-// reentrant lgamma_r where glibc has it: std::lgamma writes the global signgam).
-// Do not compile with -ffast-math: isnan and the NaN rules depend on IEEE semantics.
+// reentrant lgamma_r where glibc has it: std::lgamma writes the global signgam), so
+// kernels may run on several threads. Do not compile with -ffast-math: isnan and the
+// NaN rules depend on IEEE semantics. -fno-math-errno -fno-trapping-math change no
+// result and let loops over these functions vectorize (g++ 12 -O3 vectorizes
+// arithmetic, maximum/minimum/clip, comparisons, abs/sign/isnan, rounding, sqrt and
+// int <-> float casts with them; clang 14 also float -> int casts and select).
 //
 // The compute type T a kernel must use, per group (the reference kernels' rule):
 // - add, mul, maximum, minimum, clip, abs, select's branches, ceil, floor, trunc,
@@ -55,12 +59,13 @@
 #pragma once
 
 #include <cstdint>
-#include <type_traits>
 
-// <cmath> costs ~250 ms of every compile of a generated module (C++17's special
-// functions come with it); the compiler builtins below call the same libm functions
-// that std:: calls, without it. lgamma_r has no builtin in clang: declare it as glibc
-// does (noexcept in C++), which agrees with math.h when both are seen.
+// Compile time matters (generated modules compile this every time): <cmath> alone
+// costs ~280 ms of CPU with g++ -O2 (C++17's special functions come with it) and
+// <type_traits> ~30 ms, this whole header ~50 ms. So libm is reached through the
+// compiler builtins, which call the same functions std:: does, and the few type
+// traits needed are below. lgamma_r has no builtin in clang: declare it as glibc does
+// (noexcept in C++), which agrees with math.h when both are seen.
 #if defined(__GLIBC__)
 extern "C" double lgamma_r(double, int*) noexcept;
 extern "C" float lgammaf_r(float, int*) noexcept;
@@ -69,19 +74,60 @@ extern "C" float lgammaf_r(float, int*) noexcept;
 namespace hypatia::scalar_math {
 namespace impl {
 
+template <class A, class B>
+inline constexpr bool is_same = false;
+template <class A>
+inline constexpr bool is_same<A, A> = true;
+
+// The unsigned type of the same width, for the integer types only (not bool).
 template <class T>
-concept Float = std::is_same_v<T, float> || std::is_same_v<T, double>;
+struct Unsigned {};
+#define HYPATIA_SCALAR_UNSIGNED(T, U) \
+  template <>                         \
+  struct Unsigned<T> {                \
+    using type = U;                   \
+  };
+HYPATIA_SCALAR_UNSIGNED(char, unsigned char)
+HYPATIA_SCALAR_UNSIGNED(signed char, unsigned char)
+HYPATIA_SCALAR_UNSIGNED(unsigned char, unsigned char)
+HYPATIA_SCALAR_UNSIGNED(short, unsigned short)
+HYPATIA_SCALAR_UNSIGNED(unsigned short, unsigned short)
+HYPATIA_SCALAR_UNSIGNED(int, unsigned int)
+HYPATIA_SCALAR_UNSIGNED(unsigned int, unsigned int)
+HYPATIA_SCALAR_UNSIGNED(long, unsigned long)
+HYPATIA_SCALAR_UNSIGNED(unsigned long, unsigned long)
+HYPATIA_SCALAR_UNSIGNED(long long, unsigned long long)
+HYPATIA_SCALAR_UNSIGNED(unsigned long long, unsigned long long)
+#undef HYPATIA_SCALAR_UNSIGNED
 template <class T>
-concept Int = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+using unsigned_t = typename Unsigned<T>::type;
+
 template <class T>
-concept NotBool = !std::is_same_v<T, bool>;
+concept Float = is_same<T, float> || is_same<T, double>;
 template <class T>
-concept IntOrBool = std::is_integral_v<T>;
+concept Int = requires { typename Unsigned<T>::type; };
+template <class T>
+concept NotBool = !is_same<T, bool>;
+template <class T>
+concept IntOrBool = Int<T> || is_same<T, bool>;
+
+// For integers and bool (false).
+template <class T>
+inline constexpr bool is_signed = T(-1) < T(0);
+
+template <bool B, class X, class Y>
+struct Pick {
+  using type = X;
+};
+template <class X, class Y>
+struct Pick<false, X, Y> {
+  using type = Y;
+};
 
 // The unsigned type integer T wraps in: at least unsigned int, so that narrow types
 // are not promoted to (signed) int and overflow there.
 template <class T>
-using Wrap = std::common_type_t<std::make_unsigned_t<T>, unsigned int>;
+using Wrap = typename Pick<(sizeof(T) < sizeof(unsigned int)), unsigned int, unsigned_t<T>>::type;
 
 // float and double overloads of libm functions, as std:: has them.
 #define HYPATIA_SCALAR_LIBM1(name)                                       \
@@ -128,31 +174,31 @@ inline T wrapping_mul(T a, T b) {
   return static_cast<T>(static_cast<Wrap<T>>(static_cast<Wrap<T>>(a) * static_cast<Wrap<T>>(b)));
 }
 
-// a < b by value for integers of any signedness (std::cmp_less without <utility>).
+// a < b by value for integers of any signedness (std::cmp_less, without <utility>).
 template <class A, class B>
 inline bool less(A a, B b) {
-  if constexpr (std::is_signed_v<A> == std::is_signed_v<B>) {
+  if constexpr (impl::is_signed<A> == impl::is_signed<B>) {
     return a < b;
-  } else if constexpr (std::is_signed_v<A>) {
-    return a < 0 || static_cast<std::make_unsigned_t<A>>(a) < b;
+  } else if constexpr (impl::is_signed<A>) {
+    return a < 0 || static_cast<impl::unsigned_t<A>>(a) < b;
   } else {
-    return b >= 0 && a < static_cast<std::make_unsigned_t<B>>(b);
+    return b >= 0 && a < static_cast<impl::unsigned_t<B>>(b);
   }
 }
 template <class A, class B>
 inline bool equal(A a, B b) {
-  if constexpr (std::is_signed_v<A> == std::is_signed_v<B>) {
+  if constexpr (impl::is_signed<A> == impl::is_signed<B>) {
     return a == b;
-  } else if constexpr (std::is_signed_v<A>) {
-    return a >= 0 && static_cast<std::make_unsigned_t<A>>(a) == b;
+  } else if constexpr (impl::is_signed<A>) {
+    return a >= 0 && static_cast<impl::unsigned_t<A>>(a) == b;
   } else {
-    return b >= 0 && a == static_cast<std::make_unsigned_t<B>>(b);
+    return b >= 0 && a == static_cast<impl::unsigned_t<B>>(b);
   }
 }
 
 // Operands of a comparison: one type, or two integer types (compared by value).
 template <class A, class B>
-concept Comparable = std::is_same_v<A, B> || (Int<A> && Int<B>);
+concept Comparable = impl::is_same<A, B> || (Int<A> && Int<B>);
 
 // exp(x^2) without the error of rounding x^2 first (that error, times x^2 ~ 700,
 // would cost ~2^-43 relative): x^2 = p + e exactly, exp(p + e) ~ exp(p) * (1 + e).
@@ -290,7 +336,7 @@ inline double trigamma(double x) {
 
 template <class T>
 inline T add(T a, T b) {
-  if constexpr (std::is_same_v<T, bool>) {
+  if constexpr (impl::is_same<T, bool>) {
     return a || b;
   } else if constexpr (impl::Int<T>) {
     return impl::wrapping_add(a, b);
@@ -310,7 +356,7 @@ inline T sub(T a, T b) {
 
 template <class T>
 inline T mul(T a, T b) {
-  if constexpr (std::is_same_v<T, bool>) {
+  if constexpr (impl::is_same<T, bool>) {
     return a && b;
   } else if constexpr (impl::Int<T>) {
     return impl::wrapping_mul(a, b);
@@ -342,7 +388,7 @@ inline T floor_div(T a, T b) {
     return impl::copysign(T(0), a / b);
   } else {
     if (b == 0) return 0;
-    if constexpr (std::is_signed_v<T>) {
+    if constexpr (impl::is_signed<T>) {
       if (b == -1) return impl::wrapping_sub(T(0), a);
       T q = static_cast<T>(a / b);
       if (static_cast<T>(a % b) != 0 && ((a < 0) != (b < 0))) --q;
@@ -366,7 +412,7 @@ inline T mod(T a, T b) {
     return impl::copysign(T(0), b);
   } else {
     if (b == 0) return 0;
-    if constexpr (std::is_signed_v<T>) {
+    if constexpr (impl::is_signed<T>) {
       if (b == -1) return 0;  // INT_MIN % -1 would trap
       T r = static_cast<T>(a % b);
       if (r != 0 && ((r < 0) != (b < 0))) r = static_cast<T>(r + b);  // opposite signs: no overflow
@@ -384,7 +430,7 @@ inline T pow(T a, T b) {
   if constexpr (impl::Float<T>) {
     return impl::pow(a, b);
   } else {
-    if constexpr (std::is_signed_v<T>) {
+    if constexpr (impl::is_signed<T>) {
       if (b < 0) {
         if (a == T(1)) return T(1);
         if (a == T(-1)) return (b & 1) ? T(-1) : T(1);
@@ -393,11 +439,11 @@ inline T pow(T a, T b) {
     }
     impl::Wrap<T> result = 1;
     impl::Wrap<T> base = static_cast<impl::Wrap<T>>(a);
-    auto e = static_cast<std::make_unsigned_t<T>>(b);
+    auto e = static_cast<impl::unsigned_t<T>>(b);
     while (e != 0) {
       if (e & 1u) result = static_cast<impl::Wrap<T>>(result * base);
       base = static_cast<impl::Wrap<T>>(base * base);
-      e = static_cast<std::make_unsigned_t<T>>(e >> 1);
+      e = static_cast<impl::unsigned_t<T>>(e >> 1);
     }
     return static_cast<T>(result);
   }
@@ -437,7 +483,7 @@ template <class T>
 inline T abs(T x) {
   if constexpr (impl::Float<T>) {
     return impl::fabs(x);
-  } else if constexpr (std::is_signed_v<T>) {
+  } else if constexpr (impl::is_signed<T>) {
     return x < 0 ? impl::wrapping_sub(T(0), x) : x;
   } else {
     return x;
@@ -449,7 +495,7 @@ template <impl::NotBool T>
 inline T sign(T x) {
   if constexpr (impl::Float<T>) {
     return x > 0 ? T(1) : x < 0 ? T(-1) : x == 0 ? T(0) : x;
-  } else if constexpr (std::is_signed_v<T>) {
+  } else if constexpr (impl::is_signed<T>) {
     return static_cast<T>(x > 0 ? 1 : x < 0 ? -1 : 0);
   } else {
     return static_cast<T>(x > 0 ? 1 : 0);
@@ -462,7 +508,7 @@ template <impl::NotBool T>
 inline T reciprocal(T x) {
   if constexpr (impl::Float<T>) {
     return T(1) / x;
-  } else if constexpr (std::is_signed_v<T>) {
+  } else if constexpr (impl::is_signed<T>) {
     return (x == T(1) || x == T(-1)) ? x : T(0);
   } else {
     return x == T(1) ? x : T(0);
@@ -545,7 +591,7 @@ template <impl::Float T>
 inline T gammaln(T x) {
 #if defined(__GLIBC__)
   int sign;
-  if constexpr (std::is_same_v<T, float>) {
+  if constexpr (impl::is_same<T, float>) {
     return ::lgammaf_r(x, &sign);
   } else {
     return ::lgamma_r(x, &sign);
@@ -722,7 +768,7 @@ inline T bitwise_xor(T a, T b) {
 
 template <impl::IntOrBool T>
 inline T invert(T x) {
-  if constexpr (std::is_same_v<T, bool>) {
+  if constexpr (impl::is_same<T, bool>) {
     return !x;
   } else {
     return static_cast<T>(~x);
@@ -769,21 +815,21 @@ inline bool isfinite(T x) {
 // - to float: the nearest value (double to float: ±inf beyond float's range).
 template <class To, class From>
 inline To cast(From v) {
-  if constexpr (std::is_same_v<To, From>) {
+  if constexpr (impl::is_same<To, From>) {
     return v;
-  } else if constexpr (std::is_same_v<To, bool>) {
+  } else if constexpr (impl::is_same<To, bool>) {
     return v != From(0);
   } else if constexpr (impl::Float<To>) {
     return static_cast<To>(v);
   } else if constexpr (impl::Float<From>) {
     // To is an integer. `Wide` is the register the hardware converts through.
-    using Wide = std::conditional_t<(sizeof(To) < 4 || std::is_same_v<To, std::int32_t>), std::int32_t, std::int64_t>;
+    using Wide = typename impl::Pick<(sizeof(To) < 4 || impl::is_same<To, std::int32_t>), std::int32_t, std::int64_t>::type;
     constexpr double kWideLimit = sizeof(Wide) == 4 ? 2147483648.0 : 9223372036854775808.0;  // 2^31 or 2^63
-    constexpr Wide kWideMin = static_cast<Wide>(std::make_unsigned_t<Wide>(1) << (8 * sizeof(Wide) - 1));
-    if constexpr (std::is_same_v<To, std::uint32_t>) {
+    constexpr Wide kWideMin = static_cast<Wide>(impl::unsigned_t<Wide>(1) << (8 * sizeof(Wide) - 1));
+    if constexpr (impl::is_same<To, std::uint32_t>) {
       if (__builtin_isnan(v) || v < From(0)) return static_cast<To>(cast<std::int32_t>(v));
     }
-    if constexpr (std::is_same_v<To, std::uint64_t>) {
+    if constexpr (impl::is_same<To, std::uint64_t>) {
       if (v >= From(kWideLimit)) return v < From(2 * kWideLimit) ? static_cast<std::uint64_t>(v) : 0;
     }
     if (__builtin_isnan(v) || !(v >= From(-kWideLimit) && v < From(kWideLimit))) {

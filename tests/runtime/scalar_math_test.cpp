@@ -419,6 +419,7 @@ std::filesystem::path find_header() {
 }
 
 constexpr const char* kStandaloneSource = R"(
+#include <type_traits>
 namespace sm = hypatia::scalar_math;
 template <class T>
 T all(T x, T y, T z, bool c) {
