@@ -32,9 +32,10 @@
 // reentrant lgamma_r where glibc has it: std::lgamma writes the global signgam), so
 // kernels may run on several threads. Do not compile with -ffast-math: isnan and the
 // NaN rules depend on IEEE semantics. -fno-math-errno -fno-trapping-math change no
-// result and let loops over these functions vectorize (g++ 12 -O3 vectorizes
-// arithmetic, maximum/minimum/clip, comparisons, abs/sign/isnan, rounding, sqrt and
-// int <-> float casts with them; clang 14 also float -> int casts and select).
+// result and let loops over these functions vectorize: with them g++ 12 -O3 and
+// clang 14 vectorize arithmetic, maximum/minimum/clip, comparisons, abs, sign, isnan,
+// sqrt, the rounding functions and int <-> float casts (select of a bool loaded from
+// memory only clang); the libm functions (exp, log, ...) need a vector math library.
 //
 // The compute type T a kernel must use, per group (the reference kernels' rule):
 // - add, mul, maximum, minimum, clip, abs, select's branches, ceil, floor, trunc,
