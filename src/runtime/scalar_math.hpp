@@ -16,8 +16,8 @@
 // - integer arithmetic wraps modulo 2^bits (computed in the unsigned type: no signed
 //   overflow); integer floor_div, mod and reciprocal by zero give 0; INT_MIN // -1
 //   wraps to INT_MIN; abs(INT_MIN) and -INT_MIN are INT_MIN;
-// - maximum, minimum and clip propagate NaN from either operand; maximum(-0.0, 0.0)
-//   is the second operand (a > b ? a : b);
+// - maximum, minimum and clip propagate NaN from either operand; on a tie (-0.0 and
+//   0.0) maximum and minimum give the second operand, as NumPy;
 // - float floor_div and mod are NumPy's divmod (mod takes the divisor's sign);
 // - integer pow by repeated squaring, wrapping. A negative integer exponent is an
 //   error in NumPy: the reference kernel raises ValueError before calling pow, and a
@@ -26,8 +26,8 @@
 // - round_half_even is independent of the floating-point rounding mode;
 // - cast: NumPy's conversions on x86-64, defined for NaN, inf and out of range (see
 //   cast below); anything to bool is `!= 0`, so NaN is true;
-// - the functions NumPy lacks (erfcx, erfinv, digamma, trigamma, gammaln's sign
-//   handling) follow scipy.special's values at their edges.
+// - the functions NumPy lacks (erfcx, erfinv, digamma, trigamma) follow
+//   scipy.special's values at their edges.
 // Nothing throws, sets errno on purpose, or reads global state (gammaln uses the
 // reentrant lgamma_r where glibc has it: std::lgamma writes the global signgam), so
 // kernels may run on several threads. Do not compile with -ffast-math: isnan and the
@@ -38,7 +38,7 @@
 // memory only clang); the libm functions (exp, log, ...) need a vector math library.
 //
 // The compute type T a kernel must use, per group (the reference kernels' rule):
-// - add, mul, maximum, minimum, clip, abs, select's branches, ceil, floor, trunc,
+// - add, mul, maximum, minimum, clip, abs, ceil, floor, trunc,
 //   bitwise_*, invert: the output dtype (NumPy promotion of the inputs, every dtype;
 //   bool: add is or, mul is and, maximum is or, minimum is and, abs is identity;
 //   bitwise ops take bool and integers only).
@@ -50,12 +50,14 @@
 // - round_half_even, round_half_away: the output dtype; integers pass through
 //   unchanged, bool inputs give float32 (convert first).
 // - lt, gt, le, ge, eq, neq: the promoted input dtype, except a signed integer against
-//   uint64 (which NumPy promotes to float64): call them with the int64 and uint64
-//   values as they are, which compares exactly by value (mixed integer types are
-//   allowed here and only here).
+//   uint64 (which NumPy promotes to float64): convert the signed operand to int64 and
+//   call them with the int64 and the uint64 value, which compares exactly by value
+//   (mixed integer types are allowed here and only here).
 // - logical_and/or/xor/not: any dtype (their truth value, x != 0: NaN is true); the
 //   reference converts every input to bool first, which gives the same result.
 // - isnan, isinf, isfinite: the input's dtype (false, false, true for non-floats).
+// - select (where): the condition as bool (cast<bool>: x != 0), the branches in the
+//   output dtype.
 // - cast<To, From>: From the input dtype, To the output dtype.
 #pragma once
 
@@ -63,7 +65,7 @@
 
 // Compile time matters (generated modules compile this every time): <cmath> alone
 // costs ~280 ms of CPU with g++ -O2 (C++17's special functions come with it) and
-// <type_traits> ~30 ms, this whole header ~50 ms. So libm is reached through the
+// <type_traits> ~30 ms; this whole header ~20 ms. So libm is reached through the
 // compiler builtins, which call the same functions std:: does, and the few type
 // traits needed are below. lgamma_r has no builtin in clang: declare it as glibc does
 // (noexcept in C++), which agrees with math.h when both are seen.
