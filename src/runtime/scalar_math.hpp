@@ -38,10 +38,10 @@
 // memory only clang); the libm functions (exp, log, ...) need a vector math library.
 //
 // The compute type T a kernel must use, per group (the reference kernels' rule):
-// - add, mul, maximum, minimum, clip, abs, ceil, floor, trunc,
-//   bitwise_*, invert: the output dtype (NumPy promotion of the inputs, every dtype;
-//   bool: add is or, mul is and, maximum is or, minimum is and, abs is identity;
-//   bitwise ops take bool and integers only).
+// - add, mul, maximum, minimum, clip, abs, ceil, floor, trunc, bitwise_*, invert: the
+//   output dtype (NumPy promotion of the inputs, every dtype; on bool add is or, mul
+//   is and, maximum is or, minimum is and, abs is the identity; the bitwise ops take
+//   bool and integers only).
 // - sub, neg, sign: the output dtype; never bool (a TypeError at graph build).
 // - floor_div, mod, pow, reciprocal, sqr: the output dtype, which is int8 for bool
 //   inputs (NumPy's int8 loop); never called on bool.
