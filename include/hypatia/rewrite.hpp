@@ -24,15 +24,15 @@
 // scalar constants at the top and fold them into one, `(x + 2) + y + 3 -> (x + y) + 5`,
 // `2 * (x * 3) * y -> (x * y) * 6`, and the operands of commutative ops are put in a
 // canonical order. Integers wrap modulo 2^n, so this is exact for them. For floats it
-// changes rounding by a few ulps of the largest intermediate (more where terms cancel),
-// and an intermediate may overflow or underflow at the edge of the range where the
-// order as written did not ((x * 1e-20) * y is 1e300 for x = y = 1e160, (x * y) * 1e-20
-// is inf),
-// as in Theano and compilers' reassociation; NaN and inf inputs give NaN and inf as
-// before: a float constant moves past another term only when it is finite (and not 0
-// in mul), and a folded constant is never a new inf, NaN or 0 (x * 1e300 * 1e300 stays).
-// `sum(c * x) -> c * sum(x)` may likewise overflow at the edge. The random-graph
-// differential test compares to 1e-6 relative to the larger magnitude.
+// changes rounding by a few ulps of the largest intermediate (more where terms
+// cancel), and at the edge of the range an intermediate may overflow or underflow
+// where the order as written did not: (x * 1e-20) * y is 1e300 for x = y = 1e160,
+// (x * y) * 1e-20 is inf. Theano and compilers' reassociation accept the same. NaN
+// and inf inputs give NaN and inf as before: a float constant moves past another term
+// only when it is finite (and not 0 in mul), and a folded constant is never a new inf,
+// NaN or 0 (x * 1e300 * 1e300 stays as written). `sum(c * x) -> c * sum(x)` may
+// likewise overflow at the edge. The random-graph differential test compares to 1e-6
+// relative to the larger magnitude.
 #pragma once
 
 #include <map>
