@@ -95,6 +95,22 @@ std::optional<Variable> collect_constants(const Variable& v, SourceLocation wher
   return std::nullopt;
 }
 
+// Whether every value of `from` is exactly a value of `to`, so that a cast from `from`
+// to `to` and on to a third dtype is the direct cast (NumPy's "safe" casting is not
+// enough: int64 to float64 is safe and rounds above 2^53).
+bool casts_exactly(DType from, DType to) {
+  if (from == to || is_bool(from)) return true;
+  if (is_bool(to)) return false;
+  const int from_bits = static_cast<int>(8 * dtype_size(from));
+  const int to_bits = static_cast<int>(8 * dtype_size(to));
+  if (is_float(from)) return is_float(to) && to_bits >= from_bits;
+  // An integer: its bits below the sign.
+  const int value_bits = from_bits - (is_signed_integer(from) ? 1 : 0);
+  if (is_float(to)) return value_bits <= (to_bits == 32 ? 24 : 53);
+  if (is_signed_integer(from) && !is_signed_integer(to)) return false;
+  return to_bits - (is_signed_integer(to) ? 1 : 0) >= value_bits;
+}
+
 }  // namespace
 
 void register_canonicalize_arith_rules(RuleBook& book) {
@@ -160,6 +176,19 @@ void register_canonicalize_arith_rules(RuleBook& book) {
   // (x * c1) * (y * c2) -> (x * y) * (c1 * c2); constants on either side
   book.custom("collect_mul_constants", "mul", "((x * c1) * y) -> ((x * y) * c1), c1 * c2 folded",
               [](const Variable& v, SourceLocation where) { return collect_constants(v, where); });
+  // cast(cast(x, a), b) -> cast(x, b) where every value of x's dtype is exactly one of a,
+  // and not integer -> float -> integer
+  book.custom("merge_casts", "cast", "cast(cast(x, a), b) -> cast(x, b), x exact in a",
+              [](const Variable& v, SourceLocation where) -> std::optional<Variable> {
+                const Variable& inner = v.node().inputs()[0];
+                if (inner.node().op().name != "cast") return std::nullopt;
+                const Variable& x = inner.node().inputs()[0];
+                if (!casts_exactly(x.dtype(), inner.dtype())) return std::nullopt;
+                // Integer to float to integer: out of range, a float converts otherwise
+                // than an integer wraps (uint32 4294967295 is int16 -1, as float64 0).
+                if (is_integer(x.dtype()) && is_float(inner.dtype()) && is_integer(v.dtype())) return std::nullopt;
+                return cast(Operand(x, where), v.dtype());
+              });
   // cast(x, dtype of x) -> x
   book.custom("useless_cast", "cast", "cast(x, x.dtype) -> x",
               [](const Variable& v, SourceLocation) -> std::optional<Variable> {
