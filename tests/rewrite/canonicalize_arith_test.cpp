@@ -140,5 +140,29 @@ TEST(CanonicalizeArith, SelfRemainderOfIntegersIsZero) {
   EXPECT_EQ(d.to_vector<double>()[1], 1.0);
 }
 
+TEST(CanonicalizeArith, CastToItsOwnDtypeIsRemoved) {
+  const Variable x = vector("x", DType::float64);
+  const Variable same = apply1("cast", {x}, Attrs{{"dtype", DType::float64}}, SourceLocation::current());
+  expect_rule_keeps_meaning({x}, same * 2, {array_of(edge_then_random(12), {12})}, "useless_cast");
+  const Variable i = vector("i", DType::int8);
+  const Variable same_int = apply1("cast", {i}, Attrs{{"dtype", DType::int8}}, SourceLocation::current());
+  expect_rule_keeps_meaning({i}, same_int, {Array::from_vector(std::vector<std::int8_t>{-128, 0, 127})}, "useless_cast");
+}
+
+TEST(CanonicalizeArith, NodesNoOutputNeedsAreNotComputed) {
+  // Dead-node removal is by construction: the rewritten graph is what its outputs
+  // reach. z - z is 0 for integers, so exp(x) is no longer computed (zeros_like(z)
+  // takes z's size from exp's shape function).
+  const Variable x = vector("x", DType::float64);
+  const Variable i = vector("i", DType::int64);
+  const Variable z = cast(exp(x), DType::int64);
+  const Function f = function({x, i}, {(z - z) + i});
+  for (const auto& node : topological_order(f.compiled_outputs())) {
+    EXPECT_NE(node->op().name, "exp") << f.graph_text();
+  }
+  testing::expect_exact<std::int64_t>(f({array_of({1, 2}, {2}), Array::from_vector(std::vector<std::int64_t>{5, -6})})[0],
+                                      {2}, {5, -6});
+}
+
 }  // namespace
 }  // namespace hypatia
