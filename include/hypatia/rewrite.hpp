@@ -14,9 +14,25 @@
 // replaced, so errors and printouts still point at the user's code.
 //
 // Policy on NaN and infinity: canonicalize rules keep IEEE semantics wherever the
-// inputs may be NaN or infinite. `x - x -> 0`, `x / x -> 1` and `x * 0 -> 0` would turn
-// NaN and inf into numbers, so they fire only for integer x. Stabilize rules may be
-// more accurate than the formula they replace (that is their purpose) but never less.
+// inputs may be NaN or infinite. `x - x -> 0`, `x % x -> 0` and `x * 0 -> 0` would turn
+// NaN and inf into numbers, so they fire only for integer x (where NumPy's 0 % 0 is 0).
+// `x / x -> 1` never fires: true division of integers is float, and 0 / 0 is NaN.
+// Stabilize rules may be more accurate than the formula they replace (that is their
+// purpose) but never less.
+//
+// Policy on re-association: add and mul chains are re-associated to gather their
+// scalar constants at the top and fold them into one, `(x + 2) + y + 3 -> (x + y) + 5`,
+// `2 * (x * 3) * y -> (x * y) * 6`, and the operands of commutative ops are put in a
+// canonical order. Integers wrap modulo 2^n, so this is exact for them. For floats it
+// changes rounding by a few ulps of the largest intermediate (more where terms
+// cancel), and at the edge of the range an intermediate may overflow or underflow
+// where the order as written did not: (x * 1e-20) * y is 1e300 for x = y = 1e160,
+// (x * y) * 1e-20 is inf. Theano and compilers' reassociation accept the same. NaN
+// and inf inputs give NaN and inf as before: a float constant moves past another term
+// only when it is finite (and not 0 in mul), and a folded constant is never a new inf,
+// NaN or 0 (x * 1e300 * 1e300 stays as written). `sum(c * x) -> c * sum(x)` may
+// likewise overflow at the edge. The random-graph differential test compares to 1e-6
+// relative to the larger magnitude.
 #pragma once
 
 #include <map>

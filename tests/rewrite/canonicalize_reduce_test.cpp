@@ -33,11 +33,68 @@ TEST(CanonicalizeReduce, SumOfSumIsOneSumOverBothAxes) {
   expect_rule_keeps_meaning({x}, sum(sum(x, {1}), {0}), {Array::zeros(DType::float64, {0, 3, 2})}, "merge_sums");
 }
 
-TEST(CanonicalizeReduce, MixedKeepdimsAreLeftAlone) {
-  const Variable x = matrix("x", DType::float64);
-  const Function f = traced_function({x}, {sum(sum(x, {0}, true), {1})});
-  EXPECT_EQ(times_fired(f, "merge_sums"), 0);
-  testing::expect_array(f({array_of({1, 2, 3, 4}, {2, 2})})[0], DType::float64, {1}, {10});
+TEST(CanonicalizeReduce, MixedKeepdimsBecomeOneSum) {
+  const Variable x = tensor3("x", DType::float64);
+  const Array finite = array_of(edge_then_random(34, 8), {34}).slice(0, 10, 34, 1).reshape({2, 3, 4});
+  const Array edges = array_of(edge_then_random(24, 8), {2, 3, 4});
+  // Every keepdims pair over a few axis choices, on finite and on edge values.
+  for (const Array& arg : {finite, edges, finite.transpose()}) {
+    for (bool k1 : {false, true}) {
+      for (bool k2 : {false, true}) {
+        for (std::int64_t a : {0, 1, 2}) {
+          for (std::int64_t b : {0, 1}) {
+            SCOPED_TRACE("k1=" + std::to_string(k1) + " k2=" + std::to_string(k2) + " a=" + std::to_string(a) +
+                         " b=" + std::to_string(b));
+            expect_rule_keeps_meaning({x}, sum(sum(x, {a}, k1), {b}, k2), {arg}, "merge_sums", 1e-12);
+          }
+        }
+        expect_rule_keeps_meaning({x}, sum(sum(x, {0, 2}, k1), std::nullopt, k2), {arg}, "merge_sums", 1e-12);
+      }
+    }
+  }
+  // One sum and at most one dimshuffle remain.
+  const Function f = function({x}, {sum(sum(x, {0}, true), {2})});
+  int sums = 0;
+  int shuffles = 0;
+  for (const auto& node : topological_order(f.compiled_outputs())) {
+    sums += node->op().name == "sum";
+    shuffles += node->op().name == "dimshuffle";
+  }
+  EXPECT_EQ(sums, 1) << f.graph_text();
+  EXPECT_EQ(shuffles, 1) << f.graph_text();
+  const Variable m = matrix("m", DType::float64);
+  testing::expect_array(function({m}, {sum(sum(m, {0}, true), {1})})({array_of({1, 2, 3, 4}, {2, 2})})[0],
+                        DType::float64, {1}, {10});
+  // Integers and empty axes.
+  const Variable i = tensor3("i", DType::int16);
+  const Array ints = Array::from_vector(std::vector<std::int16_t>{32767, 32767, -32768, 5, 6, 7, 8, 9}, {2, 2, 2});
+  expect_rule_keeps_meaning({i}, sum(sum(i, {1}, true), {0}), {ints}, "merge_sums");
+  expect_rule_keeps_meaning({x}, sum(sum(x, {1}), {0}, true), {Array::zeros(DType::float64, {0, 3, 2})},
+                            "merge_sums");
+}
+
+TEST(CanonicalizeReduce, MeansMaximaAndMinimaOfThemselvesMerge) {
+  const Variable x = tensor3("x", DType::float64);
+  const Array finite = array_of(edge_then_random(34, 9), {34}).slice(0, 10, 34, 1).reshape({2, 3, 4});
+  const Array edges = array_of(edge_then_random(24, 9), {2, 3, 4});
+  for (bool k1 : {false, true}) {
+    for (bool k2 : {false, true}) {
+      expect_rule_keeps_meaning({x}, mean(mean(x, {1}, k1), {0}, k2), {finite}, "merge_means", 1e-12);
+      expect_rule_keeps_meaning({x}, max(max(x, {2}, k1), {0}, k2), {edges}, "merge_maxes");
+      expect_rule_keeps_meaning({x}, min(min(x, {0}, k1), {1}, k2), {edges}, "merge_mins");
+    }
+  }
+  expect_rule_keeps_meaning({x}, mean(mean(x, {2})), {edges}, "merge_means", 1e-12);
+  // Empty: NaN means either way.
+  expect_rule_keeps_meaning({x}, mean(mean(x, {1}), {0}), {Array::zeros(DType::float64, {0, 3, 2})}, "merge_means");
+  // Integers: the mean is float64 either way; maxima stay integers.
+  const Variable i = tensor3("i", DType::int8);
+  const Array ints = Array::from_vector(std::vector<std::int8_t>{127, 127, -128, 5, 6, 7, 8, 9}, {2, 2, 2});
+  expect_rule_keeps_meaning({i}, mean(mean(i, {0}), {0}), {ints}, "merge_means", 1e-12);
+  expect_rule_keeps_meaning({i}, max(max(i, {0}, true), {2}), {ints}, "merge_maxes");
+  // A max of a min is no single reduction.
+  const Function f = traced_function({x}, {max(min(x, {0}), {0})});
+  EXPECT_EQ(times_fired(f, "merge_maxes") + times_fired(f, "merge_mins"), 0);
 }
 
 TEST(CanonicalizeReduce, ScalarFactorsLeaveTheSum) {

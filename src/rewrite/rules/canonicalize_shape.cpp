@@ -1,8 +1,10 @@
 // Canonical shapes: one dimshuffle where the user wrote several, none where it does
 // nothing, and sizes read from the graph's shape functions so that `shape(x)` does not
-// need x computed. Dimshuffles move toward the inputs only (through unary elementwise
-// ops: transpose(exp(x)) -> exp(transpose(x))), never back, so the rules cannot undo
-// each other; at the inputs they merge into one.
+// need x computed. A dimshuffle over a unary elementwise op moves toward the inputs
+// (transpose(exp(x)) -> exp(transpose(x))), where dimshuffles merge into one; the same
+// dimshuffle on every operand of an n-ary elementwise op moves toward the output
+// (transpose(x) + transpose(y) -> transpose(x + y)), one where there were n. Neither
+// rule makes the other's left side, so they cannot undo each other.
 #include <algorithm>
 
 #include "hypatia/error.hpp"
@@ -96,6 +98,55 @@ void register_canonicalize_shape_rules(RuleBook& book) {
                 if (x.type().shape != fx.type().shape) return std::nullopt;  // f broadcasts
                 const Variable moved = dimshuffle(Operand(x, where), v.node().attrs().get_ints("pattern"));
                 return apply1(f.op().name, {moved}, f.attrs(), where);
+              });
+  // f(dimshuffle(x, p), dimshuffle(y, p), c) -> dimshuffle(f(x, y, c), p) for
+  // elementwise f of two or more operands, each the same dimshuffle of an operand of
+  // the same rank, or a constant of one element (as a 0-d constant: it broadcasts the
+  // same before the dimshuffle as after). Broadcasting commutes with a dimshuffle: it
+  // permutes axes and adds or drops axes of size 1 on every operand alike.
+  book.custom("dimshuffle_after_elementwise", "", "f(dimshuffle(x, p), dimshuffle(y, p)) -> dimshuffle(f(x, y), p)",
+              [](const Variable& v, SourceLocation where) -> std::optional<Variable> {
+                const Node& f = v.node();
+                if (!f.op().has(kElementwise) || !f.op().has(kPure) || f.inputs().size() < 2 ||
+                    f.num_outputs() != 1) {
+                  return std::nullopt;
+                }
+                const Pattern* pattern = nullptr;
+                int rank = 0;
+                for (const Variable& in : f.inputs()) {
+                  if (in.node().op().name != "dimshuffle") continue;
+                  pattern = &in.node().attrs().get_ints("pattern");
+                  rank = in.node().inputs()[0].ndim();
+                  break;
+                }
+                if (pattern == nullptr) return std::nullopt;
+                std::vector<Variable> inputs;
+                for (const Variable& in : f.inputs()) {
+                  const Node& n = in.node();
+                  if (n.op().name == "dimshuffle" && n.attrs().get_ints("pattern") == *pattern &&
+                      n.inputs()[0].ndim() == rank) {
+                    inputs.push_back(n.inputs()[0]);
+                  } else if (in.is_constant() && in.constant_value().size() == 1 && in.ndim() <= v.ndim()) {
+                    inputs.push_back(constant(in.constant_value().reshape({}).copy(), where));
+                  } else {
+                    return std::nullopt;
+                  }
+                }
+                try {
+                  const Variable fx = apply1(f.op().name, std::move(inputs), f.attrs(), where);
+                  return dimshuffle(Operand(fx, where), *pattern);
+                } catch (const UserError&) {
+                  return std::nullopt;  // a dimshuffle that would drop an axis not known to be 1
+                }
+              });
+  // reshape(reshape(x, s1), s2) -> reshape(x, s2): reshapes read and write C order.
+  book.custom("merge_reshapes", "reshape", "reshape(reshape(x, s1), s2) -> reshape(x, s2)",
+              [](const Variable& v, SourceLocation where) -> std::optional<Variable> {
+                const Variable& inner = v.node().inputs()[0];
+                if (inner.node().op().name != "reshape") return std::nullopt;
+                std::vector<Variable> inputs = v.node().inputs();
+                inputs[0] = inner.node().inputs()[0];
+                return apply1("reshape", std::move(inputs), v.node().attrs(), where);
               });
   // reshape(x, shape(x)) -> x
   book.custom("useless_reshape", "reshape", "reshape(x, shape of x) -> x",

@@ -10,6 +10,7 @@ class RuleBook;
 // register_<phase>_<topic>_rules(RuleBook&).
 #define HYPATIA_RULE_FILES(X) \
   X(canonicalize, arith)      \
+  X(canonicalize, order)      \
   X(canonicalize, shape)      \
   X(canonicalize, reduce)     \
   X(stabilize, log)           \
