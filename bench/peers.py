@@ -456,6 +456,8 @@ def c1(quick):
 def fmt_time(seconds, unit):
     if seconds is None:
         return "-"
+    if seconds >= 10:
+        unit = "s"
     scale = {"s": 1, "ms": 1e3, "us": 1e6}[unit]
     v = seconds * scale
     return f"{v:.3g} {unit}" if v < 100 else f"{v:.0f} {unit}"
