@@ -547,8 +547,11 @@ class Report:
 
     def add(self, label, peer, seconds, unit, calls, hyp_seconds, check, note=""):
         ratio = f"{seconds / hyp_seconds:.3g}" if seconds and hyp_seconds else "-"
-        entry = (label, peer, fmt_time(seconds, unit), str(calls) if calls else "-", ratio, check, note)
+        self.add_entry((label, peer, fmt_time(seconds, unit), str(calls) if calls else "-", ratio, check, note))
+
+    def add_entry(self, entry):
         self.lines.append(entry)
+        note = entry[6]
         print(f"{entry[0]:<34} {entry[1]:<22} {entry[2]:>10} {entry[3]:>6} {entry[4]:>9}  {entry[5]}"
               + (f"  ({note})" if note else ""), flush=True)
 
@@ -591,6 +594,25 @@ def run_row(row, report, target_s):
         report.add(label, peer.name, seconds, row.unit, calls, hyp_s, "ok", peer.note)
 
 
+def blas_rows(kernel, keys, args, target_s):
+    """The rows of workloads `keys` run again in a child process with
+    OPENBLAS_CORETYPE=kernel (read by OpenBLAS when it loads, so not settable here)."""
+    env = dict(os.environ, OPENBLAS_CORETYPE=kernel)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [os.path.dirname(os.path.dirname(hypatia.__file__)),
+                                                      env.get("PYTHONPATH")]))
+    cmd = [sys.executable, os.path.abspath(__file__), "--rows-json", "--only", ",".join(keys), "--target",
+           str(target_s)] + (["--quick"] if args.quick else []) + (["--build-dir", args.build_dir] if args.build_dir
+                                                                     else [])
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True).stdout
+    line = next((ln for ln in out.splitlines() if ln.startswith("ROWS-JSON ")), None)
+    if line is None:
+        return [(f"{k} (OPENBLAS_CORETYPE={kernel})", "-", "-", "-", "-", "FAILED", out.strip()[-200:]) for k in keys]
+    result = json.loads(line[len("ROWS-JSON "):])
+    ran = result["blas"].split("kernel ")[-1].split(",")[0]
+    return [(label, f"{peer} [{ran}]", *rest[:4], f"OPENBLAS_CORETYPE={kernel}" + (f"; {note}" if note else ""))
+            for label, peer, *rest, note in result["rows"]]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes and short timings (seconds in all)")
@@ -601,7 +623,12 @@ def main(argv=None):
                     help="CMake build folder holding bench/hand_* and bench/call_overhead (default: the one "
                          "whose python/ hypatia was imported from, if any)")
     ap.add_argument("--markdown", metavar="FILE", help="also write the results as a Markdown block ('-': stdout)")
+    ap.add_argument("--openblas-coretype", default="", metavar="K1,K2",
+                    help="also run W3-W5 (those --only selects) once per OpenBLAS kernel, in a child process "
+                         "with OPENBLAS_CORETYPE=K (e.g. Haswell, Zen, SkylakeX): every peer's BLAS at that "
+                         "setting; the rows name the kernel OpenBLAS actually ran")
     ap.add_argument("--c1-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--rows-json", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     if args.c1_child:
@@ -635,6 +662,11 @@ def main(argv=None):
             continue
         for row in makers[key](sizes, hand, target_s):
             run_row(row, report, target_s)
+    kernels = [k.strip() for k in args.openblas_coretype.split(",") if k.strip()]
+    blas_keys = [k for k in only if k in ("W3", "W4", "W5")]
+    for kernel in kernels if blas_keys else []:
+        for entry in blas_rows(kernel, blas_keys, args, target_s):
+            report.add_entry(entry)
     for name, note in sorted(hand.notes.items()):
         print(f"{name}: {note}")
     total = time.perf_counter() - start
@@ -646,6 +678,8 @@ def main(argv=None):
         else:
             with open(args.markdown, "w") as f:
                 f.write(text)
+    if args.rows_json:
+        print("ROWS-JSON " + json.dumps(dict(rows=report.lines, blas=openblas_info())))
     bad = [e for e in report.lines if e[5] != "ok"]
     return 1 if bad else 0
 
