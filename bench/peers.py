@@ -567,12 +567,16 @@ class Report:
         return "\n".join(out) + "\n"
 
 
-def run_row(row, report, target_s):
+def run_row(row, report, target_s, peer_names=()):
+    """Checks and times each peer of the row (those named in peer_names, when given;
+    NumPy's result is the reference either way)."""
     ref_peer = next(p for p in row.peers if p.name == "numpy")
     ref = as_arrays(ref_peer.run())
     label = f"{row.workload} {row.label}"
     hyp_s = None
     for peer in row.peers:
+        if peer_names and peer.name not in peer_names:
+            continue
         try:
             if peer.external is not None:
                 result, seconds, calls = peer.external()
@@ -601,7 +605,7 @@ def blas_rows(kernel, keys, args, target_s):
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [os.path.dirname(os.path.dirname(hypatia.__file__)),
                                                       env.get("PYTHONPATH")]))
     cmd = [sys.executable, os.path.abspath(__file__), "--rows-json", "--only", ",".join(keys), "--target",
-           str(target_s)] + (["--quick"] if args.quick else []) + (["--build-dir", args.build_dir] if args.build_dir
+           str(target_s), "--peers", args.peers] + (["--quick"] if args.quick else []) + (["--build-dir", args.build_dir] if args.build_dir
                                                                      else [])
     out = subprocess.run(cmd, env=env, capture_output=True, text=True).stdout
     line = next((ln for ln in out.splitlines() if ln.startswith("ROWS-JSON ")), None)
@@ -617,6 +621,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes and short timings (seconds in all)")
     ap.add_argument("--only", default="", help="comma-separated workloads, e.g. W1,W3,C1 (default: all)")
+    ap.add_argument("--peers", default="", help="comma-separated peers to time, e.g. numpy,pytorch "
+                                                "(default: all; names as in the table's peer column)")
     ap.add_argument("--target", type=float, default=None,
                     help="seconds of timed calls per peer (default 0.5; --quick: 0.02)")
     ap.add_argument("--build-dir", default=None,
@@ -640,6 +646,7 @@ def main(argv=None):
     unknown = sorted(set(only) - set(WORKLOADS))
     if unknown:
         ap.error(f"unknown workloads {', '.join(unknown)}; they are {', '.join(WORKLOADS)}")
+    peers = {p.strip() for p in args.peers.split(",") if p.strip()}
     build_dir = args.build_dir
     if build_dir is None:
         guess = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(hypatia.__file__))))
@@ -661,7 +668,7 @@ def main(argv=None):
                 report.add(f"C1 compile W4 ({label})", "hypatia", seconds, "ms", runs, None, "ok", note)
             continue
         for row in makers[key](sizes, hand, target_s):
-            run_row(row, report, target_s)
+            run_row(row, report, target_s, peers)
     kernels = [k.strip() for k in args.openblas_coretype.split(",") if k.strip()]
     blas_keys = [k for k in only if k in ("W3", "W4", "W5")]
     for kernel in kernels if blas_keys else []:
