@@ -71,7 +71,7 @@ WORKLOADS = ("W1", "W2", "W3", "W4", "W5", "W6", "C1")
 
 # ---------------------------------------------------------------------------- timing
 
-def measure(fn, target_s, first_s=None):
+def measure(fn, target_s):
     """Median seconds of one call of fn, and the number of calls timed.
 
     fn has been called once already (the result check, which is the warm-up). Calls
