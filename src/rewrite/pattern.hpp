@@ -7,7 +7,10 @@
 // matching a constant of size 1 whose value is 1 in any dtype). The same tree on the
 // right-hand side builds the replacement: wildcards become what they matched,
 // constants take the replaced node's dtype. Operands of commutative binary ops match
-// in either order, so one rule covers `1 + x` and `x + 1`.
+// in either order, so one rule covers `1 + x` and `x + 1`. Canonicalize also puts them
+// in one order (rules/canonicalize_order.cpp), but matching both stays: FAST_COMPILE
+// runs stabilize without canonicalize, nodes made by stabilize rules are not yet in
+// order, and a rule's author need not know the order's key.
 //
 // The functions below share the graph builders' names on purpose (a rule reads like
 // the math); they live in hypatia::rewrite, where they hide hypatia's builders.
