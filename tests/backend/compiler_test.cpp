@@ -314,8 +314,49 @@ TEST_F(CompilerTest, ClangWorks) {
 TEST_F(CompilerTest, ExtraFlagsPassThrough) {
   CompilerOptions o = options_;
   o.flags = {"-DOFFSET=100", "-lm"};
-  const auto m = compile_module("#include <cmath>\nextern \"C\" int f(int x) { return x + OFFSET + (int)std::sqrt(4.0); }\n", o);
+  // -lm after the source: a library flag still links (sqrt is not inlined at an unknown argument).
+  const auto m = compile_module(
+      "extern \"C\" double sqrt(double);\nextern \"C\" int f(int x) { return x + OFFSET + (int)sqrt(x + 3.0); }\n", o);
   EXPECT_EQ(call_f(m, 1), 103);
+}
+
+std::string meta_compiler(const std::shared_ptr<const Module>& m) {
+  const std::string so = m->path();
+  return detail::parse_meta(*detail::read_file(so.substr(0, so.size() - 3) + ".meta"))->compiler;
+}
+
+TEST_F(CompilerTest, CompilerIdentityIsKeptInTheCacheDirectory) {
+  // Spellings of g++'s path that this process has not used yet, so that each one's
+  // identity is looked up afresh (a process asks once per compiler name).
+  if (!fs::exists("/usr/bin/g++")) GTEST_SKIP() << "no /usr/bin/g++";
+  CompilerOptions o = options_;
+  o.cxx = "/usr/bin/../bin/g++";
+  const std::string real_identity = meta_compiler(compile_module(kSource, o));
+  std::string id_file;
+  for (const auto& e : fs::directory_iterator(options_.compiledir)) {
+    if (e.path().filename().string().rfind("compiler-", 0) == 0) id_file = e.path().string();
+  }
+  ASSERT_FALSE(id_file.empty()) << "the identity is recorded";
+  std::string text = *detail::read_file(id_file);
+  EXPECT_NE(text.find("identity=" + real_identity + "\n"), std::string::npos) << text;
+  EXPECT_NE(real_identity.find("g++"), std::string::npos) << real_identity;
+
+  // A recorded identity whose stamp (path, inode, size, mtime) matches is used as is.
+  const std::string stamped = text.substr(0, text.find("identity=")) + "identity=recorded identity\n";
+  fs::remove(id_file);
+  ASSERT_TRUE(detail::write_new_file(id_file, stamped));
+  o.cxx = "/usr/bin/./g++";
+  EXPECT_EQ(meta_compiler(compile_module(kSource, o)), "recorded identity");
+
+  // One whose stamp no longer matches (the compiler was upgraded) is ignored.
+  std::string stale = stamped;
+  stale.replace(stale.find("size="), 5, "size=1");
+  fs::remove(id_file);
+  ASSERT_TRUE(detail::write_new_file(id_file, stale));
+  o.cxx = "/usr/bin/.//g++";
+  EXPECT_EQ(meta_compiler(compile_module(kSource, o)), real_identity);
+  EXPECT_EQ(clear_cache(options_.compiledir), 2u);
+  EXPECT_FALSE(fs::exists(id_file)) << "clear removes recorded identities too";
 }
 
 TEST_F(CompilerTest, ListAndClear) {

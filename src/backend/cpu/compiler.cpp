@@ -105,7 +105,44 @@ std::string find_program(const std::string& name) {
   return "";
 }
 
-const CompilerInfo& compiler_info(const std::string& cxx) {
+// Running `cxx --version` costs milliseconds for g++ and can cost half a second for
+// clang++ (it loads libLLVM), on every process start. So the identity is also kept in
+// the (private) cache directory, valid while the compiler's file keeps its path,
+// inode, size and modification time: a package upgrade of the compiler changes them.
+std::string compiler_stamp(const std::string& real) {
+  struct stat st;
+  if (::stat(real.c_str(), &st) != 0) return "";
+  return "path=" + real + "\nino=" + std::to_string(st.st_ino) + "\nsize=" + std::to_string(st.st_size) +
+         "\nmtime=" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + "\n";
+}
+
+std::string identity_file(const std::string& dir, const std::string& real) {
+  return dir + "/compiler-" + detail::hash_hex(real) + ".id";
+}
+
+// The identity recorded for `stamp` in `dir`, or "".
+std::string read_identity(const std::string& dir, const std::string& real, const std::string& stamp) {
+  const std::optional<std::string> text = detail::read_file(identity_file(dir, real));
+  const std::string head = "hypatia-compiler 1\n" + stamp + "identity=";
+  if (!text || text->size() < head.size() + 2 || text->compare(0, head.size(), head) != 0 || text->back() != '\n') {
+    return "";
+  }
+  const std::string identity = text->substr(head.size(), text->size() - head.size() - 1);
+  return identity.find('\n') == std::string::npos ? identity : "";
+}
+
+void write_identity(const std::string& dir, const std::string& real, const std::string& stamp,
+                    const std::string& identity) {
+  const std::string tmp = detail::temp_path(dir, detail::hash_hex(real), ".id");
+  if (detail::write_new_file(tmp, "hypatia-compiler 1\n" + stamp + "identity=" + identity + "\n") &&
+      ::rename(tmp.c_str(), identity_file(dir, real).c_str()) == 0) {
+    return;
+  }
+  ::unlink(tmp.c_str());  // only a lost shortcut: the next process asks the compiler again
+}
+
+// The compiler named `cxx`; `dir`, a private cache directory or "", may hold its identity.
+const CompilerInfo& compiler_info(const std::string& cxx, const std::string& dir) {
   static std::mutex mutex;
   static auto* infos = new std::map<std::string, CompilerInfo>();  // never freed: used until exit
   const std::lock_guard<std::mutex> lock(mutex);
@@ -114,13 +151,18 @@ const CompilerInfo& compiler_info(const std::string& cxx) {
   CompilerInfo info;
   info.exe = find_program(cxx);
   if (!info.exe.empty()) {
-    const RunResult r = run_program({info.exe, "--version"});
-    if (r.spawn_error == 0 && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) {
-      char resolved[PATH_MAX];
-      const std::string real = ::realpath(info.exe.c_str(), resolved) != nullptr ? resolved : info.exe;
-      info.identity = real + " " + r.output.substr(0, r.output.find('\n'));
-      info.available = true;
+    char resolved[PATH_MAX];
+    const std::string real = ::realpath(info.exe.c_str(), resolved) != nullptr ? resolved : info.exe;
+    const std::string stamp = compiler_stamp(real);
+    if (!dir.empty() && !stamp.empty()) info.identity = read_identity(dir, real, stamp);
+    if (info.identity.empty()) {
+      const RunResult r = run_program({info.exe, "--version"});
+      if (r.spawn_error == 0 && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) {
+        info.identity = real + " " + r.output.substr(0, r.output.find('\n'));
+        if (!dir.empty() && !stamp.empty()) write_identity(dir, real, stamp, info.identity);
+      }
     }
+    info.available = !info.identity.empty();
   }
   return infos->emplace(cxx, std::move(info)).first->second;
 }
@@ -319,10 +361,17 @@ std::string default_compiledir() {
   return h + "/.cache/hypatia";
 }
 
-bool compiler_available(const CompilerOptions& options) { return compiler_info(options.cxx).available; }
+bool compiler_available(const CompilerOptions& options) {
+  // The cache directory only speeds this up: it is read when it exists and is private,
+  // and neither created nor repaired here.
+  const std::string dir = options.compiledir.empty() ? default_compiledir() : options.compiledir;
+  return compiler_info(options.cxx, detail::is_private_dir(dir) ? dir : "").available;
+}
 
 std::shared_ptr<const Module> compile_module(const std::string& source, const CompilerOptions& options) {
-  const CompilerInfo& info = compiler_info(options.cxx);
+  const std::string dir = options.compiledir.empty() ? default_compiledir() : options.compiledir;
+  detail::ensure_private_dir(dir);
+  const CompilerInfo& info = compiler_info(options.cxx, dir);
   if (!info.available) {
     throw CompileError("compiler '" + options.cxx + "' not found" +
                        (info.exe.empty() ? std::string(" (not an executable file, nor on PATH)")
@@ -333,7 +382,7 @@ std::shared_ptr<const Module> compile_module(const std::string& source, const Co
   std::vector<std::string> all_flags = job.flags;
   all_flags.insert(all_flags.end(), options.flags.begin(), options.flags.end());
   job.flags_text = join(all_flags);
-  job.dir = options.compiledir.empty() ? default_compiledir() : options.compiledir;
+  job.dir = dir;
   detail::Hasher h;
   h.field(source);
   h.field(info.identity);
@@ -344,7 +393,6 @@ std::shared_ptr<const Module> compile_module(const std::string& source, const Co
   const std::shared_ptr<Slot> slot = slot_for(so_path);
   const std::lock_guard<std::mutex> lock(slot->mutex);
   if (slot->loaded) return std::make_shared<LoadedModule>(slot->loaded, true);
-  detail::ensure_private_dir(job.dir);
 
   std::string error;
   const std::string damage = detail::check_entry(job.dir, job.key, info.identity, job.flags_text);

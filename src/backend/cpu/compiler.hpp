@@ -75,9 +75,9 @@ struct CacheEntry {
 // The entries of the cache in `dir` (empty: default_compiledir()), oldest first; a
 // directory that does not exist has none.
 std::vector<CacheEntry> list_cache(const std::string& dir = {});
-// Removes every entry (and kept sources of failed compiles, and temporary files older
-// than a minute) from `dir`; returns how many entries it removed. Files that are not
-// the cache's are left alone.
+// Removes every entry (and kept sources of failed compiles, recorded compiler
+// identities, and temporary files older than a minute) from `dir`; returns how many
+// entries it removed. Files that are not the cache's are left alone.
 std::size_t clear_cache(const std::string& dir = {});
 
 }  // namespace hypatia::cpu

@@ -155,6 +155,12 @@ void ensure_private_dir(const std::string& dir) {
   }
 }
 
+bool is_private_dir(const std::string& dir) {
+  struct stat st;
+  return !dir.empty() && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid() &&
+         (st.st_mode & 077) == 0;
+}
+
 std::optional<std::string> read_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
@@ -307,9 +313,14 @@ std::string summarize_source(const std::string& source) {
 std::string resolve_dir(const std::string& dir) { return dir.empty() ? default_compiledir() : dir; }
 
 // Names in the cache directory that belong to the cache: "<key>.so|.meta|.cpp",
-// "failed-<key>.cpp", ".tmp-<key>-...". Returns the key, or "" for a foreign file.
+// "failed-<key>.cpp", ".tmp-<key>-...", "compiler-<hash>.id" (a compiler's identity,
+// see compiler.cpp). Returns the key or hash, or "" for a foreign file.
 std::string key_of(const std::string& name, bool* temporary) {
   *temporary = false;
+  if (name.size() == 9 + 32 + 3 && name.rfind("compiler-", 0) == 0 && name.substr(41) == ".id" &&
+      detail::is_key(std::string_view(name).substr(9, 32))) {
+    return name.substr(9, 32);
+  }
   if (name.rfind(".tmp-", 0) == 0 && name.size() > 5 + 32 && detail::is_key(std::string_view(name).substr(5, 32))) {
     *temporary = true;
     return name.substr(5, 32);
@@ -338,7 +349,7 @@ std::vector<CacheEntry> list_cache(const std::string& dir_in) {
   for_each_file(dir, [&](const std::string& name) {
     bool temporary = false;
     const std::string key = key_of(name, &temporary);
-    if (key.empty() || temporary || name.rfind("failed-", 0) == 0) return;
+    if (key.empty() || temporary || name.rfind("failed-", 0) == 0 || name.rfind("compiler-", 0) == 0) return;
     struct stat st;
     if (::stat((dir + "/" + name).c_str(), &st) != 0) return;
     CacheEntry& e = by_key[key];
@@ -379,7 +390,7 @@ std::size_t clear_cache(const std::string& dir_in) {
       // A young temporary file may belong to a compile in progress in another process.
       struct stat st;
       if (::stat((dir + "/" + name).c_str(), &st) != 0 || now - st.st_mtime < 60) return;
-    } else if (name.rfind("failed-", 0) != 0) {
+    } else if (name.rfind("failed-", 0) != 0 && name.rfind("compiler-", 0) != 0) {
       keys[key] = true;
     }
     doomed.push_back(name);

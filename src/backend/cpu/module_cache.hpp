@@ -40,6 +40,8 @@ std::optional<std::string> hypatia_flag(const std::string& name);
 // directory we own with group or other permissions is made private; one that another
 // user owns, or that is not a directory, is a CompileError.
 void ensure_private_dir(const std::string& dir);
+// Whether `dir` exists, is a directory we own, and is closed to others.
+bool is_private_dir(const std::string& dir);
 
 // The whole file, or nullopt when it cannot be read.
 std::optional<std::string> read_file(const std::string& path);
