@@ -12,6 +12,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -165,6 +166,25 @@ const CompilerInfo& compiler_info(const std::string& cxx, const std::string& dir
     info.available = !info.identity.empty();
   }
   return infos->emplace(cxx, std::move(info)).first->second;
+}
+
+// -march=native makes code for this machine's CPU, so a cache directory shared between
+// machines (a home folder on NFS) must not hand one machine's module to another: the
+// key then includes the CPU's vendor, model and feature flags (the first processor of
+// /proc/cpuinfo), read once per process.
+const std::string& host_cpu() {
+  static const std::string cpu = [] {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line, text;
+    while (std::getline(in, line) && !line.empty()) {
+      if (line.rfind("vendor_id", 0) == 0 || line.rfind("model name", 0) == 0 || line.rfind("flags", 0) == 0 ||
+          line.rfind("Features", 0) == 0 || line.rfind("CPU part", 0) == 0) {
+        text += line + "\n";
+      }
+    }
+    return text;
+  }();
+  return cpu;
 }
 
 std::vector<std::string> compile_flags(const CompilerOptions& o) {
@@ -387,6 +407,7 @@ std::shared_ptr<const Module> compile_module(const std::string& source, const Co
   h.field(source);
   h.field(info.identity);
   for (const std::string& f : all_flags) h.field(f);
+  if (options.march_native) h.field(host_cpu());
   job.key = h.hex();
   const std::string so_path = detail::entry_path(job.dir, job.key, ".so");
 
@@ -404,6 +425,7 @@ std::shared_ptr<const Module> compile_module(const std::string& source, const Co
 
   compile_entry(job);
   if (!(slot->loaded = open_module(so_path, &error))) {
+    detail::remove_entry(job.dir, job.key);  // e.g. an undefined symbol: a library flag is missing
     throw CompileError("the module compiled from " + detail::entry_path(job.dir, job.key, ".cpp") +
                        " cannot be loaded: " + error);
   }
