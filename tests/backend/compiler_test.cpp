@@ -302,6 +302,18 @@ TEST_F(CompilerTest, ThreadsCompilingOneModuleShareOneLoad) {
   EXPECT_EQ(compiled, 1);
 }
 
+TEST_F(CompilerTest, RelativeDirectoryIsMadeAbsolute) {
+  const fs::path cwd = fs::current_path();
+  fs::create_directories(root_ + "/work");
+  fs::current_path(root_ + "/work");
+  CompilerOptions o = options_;
+  o.compiledir = "rel/cache";
+  const auto m = compile_module(kSource, o);
+  fs::current_path(cwd);
+  EXPECT_EQ(m->path().rfind(root_ + "/work/rel/cache/", 0), 0u) << m->path();
+  EXPECT_EQ(call_f(m, 0), 1);
+}
+
 TEST_F(CompilerTest, ClangWorks) {
   CompilerOptions o = options_;
   o.cxx = "clang++";

@@ -12,6 +12,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <ctime>
 #include <map>
@@ -389,7 +390,10 @@ bool compiler_available(const CompilerOptions& options) {
 }
 
 std::shared_ptr<const Module> compile_module(const std::string& source, const CompilerOptions& options) {
-  const std::string dir = options.compiledir.empty() ? default_compiledir() : options.compiledir;
+  std::string dir = options.compiledir.empty() ? default_compiledir() : options.compiledir;
+  // An absolute path, so that a module's path() and the in-process table of loaded
+  // modules stay right when the working directory changes.
+  if (!dir.empty() && dir[0] != '/') dir = std::filesystem::absolute(dir).lexically_normal().string();
   detail::ensure_private_dir(dir);
   const CompilerInfo& info = compiler_info(options.cxx, dir);
   if (!info.available) {
