@@ -141,6 +141,7 @@ void bind_ops_index(py::module_& m);  // ops_index.cpp: set/inc_subtensor, take,
 void bind_ops_struct(py::module_& m);  // ops_struct.cpp: join, stack, split, tile, repeat, roll, pad ...
 void bind_ops_sort(py::module_& m);   // ops_sort.cpp: sort, cumulative, triangles, diagonals, counting
 void bind_ops_nnet(py::module_& m);   // ops_nnet.cpp: logaddexp, logsumexp, softmax, cross-entropy ...
+void bind_cache(py::module_& m);      // cache.cpp: the CPU backend's module cache (hypatia.cache)
 // ops_sort.cpp: TensorVariable's methods for this round's ops (after bind_variable).
 void bind_variable_methods(py::module_& m);
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "backend/cpu/compiler.hpp"
 #include "binding.hpp"
 
 namespace hypatia::python {
@@ -77,6 +78,17 @@ const std::vector<Flag>& flags() {
        "(Theano's syntax: 'log1p_from_log_one_plus:specialize'); empty: none.",
        [] { return g_optimizer_excluding; },
        set_optimizer_excluding},
+      {"cxx",
+       {},
+       "The C++ compiler the cpu backend runs (a name on PATH or a path): g++ by default, clang++ works.",
+       [] { return cpu::default_cxx(); },
+       [](const std::string& v) { cpu::set_default_cxx(v); }},
+      {"compiledir",
+       {},
+       "The cpu backend's module cache directory, private to the user (mode 0700); by default "
+       "$XDG_CACHE_HOME/hypatia or ~/.cache/hypatia. `python3 -m hypatia.cache list|clear` shows and cleans it.",
+       [] { return cpu::default_compiledir(); },
+       [](const std::string& v) { cpu::set_default_compiledir(v); }},
   };
   return *table;
 }

@@ -11,7 +11,7 @@ import hypatia
 import hypatia.tensor as T
 from hypatia.configparser import parse_flags
 
-FLAGS = ["floatX", "cast_policy", "mode", "on_unused_input", "optimizer_excluding"]
+FLAGS = ["floatX", "cast_policy", "mode", "on_unused_input", "optimizer_excluding", "cxx", "compiledir"]
 
 
 def test_print_lists_every_flag_with_choices_meaning_and_value():
