@@ -223,5 +223,47 @@ TEST(BlasLibrary, ShapeMismatchAtRunTimeRaisesTheOpsError) {
   EXPECT_THROW((*find_library_call(out.node()))(out.node(), args), ShapeError);
 }
 
+// gemm: every transpose flag, every layout of x and y (a transposed view with the
+// flag set is the no-copy case the specialize rule makes), z strided.
+TEST(BlasLibrary, GemmEveryFlagAndLayout) {
+  std::mt19937 rng(13);
+  for (DType t : {DType::float32, DType::float64}) {
+    for (bool tx : {false, true}) {
+      for (bool ty : {false, true}) {
+        const Variable z = matrix("z", t), x = matrix("x", t), y = matrix("y", t);
+        const Variable out = gemm(z, scalar("a", t), x, y, scalar("b", t), tx, ty);
+        const Shape sx = tx ? Shape{5, 3} : Shape{3, 5}, sy = ty ? Shape{4, 5} : Shape{5, 4};
+        for (Layout lx : kLayouts) {
+          for (Layout ly : kLayouts) {
+            const std::vector<Array> args = {make(t, {3, 4}, ly, rng), Array::full(t, {}, 1.5), make(t, sx, lx, rng),
+                                             make(t, sy, ly, rng), Array::full(t, {}, -0.75)};
+            expect_call_matches_reference(out, args, describe(sx, lx, sy, ly, t) + (tx ? " tx" : "") + (ty ? " ty" : ""));
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(BlasLibrary, GemmSizeOneEmptyAndZeroScalars) {
+  std::mt19937 rng(17);
+  const Variable z = matrix("z"), x = matrix("x"), y = matrix("y"), a = scalar("a"), b = scalar("b");
+  const Variable out = gemm(z, a, x, y, b);
+  const std::array<std::int64_t, 3> sizes[] = {{1, 3, 1}, {1, 3, 4}, {3, 3, 1}, {0, 3, 2}, {2, 3, 0}, {2, 0, 3}};
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& [m, k, n] : sizes) {
+    for (double alpha : {2.0, 0.0}) {
+      for (double beta : {0.5, 0.0}) {
+        Array zv = make(DType::float64, {m, n}, Layout::contiguous, rng).copy();
+        if (zv.size() > 0) zv.data_as<double>()[0] = nan;  // beta == 0 must still read it
+        expect_call_matches_reference(out,
+                                      {zv, Array::full(DType::float64, {}, alpha), make(DType::float64, {m, k}, Layout::transposed, rng),
+                                       make(DType::float64, {k, n}, Layout::contiguous, rng), Array::full(DType::float64, {}, beta)},
+                                      std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n));
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hypatia
