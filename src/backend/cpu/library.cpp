@@ -169,7 +169,11 @@ void product(const Mat& a, const Mat& b, T* c, std::int64_t ldc, T alpha, T beta
     const T d = alpha * Blas<T>::dot(as_int(k), x.p, x.inc, y.p, y.inc);
     c[0] = beta == T(0) ? d : d + beta * c[0];
   } else if (n == 1) {
-    // A column of C: y = A x, x a column of B.
+    // A column of C: y = A x, x a column of B. With beta == 0, y is zeroed here rather
+    // than trusting BLAS's scal by 0 not to keep the NaNs of uninitialised memory.
+    if (beta == T(0)) {
+      for (std::int64_t i = 0; i < m; ++i) c[i * ldc] = T(0);
+    }
     const BlasMat<T> am = blas_mat<T>(a, sa);
     const BlasVec<T> x = blas_vec<T>(b.p, k, b.rs, sb);
     const bool no = am.layout.trans == CblasNoTrans;
@@ -177,6 +181,7 @@ void product(const Mat& a, const Mat& b, T* c, std::int64_t ldc, T alpha, T beta
                   x.inc, beta, c, as_int(ldc));
   } else if (m == 1) {
     // A row of C: y = B^T x, x a row of A.
+    if (beta == T(0)) std::fill(c, c + n, T(0));
     const BlasMat<T> bm = blas_mat<T>(b, sb);
     const BlasVec<T> x = blas_vec<T>(a.p, k, a.cs, sa);
     const bool no = bm.layout.trans == CblasNoTrans;
