@@ -16,6 +16,7 @@ class OpRegistry;
   X(reduce)                    \
   X(shape)                     \
   X(blas)                      \
+  X(blas_gemm)                 \
   X(creation)                  \
   X(subtensor)                 \
   X(advanced_subtensor)        \

@@ -27,7 +27,7 @@ const char* const kRequiredOps[] = {
     // shape
     "dimshuffle", "reshape", "broadcast_to", "shape", "shape_i", "specify_shape",
     // products
-    "dot", "matmul", "tensordot", "outer",
+    "dot", "matmul", "tensordot", "outer", "gemm",
     // creation and leaves
     "constant", "input", "alloc", "arange", "eye", "linspace", "tri",
     // indexing

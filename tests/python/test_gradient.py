@@ -88,7 +88,9 @@ def _cases():
 CASES = _cases()
 # Built by other ops or by the gradient driver only (sum_to), not worth a case of
 # their own: the cases above pass through them.
-COVERED_ELSEWHERE = {"sum_to", "input", "constant"}
+# gemm is built by the specialize rewrites only (no Python builder); its rules are
+# checked in tests/grad/blas_gemm_grad_test.cpp.
+COVERED_ELSEWHERE = {"sum_to", "input", "constant", "gemm"}
 # Their gradients are wrong on purpose (zero or cut); test_helper_ops checks them.
 WRONG_ON_PURPOSE = {"zero_grad", "consider_constant", "disconnected_grad"}
 FLOAT32_SET = ["exp", "tanh", "log", "sigmoid", "mul", "true_div", "pow", "sum", "prod", "dot", "matmul",

@@ -68,7 +68,9 @@ def test_every_core_op_has_a_python_name():
                 "subtensor", "inc_subtensor", "check_mask", "advanced_subtensor1", "advanced_subtensor",
                 "advanced_inc_subtensor1", "advanced_inc_subtensor",
                 # Gradients' helpers and the pieces of composites (diag of a vector, bincount).
-                "repeat_grad", "pad_grad", "diff_grad", "alloc_diagonal", "bincount_length"}
+                "repeat_grad", "pad_grad", "diff_grad", "alloc_diagonal", "bincount_length",
+                # Theano's Gemm: the specialize phase builds it from alpha * dot(x, y) + beta * z.
+                "gemm"}
     named_otherwise = {"where": "switch"}
     # The gradient helper ops live in hypatia.gradient, as in theano.gradient.
     elsewhere = {"zero_grad", "disconnected_grad", "consider_constant", "grad_clip", "grad_scale"}

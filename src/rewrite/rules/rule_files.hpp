@@ -19,7 +19,8 @@ class RuleBook;
   X(stabilize, logexp)        \
   X(stabilize, softmax)       \
   X(stabilize, where)         \
-  X(specialize, pow)
+  X(specialize, pow)          \
+  X(specialize, blas)
 
 #define HYPATIA_X(phase, topic) void register_##phase##_##topic##_rules(RuleBook& book);
 HYPATIA_RULE_FILES(HYPATIA_X)
