@@ -19,6 +19,7 @@
 // more accurate than the formula they replace (that is their purpose) but never less.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -52,6 +53,13 @@ struct RewriteTrace {
   std::string graph_before;
   std::string graph_after;
   std::map<std::string, int> passes;  // per phase, how many passes it took (all runs)
+  // Work the driver did, summed over phases: what keeps rewriting linear in graph size
+  // is that both grow like the number of nodes (tests/rewrite/scaling_test.cpp).
+  struct Stats {
+    std::int64_t node_visits = 0;    // nodes the driver looked at
+    std::int64_t rule_attempts = 0;  // rules tried on a node (fired or not)
+  };
+  Stats stats;
 
   std::map<std::string, int> counts() const;  // rule -> times fired
   // A summary table (rule, phase, count), then every firing with its line.

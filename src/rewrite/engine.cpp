@@ -158,6 +158,7 @@ class Rewriter {
       for (const Rule* rule : *list) {
         if (excluded(rule->name)) continue;
         const SourceLocation where = v.node().where();
+        if (trace_ != nullptr) ++trace_->stats.rule_attempts;
         std::optional<Variable> r = rule->apply(v, where);
         if (!r || *r == v) continue;
         r = fit_to(*r, v, where);
@@ -177,6 +178,7 @@ class Rewriter {
       std::unordered_map<Variable, Variable, VariableHash> replaced;
       for (const auto& node : topological_order(outputs)) {
         if (node->op().has(kLeaf)) continue;
+        if (trace_ != nullptr) ++trace_->stats.node_visits;
         bool changed = false;
         std::vector<Variable> inputs;
         for (const Variable& in : node->inputs()) {
