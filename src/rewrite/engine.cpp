@@ -249,8 +249,7 @@ class Rewriter {
     const Frame& f = stack_.back();
     const auto offset = static_cast<std::uint32_t>(results_.size());
     results_.insert(results_.end(), outs.begin(), outs.end());
-    memo_.find(f.node)->state = State::done;
-    memo_.find(f.node)->offset = offset;
+    *memo_.find(f.node) = Entry{State::done, offset};
     if (f.tried != nullptr && f.tried != f.node) *memo_.find(f.tried) = Entry{State::done, offset};
     stack_.pop_back();
   }
