@@ -16,7 +16,7 @@ std::vector<std::shared_ptr<const Node>> topological_order(const std::vector<Var
   // cycle, which immutable nodes cannot make). A flat map and raw pointers into the
   // nodes' own input lists: nothing is allocated or reference-counted per node but the
   // result.
-  detail::NodeMap<bool> seen(1024);
+  detail::NodeMap<bool> seen(64);
   struct Frame {
     const std::shared_ptr<const Node>* node;
     std::size_t next;
