@@ -3,7 +3,8 @@
 //
 // Merging equal subexpressions needs no phase: nodes are hash-consed (constants by
 // value), so building the same expression twice gives the same node. The phases run
-// in order, each to a fixed point (no rule fires in a whole pass) or to a pass cap:
+// in order, each to a fixed point (no rule fires on any node of the result) or to a
+// cap (RewriteOptions::max_passes):
 //   canonicalize one spelling per meaning (x * 1 -> x, neg(neg(x)) -> x, constant
 //                folding), so that later rules need to know one form only;
 //   stabilize    numerically sound forms (log(1 + x) -> log1p(x), ...);
@@ -35,6 +36,7 @@
 // relative to the larger magnitude.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -49,8 +51,11 @@ struct RewriteOptions {
   std::vector<std::string> phases = {"canonicalize", "stabilize", "canonicalize", "specialize"};
   // Names of rules or phases not to run.
   std::vector<std::string> excluding;
-  // Passes per phase before it is declared not to converge (an InternalError: a pair
-  // of rules undoing each other is our bug).
+  // The convergence cap. A phase is one walk over the graph that rewrites every node
+  // to its fixed point; it is declared not to converge (an InternalError naming the
+  // rules still firing: a pair of rules undoing each other is our bug) when a node's
+  // replacement leads back to the node, or when it makes more than max_passes
+  // rewrites per node of the graph (rules that keep making new nodes).
   int max_passes = 50;
   bool trace = false;
 };
@@ -67,7 +72,14 @@ struct RewriteTrace {
   std::vector<Firing> firings;
   std::string graph_before;
   std::string graph_after;
-  std::map<std::string, int> passes;  // per phase, how many passes it took (all runs)
+  std::map<std::string, int> passes;  // per phase, walks over the graph (one per run)
+  // Work the driver did, summed over phases: what keeps rewriting linear in graph size
+  // is that both grow like the number of nodes (tests/rewrite/scaling_test.cpp).
+  struct Stats {
+    std::int64_t node_visits = 0;    // nodes the driver looked at
+    std::int64_t rule_attempts = 0;  // rules tried on a node (fired or not)
+  };
+  Stats stats;
 
   std::map<std::string, int> counts() const;  // rule -> times fired
   // A summary table (rule, phase, count), then every firing with its line.

@@ -3,8 +3,8 @@
 #include <ostream>
 #include <sstream>
 #include <unordered_map>
-#include <unordered_set>
 
+#include "graph/node_map.hpp"
 #include "graph/op.hpp"
 #include "hypatia/graph.hpp"
 
@@ -12,26 +12,28 @@ namespace hypatia {
 
 std::vector<std::shared_ptr<const Node>> topological_order(const std::vector<Variable>& outputs) {
   std::vector<std::shared_ptr<const Node>> order;
-  std::unordered_set<const Node*> done;
-  // Explicit DFS stack of (node, next input to visit).
-  std::vector<std::pair<std::shared_ptr<const Node>, std::size_t>> stack;
+  // Nodes on the DFS stack or done (a node met again while on the stack would be a
+  // cycle, which immutable nodes cannot make). A flat map and raw pointers into the
+  // nodes' own input lists: nothing is allocated or reference-counted per node but the
+  // result.
+  detail::NodeMap<bool> seen(64);
+  struct Frame {
+    const std::shared_ptr<const Node>* node;
+    std::size_t next;
+  };
+  std::vector<Frame> stack;
   for (const Variable& out : outputs) {
     if (!out.valid()) throw TypeError("an empty Variable (default-constructed) was given as an output");
-    if (done.count(out.node_ptr().get())) continue;
-    stack.emplace_back(out.node_ptr(), 0);
-    std::unordered_set<const Node*> on_stack{out.node_ptr().get()};
+    if (!seen.insert(&out.node(), true).second) continue;
+    stack.push_back(Frame{&out.node_ptr(), 0});
     while (!stack.empty()) {
-      auto& [node, next] = stack.back();
-      if (next < node->inputs().size()) {
-        const auto& child = node->inputs()[next++].node_ptr();
-        if (!done.count(child.get()) && !on_stack.count(child.get())) {
-          on_stack.insert(child.get());
-          stack.emplace_back(child, 0);
-        }
+      Frame& f = stack.back();
+      const std::vector<Variable>& inputs = (*f.node)->inputs();
+      if (f.next < inputs.size()) {
+        const auto& child = inputs[f.next++].node_ptr();
+        if (seen.insert(child.get(), true).second) stack.push_back(Frame{&child, 0});
       } else {
-        done.insert(node.get());
-        on_stack.erase(node.get());
-        order.push_back(node);
+        order.push_back(*f.node);
         stack.pop_back();
       }
     }

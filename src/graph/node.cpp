@@ -3,8 +3,6 @@
 #include <atomic>
 #include <mutex>
 #include <ostream>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "graph/op.hpp"
 #include "hypatia/graph.hpp"
@@ -16,11 +14,76 @@ std::size_t combine(std::size_t seed, std::size_t v) {
   return seed ^ (v + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
 }
 
-// The hash-consing table: every live node, by structural hash. Entries are weak, so
-// the table never keeps a graph alive; a node removes itself when destroyed.
-struct InternTable {
+// The hash-consing table: every live node, by structural hash. Entries are raw
+// pointers, so the table never keeps a graph alive; a node removes itself when
+// destroyed (under the mutex, so an entry always points at a node whose members are
+// intact). Open addressing with linear probing in one array: a lookup touches one
+// cache line of the table and then the candidate node, and making a node allocates
+// nothing here (a list node per entry made lookups in graphs of 10^5 nodes a chase
+// through cold memory).
+class InternTable {
+ public:
   std::recursive_mutex mutex;
-  std::unordered_multimap<std::size_t, std::pair<const Node*, std::weak_ptr<const Node>>> nodes;
+
+  // Calls f(node) for each node of hash `h` until f returns true.
+  template <class F>
+  void for_each(std::size_t h, F&& f) const {
+    for (std::size_t i = home(h);; i = (i + 1) & mask_) {
+      if (slots_[i].node == nullptr) return;
+      if (slots_[i].hash == h && f(slots_[i].node)) return;
+    }
+  }
+  void insert(std::size_t h, const Node* node) {
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    std::size_t i = home(h);
+    while (slots_[i].node != nullptr) i = (i + 1) & mask_;
+    slots_[i] = Slot{h, node};
+    ++size_;
+  }
+  void erase(std::size_t h, const Node* node) {
+    std::size_t i = home(h);
+    while (slots_[i].node != node) {
+      if (slots_[i].node == nullptr) return;
+      i = (i + 1) & mask_;
+    }
+    // Backward shift: move later entries of the probe run into the hole, so that no
+    // lookup stops early at it and no tombstones pile up.
+    for (std::size_t j = (i + 1) & mask_; slots_[j].node != nullptr; j = (j + 1) & mask_) {
+      const std::size_t k = home(slots_[j].hash);
+      const bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+      if (stays) continue;
+      slots_[i] = slots_[j];
+      i = j;
+    }
+    slots_[i] = Slot{};
+    --size_;
+  }
+
+ private:
+  struct Slot {
+    std::size_t hash = 0;
+    const Node* node = nullptr;
+  };
+  std::size_t home(std::size_t h) const { return static_cast<std::size_t>((h * 0x9e3779b97f4a7c15ULL) >> shift_); }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    const std::size_t cap = old.empty() ? 1024 : 2 * old.size();
+    slots_.assign(cap, Slot{});
+    mask_ = cap - 1;
+    shift_ = 64;
+    for (std::size_t c = cap; c > 1; c >>= 1) --shift_;
+    for (const Slot& s : old) {
+      if (s.node == nullptr) continue;
+      std::size_t i = home(s.hash);
+      while (slots_[i].node != nullptr) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_ = std::vector<Slot>(1024);
+  std::size_t size_ = 0;
+  std::size_t mask_ = 1023;
+  int shift_ = 54;
 };
 
 InternTable& intern_table() {
@@ -56,13 +119,7 @@ Node::~Node() {
   {
     InternTable& table = intern_table();
     std::lock_guard lock(table.mutex);
-    auto [begin, end] = table.nodes.equal_range(hash_);
-    for (auto it = begin; it != end; ++it) {
-      if (it->second.first == this) {
-        table.nodes.erase(it);
-        break;
-      }
-    }
+    table.erase(hash_, this);
   }
   // Releasing the inputs may destroy them, and their inputs in turn: a chain of 10^5
   // nodes would recurse 10^5 destructors deep and overflow the stack. So an inner
@@ -125,26 +182,19 @@ std::vector<Variable> apply(std::string_view op_name, std::vector<Variable> inpu
 
   InternTable& table = intern_table();
   std::shared_ptr<const Node> node;
-  // Candidates that did not match are released only after the lock: if another thread
-  // dropped its last reference meanwhile, releasing ours runs ~Node, which erases table
-  // entries and would invalidate the iteration below.
-  std::vector<std::shared_ptr<const Node>> others;
   {
     std::lock_guard lock(table.mutex);
-    auto [begin, end] = table.nodes.equal_range(h);
-    for (auto it = begin; it != end && !node; ++it) {
-      std::shared_ptr<const Node> candidate = it->second.second.lock();
-      if (!candidate) continue;  // being destroyed
-      if (same_structure(*candidate, &op, attrs, inputs)) {
-        node = std::move(candidate);
-      } else {
-        others.push_back(std::move(candidate));
-      }
-    }
+    // Compared before it is locked: under the mutex a listed node's members are
+    // intact even if its last reference is being dropped (its ~Node waits for us).
+    table.for_each(h, [&](const Node* candidate) {
+      if (!same_structure(*candidate, &op, attrs, inputs)) return false;
+      node = candidate->weak_from_this().lock();  // empty if being destroyed: make another
+      return node != nullptr;
+    });
     if (!node) {
       auto made = std::make_shared<Node>(&op, std::move(attrs), std::move(inputs), std::move(types), where, h,
                                          g_next_node_id.fetch_add(1));
-      table.nodes.emplace(h, std::make_pair(made.get(), std::weak_ptr<const Node>(made)));
+      table.insert(h, made.get());
       node = std::move(made);
     }
   }

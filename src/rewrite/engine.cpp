@@ -1,10 +1,10 @@
 // The rewrite driver: runs each phase's rules over the graph to a fixed point.
 //
-// One pass walks the nodes in topological order, rebuilds each node over its inputs'
-// replacements (hash-consing makes an unchanged node the same node), then tries the
-// rules indexed by the node's op. A pass costs one visit per node plus the rules tried
-// on it, so a phase costs (passes x nodes); passes stay few because rules replace a
-// node by one that later rules see within the same pass whenever they are below it.
+// Each phase is one post-order walk from the outputs (class Rewriter below): a node is
+// finished after its inputs, by rebuilding it over their results and trying the rules
+// indexed by its op; a replacement is finished the same way before it stands for the
+// node. Work is one visit per node seen plus the rules tried on it, so rewriting time
+// grows linearly with graph size (tests/rewrite/scaling_test.cpp checks the counts).
 #include "hypatia/rewrite.hpp"
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "graph/node_map.hpp"
 #include "graph/op.hpp"
 #include "hypatia/error.hpp"
 #include "hypatia/ops/elemwise.hpp"
@@ -117,6 +118,15 @@ std::optional<Variable> fit_to(const Variable& r, const Variable& v, SourceLocat
   return cast(Operand(r, where), v.dtype());
 }
 
+// The driver of one phase: a post-order walk from the outputs that finishes each node
+// before its consumers. A node is finished once: its inputs are replaced by their
+// results (hash-consing makes an unchanged node the same node), then the phase's rules
+// are tried on it; when one fires, the replacement is walked the same way, new inner
+// nodes included, and its result is the node's result. So every node of the result has
+// had every rule tried on it with its final inputs: the phase reaches its fixed point
+// in one walk, and the work is one visit per node seen plus the rules tried on it,
+// whatever the graph's depth (rules that rebuild a node's inputs, such as
+// shape_i_from_producer, once took one pass per level of depth).
 class Rewriter {
  public:
   Rewriter(const RewriteOptions& options, RewriteTrace* trace)
@@ -143,6 +153,22 @@ class Rewriter {
   }
 
  private:
+  // What the walk knows of a node: not seen, being finished (on the stack), or
+  // finished with its results at results_[offset...].
+  enum class State : std::uint8_t { unseen, open, done };
+  struct Entry {
+    State state = State::unseen;
+    std::uint32_t offset = 0;
+  };
+  // A node being finished: first its inputs, then (if a rule fired) its replacement.
+  struct Frame {
+    const Node* node;
+    const Rule* made_by;          // the rule that made it, if one did
+    std::size_t next = 0;         // the next input to visit
+    const Node* tried = nullptr;  // the node rules were tried on: `node` or its rebuild
+    Variable pending;             // the replacement being finished
+  };
+
   bool excluded(const std::string& name) const {
     return std::find(options_.excluding.begin(), options_.excluding.end(), name) != options_.excluding.end();
   }
@@ -152,80 +178,174 @@ class Rewriter {
     trace_->firings.push_back({phase, rule, before.node().where(), expression_text(before), expression_text(after)});
   }
 
-  std::optional<Variable> try_rules(const std::string& phase, const Variable& v) {
-    const std::string& op = v.node().op().name;
-    for (const auto* list : {&book_.for_op(phase, op), &book_.for_op(phase, "")}) {
-      for (const Rule* rule : *list) {
-        if (excluded(rule->name)) continue;
-        const SourceLocation where = v.node().where();
-        std::optional<Variable> r = rule->apply(v, where);
-        if (!r || *r == v) continue;
-        r = fit_to(*r, v, where);
-        if (!r) continue;
-        record(phase, rule->name, v, *r);
-        return r;
+  // The phase's rules for `op` (its own, then those for any op), less the excluded.
+  const std::vector<const Rule*>& rules_for(const std::string& phase, const OpDef& op) {
+    auto [it, inserted] = rules_by_op_.try_emplace(&op);
+    if (inserted) {
+      for (const auto* list : {&book_.for_op(phase, op.name), &book_.for_op(phase, "")}) {
+        for (const Rule* rule : *list) {
+          if (!excluded(rule->name)) it->second.push_back(rule);
+        }
       }
+    }
+    return it->second;
+  }
+
+  std::optional<std::pair<Variable, const Rule*>> try_rules(const std::string& phase, const Variable& v) {
+    for (const Rule* rule : rules_for(phase, v.node().op())) {
+      const SourceLocation where = v.node().where();
+      if (trace_ != nullptr) ++trace_->stats.rule_attempts;
+      std::optional<Variable> r = rule->apply(v, where);
+      if (!r || *r == v) continue;
+      r = fit_to(*r, v, where);
+      if (!r) continue;
+      record(phase, rule->name, v, *r);
+      return std::make_pair(*r, rule);
     }
     return std::nullopt;
   }
 
-  std::vector<Variable> run_phase(const std::string& phase, std::vector<Variable> outputs) {
-    std::vector<std::string> last_fired;
-    for (int pass = 0; pass < options_.max_passes; ++pass) {
-      bool fired = false;
-      last_fired.clear();
-      std::unordered_map<Variable, Variable, VariableHash> replaced;
-      for (const auto& node : topological_order(outputs)) {
-        if (node->op().has(kLeaf)) continue;
-        bool changed = false;
-        std::vector<Variable> inputs;
-        for (const Variable& in : node->inputs()) {
-          auto it = replaced.find(in);
-          inputs.push_back(it == replaced.end() ? in : it->second);
-          changed = changed || it != replaced.end();
-        }
-        std::vector<Variable> now;
-        if (changed) {
-          now = apply(node->op().name, std::move(inputs), node->attrs(), node->where());
-        } else {
-          for (int i = 0; i < node->num_outputs(); ++i) now.push_back(node->output(i));
-        }
-        if (now.size() == 1) {
-          // A few rewrites in a row on the same root: most chains are short.
-          for (int round = 0; round < 4; ++round) {
-            std::optional<Variable> r = try_rules(phase, now[0]);
-            if (!r) break;
-            fired = true;
-            if (trace_ != nullptr) last_fired.push_back(trace_->firings.back().rule);
-            now[0] = *r;
-            if (now[0].node().op().has(kLeaf)) break;
-          }
-        }
-        for (int i = 0; i < node->num_outputs(); ++i) {
-          if (!(now[static_cast<std::size_t>(i)] == node->output(i))) {
-            replaced.emplace(node->output(i), now[static_cast<std::size_t>(i)]);
-          }
-        }
-      }
-      for (Variable& out : outputs) {
-        auto it = replaced.find(out);
-        if (it != replaced.end()) out = it->second;
-      }
-      if (!fired) {
-        if (trace_ != nullptr) trace_->passes[phase] += pass + 1;
-        return outputs;
+  static bool is_leaf(const Node* n) { return n->op().has(kLeaf); }
+
+  // The result of a variable whose node is finished (a leaf is its own result).
+  const Variable& result_of(const Variable& v) {
+    if (is_leaf(&v.node())) return v;
+    return results_[memo_.find(&v.node())->offset + static_cast<std::size_t>(v.index())];
+  }
+
+  [[noreturn]] void not_converging(const std::string& phase, const std::string& why) const {
+    std::vector<std::string> names;
+    for (auto f = stack_.rbegin(); f != stack_.rend(); ++f) {
+      if (f->made_by != nullptr && std::find(names.begin(), names.end(), f->made_by->name) == names.end()) {
+        names.push_back(f->made_by->name);
       }
     }
-    std::string names;
-    for (const auto& n : last_fired) names += (names.empty() ? "" : ", ") + n;
-    throw InternalError("rewrite: phase '" + phase + "' did not reach a fixed point in " +
-                        std::to_string(options_.max_passes) + " passes" +
-                        (names.empty() ? std::string() : "; rules still firing: " + names));
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw InternalError("rewrite: phase '" + phase + "' did not reach a fixed point: " + why +
+                        (list.empty() ? std::string() : "; rules still firing: " + list));
+  }
+
+  // Puts `node` on the stack unless it is a leaf or finished.
+  void open(const std::string& phase, const Node* node, const Rule* made_by) {
+    if (is_leaf(node)) return;
+    auto [entry, inserted] = memo_.insert(node, Entry{State::open, 0});
+    if (!inserted && entry->state == State::done) return;
+    stack_.push_back(Frame{node, made_by, 0, nullptr, {}});
+    // Rules undoing each other: a node's replacement leads back to the node.
+    if (!inserted) not_converging(phase, "a rule rebuilt a node inside its own replacement");
+    if (node->id() <= last_input_id_) ++input_nodes_;
+    if (made_by == nullptr) return;
+    // Rules that keep making new nodes (x -> f(x) -> f(f(x)) ...): the cap the pass
+    // driver had, max_passes rewrites per node of the graph.
+    if (++firings_ > static_cast<std::int64_t>(options_.max_passes) * (input_nodes_ + 1)) {
+      not_converging(phase, std::to_string(firings_) + " rewrites of a graph of " + std::to_string(input_nodes_) +
+                                " nodes (cap: max_passes = " + std::to_string(options_.max_passes) + " per node)");
+    }
+  }
+
+  // Finishes the top frame with `outs` as its node's results.
+  void finish(const std::vector<Variable>& outs) {
+    const Frame& f = stack_.back();
+    const auto offset = static_cast<std::uint32_t>(results_.size());
+    results_.insert(results_.end(), outs.begin(), outs.end());
+    *memo_.find(f.node) = Entry{State::done, offset};
+    if (f.tried != nullptr && f.tried != f.node) *memo_.find(f.tried) = Entry{State::done, offset};
+    stack_.pop_back();
+  }
+
+  void walk(const std::string& phase, const Node* root) {
+    open(phase, root, nullptr);
+    std::vector<Variable> outs;
+    while (!stack_.empty()) {
+      Frame& f = stack_.back();
+      if (f.pending.valid()) {  // the replacement is finished
+        outs.assign(1, result_of(f.pending));
+        finish(outs);
+        continue;
+      }
+      const std::vector<Variable>& inputs = f.node->inputs();
+      if (f.next < inputs.size()) {
+        const Node* in = &inputs[f.next++].node();
+        open(phase, in, nullptr);  // may invalidate f
+        continue;
+      }
+      if (trace_ != nullptr) ++trace_->stats.node_visits;
+      // Rebuilt over the inputs' results; the same node when none changed.
+      bool changed = false;
+      for (const Variable& in : inputs) changed = changed || !(result_of(in) == in);
+      if (changed) {
+        std::vector<Variable> now_inputs;
+        now_inputs.reserve(inputs.size());
+        for (const Variable& in : inputs) now_inputs.push_back(result_of(in));
+        outs = apply(f.node->op().name, std::move(now_inputs), f.node->attrs(), f.node->where());
+        const Node* rebuilt = &outs[0].node();
+        auto [entry, inserted] = memo_.insert(rebuilt, Entry{State::open, 0});
+        if (!inserted) {
+          if (entry->state != State::done) not_converging(phase, "a rule rebuilt a node inside its own replacement");
+          const std::size_t at = entry->offset;
+          for (std::size_t i = 0; i < outs.size(); ++i) outs[i] = results_[at + i];
+          finish(outs);
+          continue;
+        }
+        keep_.push_back(outs[0].node_ptr());
+        f.tried = rebuilt;
+      } else {
+        outs.clear();
+        for (int i = 0; i < f.node->num_outputs(); ++i) outs.push_back(f.node->output(i));
+        f.tried = f.node;
+      }
+      if (outs.size() == 1) {
+        if (auto fired = try_rules(phase, outs[0])) {
+          const Variable& r = fired->first;
+          const Entry* entry = is_leaf(&r.node()) ? nullptr : memo_.find(&r.node());
+          if (is_leaf(&r.node()) || (entry != nullptr && entry->state == State::done)) {
+            outs.assign(1, result_of(r));
+            finish(outs);
+            continue;
+          }
+          keep_.push_back(r.node_ptr());
+          f.pending = r;
+          open(phase, &r.node(), fired->second);  // invalidates f
+          continue;
+        }
+      }
+      finish(outs);
+    }
+  }
+
+  std::vector<Variable> run_phase(const std::string& phase, std::vector<Variable> outputs) {
+    memo_.clear();
+    results_.clear();
+    keep_.clear();
+    rules_by_op_.clear();
+    // Nodes are numbered in creation order and inputs are made before their users, so
+    // nodes of the graph as given have ids up to its outputs' largest.
+    last_input_id_ = 0;
+    for (const Variable& out : outputs) last_input_id_ = std::max(last_input_id_, out.node().id());
+    input_nodes_ = 0;
+    firings_ = 0;
+    for (const Variable& out : outputs) walk(phase, &out.node());
+    for (Variable& out : outputs) out = Variable(result_of(out));
+    if (trace_ != nullptr) trace_->passes[phase] += 1;
+    // The nodes the walk made and dropped die here, not while it runs.
+    memo_.clear();
+    results_.clear();
+    keep_.clear();
+    return outputs;
   }
 
   const RewriteOptions& options_;
   RewriteTrace* trace_;
   const RuleBook& book_;
+  detail::NodeMap<Entry> memo_;
+  std::vector<Variable> results_;                     // finished nodes' results, by Entry::offset
+  std::vector<std::shared_ptr<const Node>> keep_;     // nodes made here: alive while memo_ names them
+  std::vector<Frame> stack_;
+  std::uint64_t last_input_id_ = 0;
+  std::int64_t input_nodes_ = 0;  // nodes of the graph as given, seen so far
+  std::int64_t firings_ = 0;
+  std::unordered_map<const OpDef*, std::vector<const Rule*>> rules_by_op_;
 };
 
 }  // namespace
