@@ -34,7 +34,12 @@ DType promoted_inputs(const Node& n) {
 
 // The dtype input i of node n is converted to before its primitive applies.
 DType compute_dtype(const Node& n, ScalarPrim p, std::size_t i) {
-  if (is_comparison(p)) return promoted_inputs(n);
+  if (is_comparison(p)) {
+    // A signed integer against uint64 compares by value, each in its own dtype.
+    const DType a = n.inputs()[0].dtype(), b = n.inputs()[1].dtype();
+    if (is_integer(a) && is_integer(b) && !is_integer(promote_types(a, b))) return n.inputs()[i].dtype();
+    return promoted_inputs(n);
+  }
   if (is_predicate(p) || p == ScalarPrim::cast) return n.inputs()[i].dtype();
   if (is_logic(p)) return DType::bool_;
   if (p == ScalarPrim::select && i == 0) return DType::bool_;
@@ -50,10 +55,6 @@ bool lowers_to_scalar(const Node& node) {
   if (static_cast<int>(node.inputs().size()) != scalar_prim_arity(p)) return false;
   const DType out = node.output_types()[0].dtype;
   if (p == ScalarPrim::pow && !is_float(out)) return false;
-  if (is_comparison(p)) {
-    const DType a = node.inputs()[0].dtype(), b = node.inputs()[1].dtype();
-    if (is_integer(a) && is_integer(b) && !is_integer(promote_types(a, b))) return false;
-  }
   return true;
 }
 

@@ -19,8 +19,7 @@ namespace hypatia::lower {
 
 // Whether the node can be a statement of a kernel: an elementwise op lowering to a
 // scalar primitive whose every dtype case the primitives cover. (Integer pow, which
-// raises on negative exponents, and comparisons of signed integers with uint64,
-// which the reference does exactly through int64 tricks, stay on the reference.)
+// raises on negative exponents, stays on the reference kernel.)
 bool lowers_to_scalar(const Node& node);
 // Whether the node is a reduction a kernel can end with (sum, prod, mean, max, min,
 // all, any).
