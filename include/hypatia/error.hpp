@@ -6,6 +6,7 @@
 #include "hypatia/source_location.hpp"
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace hypatia {
 
@@ -49,6 +50,21 @@ class IndexError : public UserError {
 class MissingInputError : public UserError {
  public:
   explicit MissingInputError(const std::string& m) : UserError(ErrorKind::missing_input, m) {}
+};
+
+// The system C++ compiler failed on generated code, or could not be run at all. The
+// message carries the first lines of its diagnostics and where the source was kept;
+// callers may fall back to the interpreter.
+class CompileError : public Error {
+ public:
+  CompileError(const std::string& message, std::string diagnostics = {}, std::string source_path = {})
+      : Error(message), diagnostics_(std::move(diagnostics)), source_path_(std::move(source_path)) {}
+  const std::string& diagnostics() const { return diagnostics_; }
+  const std::string& source_path() const { return source_path_; }
+
+ private:
+  std::string diagnostics_;
+  std::string source_path_;
 };
 
 class InternalError : public Error {

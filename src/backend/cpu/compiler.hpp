@@ -6,8 +6,14 @@
 // a warm start is a hash lookup and a dlopen. Entries are written to a temporary name
 // and renamed atomically, so processes compiling the same module at once neither
 // corrupt it nor wait on each other; a damaged entry is detected and rebuilt.
+//
+// An entry is `<key>.so`, `<key>.cpp` (the source, for reading) and `<key>.meta` (the
+// size and hash of the .so, the compiler, the flags, the creation time). The meta file
+// is renamed into place last: it is the entry's commit record, so a .so without one is
+// an unfinished entry, and a .so that does not match its meta is a damaged one.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,15 +23,26 @@
 
 namespace hypatia::cpu {
 
+// The default compiler: set_default_cxx(), else `cxx=` in the environment variable
+// HYPATIA_FLAGS (Theano's syntax: "cxx=clang++,compiledir=/tmp/c"), else g++.
+std::string default_cxx();
+// Process-wide defaults (the Python config flags `cxx` and `compiledir`); an empty
+// string removes the override.
+void set_default_cxx(const std::string& cxx);
+void set_default_compiledir(const std::string& dir);
+
 struct CompilerOptions {
-  std::string cxx = "g++";          // the compiler to run (config flag `cxx`)
+  std::string cxx = default_cxx();  // the compiler to run (config flag `cxx`)
   bool march_native = true;         // -march=native
   bool openmp = true;               // -fopenmp
   std::vector<std::string> flags;   // more flags (include dirs, -l libraries, ...)
   std::string compiledir;           // the cache directory; empty: default_compiledir()
 };
 
-// $XDG_CACHE_HOME/hypatia (or ~/.cache/hypatia), created with mode 0700.
+// set_default_compiledir(), else `compiledir=` in HYPATIA_FLAGS, else
+// $XDG_CACHE_HOME/hypatia, else ~/.cache/hypatia. Created with mode 0700 when first
+// used; a directory that others can read or write, or that another user owns, is
+// refused (our own is made private), since the cache holds code we load and run.
 std::string default_compiledir();
 
 // A loaded module. Symbols stay valid while the Module lives.
@@ -45,5 +62,22 @@ std::shared_ptr<const Module> compile_module(const std::string& source, const Co
 
 // Whether options.cxx can be run (checked once per compiler name and cached).
 bool compiler_available(const CompilerOptions& options = {});
+
+// One entry of the module cache, as `hypatia-cache list` shows it.
+struct CacheEntry {
+  std::string key;          // 32 hex digits
+  std::uint64_t bytes = 0;  // all its files
+  std::int64_t created = 0; // Unix time
+  bool complete = false;    // has its .so and a meta file that agrees with its size
+  std::string summary;      // the module's extern "C" names, else the source's first line
+};
+
+// The entries of the cache in `dir` (empty: default_compiledir()), oldest first; a
+// directory that does not exist has none.
+std::vector<CacheEntry> list_cache(const std::string& dir = {});
+// Removes every entry (and kept sources of failed compiles, and temporary files older
+// than a minute) from `dir`; returns how many entries it removed. Files that are not
+// the cache's are left alone.
+std::size_t clear_cache(const std::string& dir = {});
 
 }  // namespace hypatia::cpu

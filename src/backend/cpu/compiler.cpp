@@ -1,0 +1,365 @@
+#include "backend/cpu/compiler.hpp"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <optional>
+
+#include "backend/cpu/module_cache.hpp"
+
+extern char** environ;
+
+namespace hypatia::cpu {
+namespace {
+
+// ---- process-wide defaults (the Python config flags)
+
+std::mutex g_defaults_mutex;
+std::string g_default_cxx;
+std::string g_default_compiledir;
+
+// ---- running a program
+
+struct RunResult {
+  int spawn_error = 0;  // errno of posix_spawn; 0 when the program started
+  int status = 0;       // waitpid's status
+  std::string output;   // stdout and stderr together
+};
+
+// Runs `argv` (argv[0] an absolute path) without a shell, stdin from `stdin_path`
+// (or /dev/null), and collects what it prints.
+RunResult run_program(const std::vector<std::string>& argv, const std::string& stdin_path = "/dev/null") {
+  RunResult r;
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    r.spawn_error = errno;
+    return r;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  r.spawn_error = ::posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  if (r.spawn_error != 0) {
+    ::close(fds[0]);
+    return r;
+  }
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    r.output.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  while (::waitpid(pid, &r.status, 0) < 0 && errno == EINTR) {
+  }
+  return r;
+}
+
+// ---- the compiler's identity
+
+struct CompilerInfo {
+  bool available = false;
+  std::string exe;       // what we run: the PATH entry that was found
+  std::string identity;  // resolved path + first line of `--version`
+};
+
+// `name` as a path: itself when it has a slash, else the first executable on PATH.
+std::string find_program(const std::string& name) {
+  auto executable = [](const std::string& p) {
+    struct stat st;
+    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (name.empty()) return "";
+  if (name.find('/') != std::string::npos) return executable(name) ? name : "";
+  const char* path_env = std::getenv("PATH");
+  const std::string path = path_env != nullptr ? path_env : "/usr/local/bin:/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t end = std::min(path.find(':', start), path.size());
+    const std::string dir = end > start ? path.substr(start, end - start) : ".";
+    const std::string candidate = dir + "/" + name;
+    if (executable(candidate)) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
+
+const CompilerInfo& compiler_info(const std::string& cxx) {
+  static std::mutex mutex;
+  static auto* infos = new std::map<std::string, CompilerInfo>();  // never freed: used until exit
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto it = infos->find(cxx);
+  if (it != infos->end()) return it->second;
+  CompilerInfo info;
+  info.exe = find_program(cxx);
+  if (!info.exe.empty()) {
+    const RunResult r = run_program({info.exe, "--version"});
+    if (r.spawn_error == 0 && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) {
+      char resolved[PATH_MAX];
+      const std::string real = ::realpath(info.exe.c_str(), resolved) != nullptr ? resolved : info.exe;
+      info.identity = real + " " + r.output.substr(0, r.output.find('\n'));
+      info.available = true;
+    }
+  }
+  return infos->emplace(cxx, std::move(info)).first->second;
+}
+
+std::vector<std::string> compile_flags(const CompilerOptions& o) {
+  std::vector<std::string> flags = {"-O2", "-std=c++20", "-fPIC", "-shared"};
+  if (o.march_native) flags.push_back("-march=native");
+  if (o.openmp) flags.push_back("-fopenmp");
+  return flags;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const std::string& x : v) s += (s.empty() ? "" : " ") + x;
+  return s;
+}
+
+// The first `max_lines` lines of the compiler's output, with "<stdin>" (the compiler
+// reads the source from stdin, see compile_entry) replaced by the kept source's path.
+std::string first_lines(const std::string& text, const std::string& source_path, int max_lines) {
+  std::string out;
+  std::size_t start = 0;
+  int lines = 0;
+  while (start < text.size() && lines < max_lines) {
+    const std::size_t nl = std::min(text.find('\n', start), text.size());
+    std::string line = text.substr(start, nl - start);
+    for (std::size_t at = line.find("<stdin>"); at != std::string::npos; at = line.find("<stdin>", at)) {
+      line.replace(at, 7, source_path);
+      at += source_path.size();
+    }
+    out += line + "\n";
+    ++lines;
+    start = nl + 1;
+  }
+  if (start < text.size()) out += "[... more diagnostics cut]\n";
+  return out;
+}
+
+// ---- loaded modules
+
+// One dlopen handle per path per process, never closed: code of a module may still
+// run (or be referenced by a thread pool) when its last Module goes away, and a
+// reopened path must not give back a stale image.
+struct Loaded {
+  void* handle = nullptr;
+  std::string path;
+};
+
+class LoadedModule final : public Module {
+ public:
+  LoadedModule(std::shared_ptr<const Loaded> loaded, bool from_cache)
+      : loaded_(std::move(loaded)), from_cache_(from_cache) {}
+  void* symbol(const std::string& name) const override {
+    void* p = ::dlsym(loaded_->handle, name.c_str());
+    if (p == nullptr) throw InternalError("module " + loaded_->path + " has no symbol '" + name + "'");
+    return p;
+  }
+  const std::string& path() const override { return loaded_->path; }
+  bool from_cache() const override { return from_cache_; }
+
+ private:
+  std::shared_ptr<const Loaded> loaded_;
+  bool from_cache_;
+};
+
+// Per .so path: a mutex so that threads of one process compile a module once, and the
+// loaded image once there is one.
+struct Slot {
+  std::mutex mutex;
+  std::shared_ptr<const Loaded> loaded;
+};
+
+std::shared_ptr<Slot> slot_for(const std::string& path) {
+  static std::mutex mutex;
+  static auto* slots = new std::map<std::string, std::shared_ptr<Slot>>();  // lives until exit
+  const std::lock_guard<std::mutex> lock(mutex);
+  std::shared_ptr<Slot>& s = (*slots)[path];
+  if (!s) s = std::make_shared<Slot>();
+  return s;
+}
+
+// dlopen; nullptr and `error` set when it fails.
+std::shared_ptr<const Loaded> open_module(const std::string& path, std::string* error) {
+  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* e = ::dlerror();
+    *error = e != nullptr ? e : "dlopen failed";
+    return nullptr;
+  }
+  auto loaded = std::make_shared<Loaded>();
+  loaded->handle = handle;
+  loaded->path = path;
+  return loaded;
+}
+
+struct Job {
+  const std::string& source;
+  const CompilerOptions& options;
+  const CompilerInfo& info;
+  std::vector<std::string> flags;  // ours (compile_flags), without options.flags
+  std::string flags_text;
+  std::string dir;
+  std::string key;
+};
+
+// Compiles job.source into the entry job.key: every file goes to a temporary name of
+// this process and is renamed into place, the meta file last. The compiler reads the
+// source from stdin so that the .so does not record a per-process file name: processes
+// racing on one entry then write identical files.
+void compile_entry(const Job& job) {
+  const std::string tmp_cpp = detail::temp_path(job.dir, job.key, ".cpp");
+  const std::string tmp_so = detail::temp_path(job.dir, job.key, ".so");
+  if (!detail::write_new_file(tmp_cpp, job.source)) {
+    throw CompileError("cannot write to the module cache directory '" + job.dir + "': " + std::strerror(errno));
+  }
+  std::vector<std::string> argv = {job.info.exe};
+  argv.insert(argv.end(), job.flags.begin(), job.flags.end());
+  for (const char* a : {"-x", "c++", "-", "-x", "none", "-o"}) argv.emplace_back(a);
+  argv.push_back(tmp_so);
+  argv.insert(argv.end(), job.options.flags.begin(), job.options.flags.end());
+  const RunResult r = run_program(argv, tmp_cpp);
+  const bool ok = r.spawn_error == 0 && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0;
+  if (!ok) {
+    ::unlink(tmp_so.c_str());
+    const std::string kept = job.dir + "/failed-" + job.key + ".cpp";
+    ::rename(tmp_cpp.c_str(), kept.c_str());
+    if (r.spawn_error != 0) {
+      throw CompileError("compiler '" + job.options.cxx + "' not found or cannot be run (" + job.info.exe +
+                         "): " + std::strerror(r.spawn_error), "", kept);
+    }
+    const std::string status = WIFEXITED(r.status) ? "exit status " + std::to_string(WEXITSTATUS(r.status))
+                                                   : "signal " + std::to_string(WTERMSIG(r.status));
+    const std::string diagnostics = first_lines(r.output, kept, 40);
+    throw CompileError("the C++ compiler failed on a generated module (" + job.options.cxx + ", " + status +
+                           "); the source is kept in " + kept + "\n" + diagnostics,
+                       diagnostics, kept);
+  }
+  const std::optional<std::string> so = detail::read_file(tmp_so);
+  if (!so) {
+    ::unlink(tmp_cpp.c_str());
+    throw CompileError("the compiler wrote no module at " + tmp_so);
+  }
+  detail::EntryMeta meta;
+  meta.so_size = so->size();
+  meta.so_hash = detail::hash_hex(*so);
+  meta.compiler = job.info.identity;
+  meta.flags = job.flags_text;
+  meta.created = static_cast<std::int64_t>(std::time(nullptr));
+  const std::string tmp_meta = detail::temp_path(job.dir, job.key, ".meta");
+  const bool written = detail::write_new_file(tmp_meta, detail::format_meta(meta));
+  const bool renamed = written && ::rename(tmp_cpp.c_str(), detail::entry_path(job.dir, job.key, ".cpp").c_str()) == 0 &&
+                       ::rename(tmp_so.c_str(), detail::entry_path(job.dir, job.key, ".so").c_str()) == 0 &&
+                       ::rename(tmp_meta.c_str(), detail::entry_path(job.dir, job.key, ".meta").c_str()) == 0;
+  if (!renamed) {
+    const int e = errno;
+    for (const std::string& p : {tmp_cpp, tmp_so, tmp_meta}) ::unlink(p.c_str());
+    throw CompileError("cannot write the module cache entry " + job.key + " in '" + job.dir + "': " + std::strerror(e));
+  }
+}
+
+}  // namespace
+
+std::string default_cxx() {
+  {
+    const std::lock_guard<std::mutex> lock(g_defaults_mutex);
+    if (!g_default_cxx.empty()) return g_default_cxx;
+  }
+  if (std::optional<std::string> v = detail::hypatia_flag("cxx"); v && !v->empty()) return *v;
+  return "g++";
+}
+
+void set_default_cxx(const std::string& cxx) {
+  const std::lock_guard<std::mutex> lock(g_defaults_mutex);
+  g_default_cxx = cxx;
+}
+
+void set_default_compiledir(const std::string& dir) {
+  const std::lock_guard<std::mutex> lock(g_defaults_mutex);
+  g_default_compiledir = dir;
+}
+
+std::string default_compiledir() {
+  {
+    const std::lock_guard<std::mutex> lock(g_defaults_mutex);
+    if (!g_default_compiledir.empty()) return g_default_compiledir;
+  }
+  if (std::optional<std::string> v = detail::hypatia_flag("compiledir"); v && !v->empty()) return *v;
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg != nullptr && xdg[0] == '/') return std::string(xdg) + "/hypatia";
+  const char* home = std::getenv("HOME");
+  std::string h = home != nullptr && home[0] != '\0' ? home : "";
+  if (h.empty()) {
+    if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_dir != nullptr) h = pw->pw_dir;
+  }
+  if (h.empty()) h = "/tmp/hypatia-" + std::to_string(::geteuid());
+  return h + "/.cache/hypatia";
+}
+
+bool compiler_available(const CompilerOptions& options) { return compiler_info(options.cxx).available; }
+
+std::shared_ptr<const Module> compile_module(const std::string& source, const CompilerOptions& options) {
+  const CompilerInfo& info = compiler_info(options.cxx);
+  if (!info.available) {
+    throw CompileError("compiler '" + options.cxx + "' not found" +
+                       (info.exe.empty() ? std::string(" (not an executable file, nor on PATH)")
+                                         : " (" + info.exe + " --version failed)") +
+                       "; set the config flag cxx to a C++ compiler, or use the interpreter");
+  }
+  Job job{source, options, info, compile_flags(options), "", "", ""};
+  std::vector<std::string> all_flags = job.flags;
+  all_flags.insert(all_flags.end(), options.flags.begin(), options.flags.end());
+  job.flags_text = join(all_flags);
+  job.dir = options.compiledir.empty() ? default_compiledir() : options.compiledir;
+  detail::Hasher h;
+  h.field(source);
+  h.field(info.identity);
+  for (const std::string& f : all_flags) h.field(f);
+  job.key = h.hex();
+  const std::string so_path = detail::entry_path(job.dir, job.key, ".so");
+
+  const std::shared_ptr<Slot> slot = slot_for(so_path);
+  const std::lock_guard<std::mutex> lock(slot->mutex);
+  if (slot->loaded) return std::make_shared<LoadedModule>(slot->loaded, true);
+  detail::ensure_private_dir(job.dir);
+
+  std::string error;
+  const std::string damage = detail::check_entry(job.dir, job.key, info.identity, job.flags_text);
+  if (damage.empty()) {
+    if ((slot->loaded = open_module(so_path, &error))) return std::make_shared<LoadedModule>(slot->loaded, true);
+  }
+  if (!damage.empty() && damage != "missing") error = damage;
+  if (!error.empty()) detail::remove_entry(job.dir, job.key);  // damaged: rebuilt below, once
+
+  compile_entry(job);
+  if (!(slot->loaded = open_module(so_path, &error))) {
+    throw CompileError("the module compiled from " + detail::entry_path(job.dir, job.key, ".cpp") +
+                       " cannot be loaded: " + error);
+  }
+  return std::make_shared<LoadedModule>(slot->loaded, false);
+}
+
+}  // namespace hypatia::cpu
