@@ -64,7 +64,7 @@ TEST(Lower, RenderGoldenText) {
   const std::string text = cpu::render_kernel(l.kernels[0].kernel);
   EXPECT_EQ(text,
             "// k0: in x float32, in s float32 (0-d), out exp float32\n"
-            "static inline void k0_points(hp::i64 n, char* const* p, const hp::i64* s) {\n"
+            "static void k0_points(hp::i64 n, char* const* p, const hp::i64* s) {\n"
             "  const float v1 = *reinterpret_cast<const float*>(p[1]);  // load s\n"
             "  if (s[0] == 4 && s[2] == 4) {  // unit strides: vectorizable\n"
             "    const float* __restrict in0 = reinterpret_cast<const float*>(p[0]);\n"
@@ -89,7 +89,7 @@ TEST(Lower, RenderGoldenText) {
             "hp::i64 out_size, hp::i64 count) {\n"
             "  (void)out_size;\n"
             "  (void)count;\n"
-            "  hp::run<3>(nd, shape, base, strides, -1, k0_points);\n"
+            "  hp::run(3, nd, shape, base, strides, -1, k0_points);\n"
             "}\n")
       << text;
 }

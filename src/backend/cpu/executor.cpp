@@ -249,7 +249,11 @@ Executable::Executable(const std::vector<Variable>& inputs, const std::vector<Va
   if (!kernels.empty()) {
     p.source = render_module(kernels);
     p.module = compile_module(p.source, options);
-    for (KernelStep& k : p.kernels) k.fn = reinterpret_cast<KernelFn>(p.module->symbol(k.name));
+    for (KernelStep& k : p.kernels) {
+      if (k.in_slots.size() + k.out_slots.size() <= static_cast<std::size_t>(kMaxOperands)) {
+        k.fn = reinterpret_cast<KernelFn>(p.module->symbol(k.name));
+      }
+    }
   }
 }
 
@@ -321,7 +325,7 @@ void run_kernel(const KernelStep& k, std::vector<Array>& slots) {
   } else {
     out_shape = shape;
   }
-  if (!ok) {
+  if (!ok || k.fn == nullptr) {
     run_by_reference(k, slots);
     return;
   }

@@ -21,17 +21,22 @@ using i64 = std::int64_t;
 // faster up to about 32k points, 2 threads from about 64k.
 constexpr i64 kParallelMin = i64(1) << 15;
 
+// Most operands a kernel may have (the executor runs bigger groups by reference).
+constexpr int kMaxOperands = 256;
+using Points = void (*)(i64 n, char* const* p, const i64* s);
+
 // Calls points(n, p, s) for every row of the iteration space: n points along the last
 // dimension, p the operands' addresses at the row's start, s their strides along it.
 // `reduce_out` is the operand a reduction accumulates into (-1: none): threads never
-// share one of its elements.
-template <int N, class Points>
-inline void run(i64 nd, const i64* shape, char* const* base, const i64* st, int reduce_out, Points points) {
+// share one of its elements. One function for all kernels (not a template), so that
+// each kernel costs the compiler only its own loops.
+[[gnu::noinline]] static void run(int N, i64 nd, const i64* shape, char* const* base, const i64* st,
+                                  int reduce_out, Points points) {
   i64 total = 1;
   for (i64 d = 0; d < nd; ++d) total *= shape[d];
   if (total == 0) return;
-  char* p[N];
-  i64 s[N];
+  char* p[kMaxOperands];
+  i64 s[kMaxOperands];
   for (int k = 0; k < N; ++k) {
     p[k] = base[k];
     s[k] = nd > 0 ? st[k * nd + nd - 1] : 0;
@@ -48,7 +53,7 @@ inline void run(i64 nd, const i64* shape, char* const* base, const i64* st, int 
 #pragma omp parallel
     {
       const i64 t = omp_get_thread_num(), team = omp_get_num_threads();
-      char* q[N];
+      char* q[kMaxOperands];
       if (split_points) {
         const i64 j0 = n / team * t + (t < n % team ? t : n % team);
         const i64 j1 = j0 + n / team + (t < n % team ? 1 : 0);
@@ -169,7 +174,7 @@ class KernelWriter {
           << (o.uniform ? " (0-d)" : "");
     }
     os_ << "\n";
-    os_ << "static inline void " << name << "_points(hp::i64 n, char* const* p, const hp::i64* s) {\n";
+    os_ << "static void " << name << "_points(hp::i64 n, char* const* p, const hp::i64* s) {\n";
     // Rank-0 operands and constants: once, outside the loops.
     for (std::size_t i = 0; i < k_.body.size(); ++i) {
       const Stmt& s = k_.body[i];
@@ -222,7 +227,7 @@ class KernelWriter {
       os_ << "  " << T << "* out = reinterpret_cast<" << T << "*>(base[" << reduce_->operand << "]);\n";
       os_ << "  for (hp::i64 j = 0; j < out_size; ++j) out[j] = " << identity(k_.reduction->prim, reduce_->dtype)
           << ";\n";
-      os_ << "  hp::run<" << k_.operands.size() << ">(nd, shape, base, strides, " << reduce_->operand << ", "
+      os_ << "  hp::run(" << k_.operands.size() << ", nd, shape, base, strides, " << reduce_->operand << ", "
           << name << "_points);\n";
       if (k_.reduction->mean) {
         os_ << "  for (hp::i64 j = 0; j < out_size; ++j) out[j] = scalar::true_div(out[j], " << T
@@ -232,7 +237,7 @@ class KernelWriter {
       }
     } else {
       os_ << "  (void)out_size;\n  (void)count;\n";
-      os_ << "  hp::run<" << k_.operands.size() << ">(nd, shape, base, strides, -1, " << name << "_points);\n";
+      os_ << "  hp::run(" << k_.operands.size() << ", nd, shape, base, strides, -1, " << name << "_points);\n";
     }
     os_ << "}\n";
     return os_.str();

@@ -8,7 +8,8 @@
 // in every operand, so most loops are 1-d). The innermost loop comes twice: once for
 // unit strides (which the compiler vectorizes) and once for any strides; operands of
 // rank 0 are read once, outside the loops. Large iteration spaces are split over
-// OpenMP threads (hp::kParallelMin in the prelude says where, and why).
+// OpenMP threads (hp::kParallelMin in the prelude says where, and why). A kernel has
+// at most kMaxOperands operands.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +26,8 @@ namespace hypatia::cpu {
 // with the identity first) and `count` the number of elements reduced into each.
 using KernelFn = void (*)(std::int64_t nd, const std::int64_t* shape, char* const* base,
                           const std::int64_t* strides, std::int64_t out_size, std::int64_t count);
+
+inline constexpr int kMaxOperands = 256;
 
 // One kernel's code (no prelude): what golden tests compare.
 std::string render_kernel(const kir::Kernel& kernel);
