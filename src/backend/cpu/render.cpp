@@ -17,9 +17,12 @@ namespace hp {
 using i64 = std::int64_t;
 
 // Threads only above this many points: below it, starting the team costs more than
-// it saves. Measured on a 2-core machine with `exp(x) + y`, float64: 1 thread is
-// faster up to about 32k points, 2 threads from about 64k.
-constexpr i64 kParallelMin = i64(1) << 15;
+// it saves. Starting and joining a team costs about 10 us; a point of a typical fused
+// kernel 2-5 ns, so threads pay from some 10^4 points. A measurement of
+// `exp(x) * 2 + y` (float64) on the 2-core build machine under a load of 14 was no
+// guide (1 thread: 9.8 ms at 64k points; 2 threads: 72 ms, each thread waiting for a
+// core), so the figure is the conservative 64k; measure again on an idle machine.
+constexpr i64 kParallelMin = i64(1) << 16;
 
 // Most operands a kernel may have (the executor runs bigger groups by reference).
 constexpr int kMaxOperands = 256;
