@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -13,11 +14,20 @@
 
 namespace hypatia::testing {
 
+// The backend op tests run on: HYPATIA_TEST_LINKER (cpu or interp), interp unless
+// set. ctest runs the op tests once on each.
+inline std::string test_linker() {
+  const char* env = std::getenv("HYPATIA_TEST_LINKER");
+  return env != nullptr && *env != '\0' ? env : "interp";
+}
+
 // Compiles `outputs` of `inputs` without rewriting (so an op test tests that op's
 // kernel, not what a rule made of it) and runs it once on `args`.
 inline std::vector<Array> eval(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
                                const std::vector<Array>& args) {
-  return function(inputs, outputs, Mode::without_rewrites())(args);
+  Mode mode = Mode::without_rewrites();
+  mode.linker = test_linker();
+  return function(inputs, outputs, mode)(args);
 }
 inline Array eval1(const std::vector<Variable>& inputs, const Variable& output, const std::vector<Array>& args) {
   return eval(inputs, {output}, args)[0];

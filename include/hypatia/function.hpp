@@ -10,9 +10,14 @@
 //
 // Before it runs, the graph is rewritten (hypatia/rewrite.hpp) as the Mode says:
 // FAST_RUN (the default) runs every phase; FAST_COMPILE runs only stabilize, so a
-// user's numbers never depend on the mode. For now every function runs on the
-// `interp` backend (the reference kernels); the compiled backends slot in behind the
-// same Function.
+// user's numbers never depend on the mode.
+//
+// Then it runs on a backend (Theano's linker): `cpu` (fused kernels rendered as C++,
+// compiled once when the function is made and cached on disk; FAST_RUN's default) or
+// `interp` (the reference kernels; FAST_COMPILE's default). Mode::linker picks one
+// explicitly; the environment variable HYPATIA_LINKER sets the default for modes that
+// do not. Without a C++ compiler, `cpu` falls back to `interp` with one warning on
+// stderr per process.
 #pragma once
 
 #include <memory>
@@ -37,16 +42,22 @@ struct Mode {
   std::vector<std::string> excluding;
   // Keep a trace of the rewrites (Function::rewrite_trace).
   bool trace_rewrites = false;
+  // The backend: "cpu", "interp", or empty for the mode's default (see above).
+  std::string linker;
 
   static Mode fast_run() { return Mode{}; }
-  static Mode fast_compile() { return Mode{"FAST_COMPILE", {}, false}; }
+  static Mode fast_compile() { return Mode{"FAST_COMPILE", {}, false, {}}; }
   // No rewriting at all: the graph runs as built (for testing ops and rules; users
   // want FAST_COMPILE, which keeps their numbers the same as FAST_RUN's).
   static Mode without_rewrites() {
-    return Mode{"FAST_RUN", {"canonicalize", "stabilize", "specialize"}, false};
+    return Mode{"FAST_RUN", {"canonicalize", "stabilize", "specialize"}, false, {}};
   }
   // The rewrite options this mode means; a ValueError for an unknown mode name.
   RewriteOptions rewrite_options() const;
+  // The backend this mode asks for: "cpu" or "interp"; a ValueError for another name.
+  std::string backend() const;
+  Mode& with_linker(std::string l) & { linker = std::move(l); return *this; }
+  Mode&& with_linker(std::string l) && { linker = std::move(l); return std::move(*this); }
 };
 
 class Function {
@@ -62,6 +73,11 @@ class Function {
   // What the rewriter did; empty unless the mode asked for a trace.
   const RewriteTrace& rewrite_trace() const;
   const Mode& mode() const;
+  // The backend the function runs on: "cpu" or "interp" (after any fallback).
+  const std::string& linker() const;
+  // The C++ source generated for the cpu backend (empty for interp, or when the graph
+  // has nothing to compile).
+  const std::string& source() const;
 
  private:
   friend Function function(const std::vector<Variable>&, const std::vector<Variable>&, const Mode&,

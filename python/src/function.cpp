@@ -115,11 +115,11 @@ void bind_function(py::module_& m) {
                                    "The compiled core of hypatia.function (see hypatia.compile.Function).");
   cls.def(py::init([](py::handle inputs, py::handle outputs, py::handle on_unused_input,
                       std::vector<std::optional<bool>> allow_downcast, const std::string& mode,
-                      std::vector<std::string> excluding, bool trace_rewrites) {
+                      std::vector<std::string> excluding, bool trace_rewrites, std::string linker) {
             const SourceLocation w = user_location();
             const std::vector<Variable> ins = variables(inputs, "input", w);
             const std::vector<Variable> outs = variables(outputs, "output", w);
-            const Mode m{mode, std::move(excluding), trace_rewrites};
+            const Mode m{mode, std::move(excluding), trace_rewrites, std::move(linker)};
             CompiledFunction compiled(ins, outs, m, std::move(allow_downcast), w);  // checks the inputs first
             const std::string policy = py::str(on_unused_input);
             if (policy != "ignore") {
@@ -136,11 +136,15 @@ void bind_function(py::module_& m) {
           }),
           py::arg("inputs"), py::arg("outputs"), py::arg("on_unused_input") = "raise",
           py::arg("allow_downcast") = std::vector<std::optional<bool>>{}, py::arg("mode") = "FAST_RUN",
-          py::arg("excluding") = std::vector<std::string>{}, py::arg("trace_rewrites") = false)
+          py::arg("excluding") = std::vector<std::string>{}, py::arg("trace_rewrites") = false,
+          py::arg("linker") = "")
       .def("__call__", &CompiledFunction::call, py::arg("args"),
            "Runs the function on a sequence of arguments (one per input); a list of NumPy arrays.")
       .def_property_readonly("inputs", [](const CompiledFunction& f) { return f.function().inputs(); })
       .def_property_readonly("outputs", [](const CompiledFunction& f) { return f.function().outputs(); })
+      .def("source", [](const CompiledFunction& f) { return f.function().source(); },
+           "The C++ source generated for the cpu backend; '' on interp.")
+      .def_property_readonly("linker", [](const CompiledFunction& f) { return f.function().linker(); })
       .def("graph_text", [](const CompiledFunction& f) { return f.function().graph_text(); },
            "The graph the function runs (after rewriting), one node a line.")
       .def_property_readonly(

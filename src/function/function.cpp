@@ -1,7 +1,12 @@
 #include "hypatia/function.hpp"
 
+#include <atomic>
+#include <cstdlib>
+#include <iostream>
 #include <unordered_set>
 
+#include "backend/cpu/compiler.hpp"
+#include "backend/cpu/executor.hpp"
 #include "backend/interp/interp.hpp"
 #include "graph/op.hpp"
 
@@ -15,6 +20,8 @@ struct Program {
   Mode mode;
   RewriteTrace trace;
   interp::Plan plan;
+  std::shared_ptr<const cpu::Executable> cpu;  // set: runs on the cpu backend
+  std::string linker;
   // The constants' buffers, found once: outputs must never be views of them.
   std::vector<const Buffer*> constant_buffers;
   SourceLocation where;
@@ -53,7 +60,38 @@ Array check_argument(const Variable& input, std::size_t position, const Array& a
   return arg.astype(t.dtype);
 }
 
+// The compiled backend, or nullptr (with one warning per process) when there is no
+// compiler to build it with.
+std::shared_ptr<const cpu::Executable> compile_cpu(const std::vector<Variable>& inputs,
+                                                   const std::vector<Variable>& outputs) {
+  const cpu::CompilerOptions options;
+  if (!cpu::compiler_available(options)) {
+    static std::atomic<bool> warned{false};
+    if (!warned.exchange(true)) {
+      std::cerr << "hypatia: warning: no C++ compiler ('" << options.cxx
+                << "' cannot be run): functions run on the interp backend (reference kernels), "
+                   "which is much slower\n";
+    }
+    return nullptr;
+  }
+  return std::make_shared<const cpu::Executable>(inputs, outputs, options);
+}
+
 }  // namespace
+
+std::string Mode::backend() const {
+  std::string l = linker;
+  if (l.empty()) {
+    const char* env = std::getenv("HYPATIA_LINKER");
+    if (env != nullptr && *env != '\0') {
+      l = env;
+    } else {
+      l = name == "FAST_COMPILE" ? "interp" : "cpu";
+    }
+  }
+  if (l != "cpu" && l != "interp") throw ValueError("unknown linker '" + l + "': expected cpu or interp");
+  return l;
+}
 
 RewriteOptions Mode::rewrite_options() const {
   RewriteOptions options;
@@ -100,6 +138,11 @@ Function function(const std::vector<Variable>& inputs, const std::vector<Variabl
   program->mode = mode;
   const RewriteOptions options = mode.rewrite_options();
   program->compiled_outputs = rewrite_graph(outputs, options, options.trace ? &program->trace : nullptr);
+  program->linker = mode.backend();
+  if (program->linker == "cpu") {
+    program->cpu = compile_cpu(inputs, program->compiled_outputs);
+    if (!program->cpu) program->linker = "interp";
+  }
   program->plan = interp::make_plan(inputs, program->compiled_outputs);
   for (const auto& step : program->plan.steps) {
     if (step.node->op().name == "constant") {
@@ -120,7 +163,7 @@ std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
   checked.reserve(args.size());
   for (std::size_t i = 0; i < args.size(); ++i) checked.push_back(check_argument(p.inputs[i], i, args[i]));
 
-  std::vector<Array> results = interp::run(p.plan, checked);
+  std::vector<Array> results = p.cpu ? p.cpu->run(checked) : interp::run(p.plan, checked);
 
   // Outputs are the caller's own: never a view of an argument, a constant, or
   // another output.
@@ -141,5 +184,10 @@ std::string Function::graph_text() const { return hypatia::graph_text(program_->
 const std::vector<Variable>& Function::compiled_outputs() const { return program_->compiled_outputs; }
 const RewriteTrace& Function::rewrite_trace() const { return program_->trace; }
 const Mode& Function::mode() const { return program_->mode; }
+const std::string& Function::linker() const { return program_->linker; }
+const std::string& Function::source() const {
+  static const std::string none;
+  return program_->cpu ? program_->cpu->source() : none;
+}
 
 }  // namespace hypatia

@@ -102,6 +102,16 @@ class Function:
         """The graph the function runs (after rewriting), one node a line."""
         return self._core.graph_text()
 
+    def source(self):
+        """The C++ source generated for the cpu backend (fused kernels, readable, one
+        comment per statement naming its graph op); '' on the interp backend."""
+        return self._core.source()
+
+    @property
+    def linker(self):
+        """The backend the function runs on: 'cpu' or 'interp' (after any fallback)."""
+        return self._core.linker
+
     @property
     def rewrite_trace(self):
         """What the rewriter did (firings, counts(), passes; str() reads well), or

@@ -9,6 +9,9 @@ from .. import _core
 
 PHASES = ("canonicalize", "stabilize", "specialize")
 _OPTIMIZERS = {"fast_run": "FAST_RUN", "fast_compile": "FAST_COMPILE"}
+# Linker names -> the core's backend ("" = the mode's default).
+_LINKERS = {None: "", "cpu": "cpu", "interp": "interp", "py": "interp", "c": "cpu", "cvm": "cpu", "vm": "cpu",
+            "c|py": "cpu", "c|py_nogc": "cpu", "cvm_nogc": "cpu"}
 
 
 def rule_names():
@@ -29,8 +32,10 @@ def _check_names(names, what):
 class Mode:
     """How a function is compiled: ``Mode(optimizer='fast_run')``.
 
-    linker: accepted for Theano's sake (None, 'py', 'c', 'cvm', 'vm', 'c|py'); every
-      node runs with its reference kernel whatever it says.
+    linker: the backend. 'cpu' (fused kernels compiled to native code; the default
+      for fast_run) or 'interp' (the reference kernels; the default for
+      fast_compile); None takes the optimizer's default. Theano's names are accepted:
+      'py' is interp, 'c', 'cvm', 'vm', 'c|py' (and their _nogc forms) are cpu.
     optimizer: 'fast_run' (canonicalize, stabilize, specialize), 'fast_compile'
       (stabilize only) or None (no rewriting: the graph runs as built; for testing,
       since it gives up numerical stability).
@@ -42,8 +47,8 @@ class Mode:
     """
 
     def __init__(self, linker=None, optimizer="fast_run", trace_rewrites=False, excluded=()):
-        if linker not in (None, "py", "c", "cvm", "vm", "c|py", "c|py_nogc", "cvm_nogc"):
-            raise ValueError(f"Mode: unknown linker {linker!r}")
+        if linker not in _LINKERS:
+            raise ValueError(f"Mode: unknown linker {linker!r}; expected 'cpu', 'interp' or None")
         if optimizer is not None and optimizer not in _OPTIMIZERS:
             raise ValueError(f"Mode: unknown optimizer {optimizer!r}; expected 'fast_run', 'fast_compile' or None")
         excluded = tuple(excluded)
@@ -69,10 +74,11 @@ class Mode:
         return self._with(tuple(n for n in self.excluded if n not in names))
 
     def _core_args(self):
-        """(mode name, excluded names, trace) for the C++ core."""
+        """(mode name, excluded names, trace, linker) for the C++ core."""
+        linker = _LINKERS[self.linker]
         if self.optimizer is None:
-            return "FAST_RUN", list(PHASES), self.trace_rewrites
-        return _OPTIMIZERS[self.optimizer], list(self.excluded), self.trace_rewrites
+            return "FAST_RUN", list(PHASES), self.trace_rewrites, linker
+        return _OPTIMIZERS[self.optimizer], list(self.excluded), self.trace_rewrites, linker
 
     def __eq__(self, other):
         return isinstance(other, Mode) and (self.linker, self.optimizer, self.trace_rewrites, self.excluded) == (
@@ -84,7 +90,8 @@ class Mode:
     def __repr__(self):
         extra = f", excluding={list(self.excluded)}" if self.excluded else ""
         trace = ", trace_rewrites=True" if self.trace_rewrites else ""
-        return f"Mode(optimizer={self.optimizer!r}{extra}{trace})"
+        linker = f"linker={self.linker!r}, " if self.linker is not None else ""
+        return f"Mode({linker}optimizer={self.optimizer!r}{extra}{trace})"
 
 
 FAST_RUN = Mode(optimizer="fast_run")

@@ -64,6 +64,18 @@ void check_outputs(const Node& node, const std::vector<Array>& results) {
 
 }  // namespace
 
+std::vector<Array> run_node(const Node& node, const std::vector<Array>& ins) {
+  std::vector<Array> out;
+  try {
+    out = node.op().reference(KernelArgs{ins, node});
+  } catch (const UserError& e) {
+    throw_user_error(e.kind(), format_location(node.where()) + ": " + node.op().name + ": " + e.what() +
+                                   "\n  operands: " + operands_str(ins));
+  }
+  check_outputs(node, out);
+  return out;
+}
+
 std::vector<Array> run(const Plan& plan, const std::vector<Array>& args) {
   std::vector<std::vector<Array>> values(plan.steps.size());
   for (std::size_t s = 0; s < plan.steps.size(); ++s) {
@@ -76,13 +88,7 @@ std::vector<Array> run(const Plan& plan, const std::vector<Array>& args) {
       for (const auto& [from, index] : step.inputs) {
         ins.push_back(values[static_cast<std::size_t>(from)][static_cast<std::size_t>(index)]);
       }
-      try {
-        values[s] = step.node->op().reference(KernelArgs{ins, *step.node});
-      } catch (const UserError& e) {
-        throw_user_error(e.kind(), format_location(step.node->where()) + ": " + step.node->op().name + ": " +
-                                       e.what() + "\n  operands: " + operands_str(ins));
-      }
-      check_outputs(*step.node, values[s]);
+      values[s] = run_node(*step.node, ins);
     }
     for (int dead : plan.free_after[s]) values[static_cast<std::size_t>(dead)].clear();
   }

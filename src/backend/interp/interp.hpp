@@ -32,4 +32,9 @@ Plan make_plan(const std::vector<Variable>& inputs, const std::vector<Variable>&
 // a kernel is re-raised with the node's op, its operand types and the user's line.
 std::vector<Array> run(const Plan& plan, const std::vector<Array>& args);
 
+// One node by its reference kernel, with run()'s error message and output checks
+// (the compiled backends run what they do not compile through this, so their errors
+// read exactly as the interpreter's).
+std::vector<Array> run_node(const Node& node, const std::vector<Array>& inputs);
+
 }  // namespace hypatia::interp

@@ -1,0 +1,457 @@
+#include "backend/cpu/executor.hpp"
+
+#include <algorithm>
+#include <queue>
+#include <unordered_map>
+
+#include "backend/cpu/library.hpp"
+#include "backend/cpu/render.hpp"
+#include "backend/interp/interp.hpp"
+#include "graph/op.hpp"
+#include "lower/fuse.hpp"
+#include "lower/memory_plan.hpp"
+#include "lower/schedule.hpp"
+#include "lower/to_kernel_ir.hpp"
+#include "ops/op_util.hpp"
+
+namespace hypatia::cpu {
+
+namespace {
+
+// The generated loops keep a fixed-size index (hp::run in the prelude).
+constexpr int kMaxRank = 64;
+
+struct KernelStep {
+  KernelFn fn = nullptr;
+  std::string name;
+  lower::Group group;
+  std::vector<Variable> inputs, outputs;
+  std::vector<int> in_slots, out_slots;
+  int rank = 0;  // of the iteration space
+  // Reductions.
+  bool reduction = false;
+  std::vector<bool> mask;
+  bool keepdims = false;
+  bool needs_elements = false;  // max, min: no identity, an empty selection is an error
+  // Groups with several outputs whose static shapes have unknown sizes: per output,
+  // the input operands it depends on (its run-time shape is their broadcast).
+  std::vector<std::vector<int>> output_inputs;
+};
+
+struct Step {
+  enum class Kind : std::uint8_t { argument, constant, kernel, library, reference };
+  Kind kind = Kind::reference;
+  std::shared_ptr<const Node> node;
+  std::vector<int> in, out;
+  int index = -1;  // argument position, or kernel
+  const LibraryCall* call = nullptr;
+  Array value;
+};
+
+}  // namespace
+
+struct ExecutablePlan {
+  std::vector<Step> steps;
+  std::vector<KernelStep> kernels;
+  std::vector<int> output_slots;
+  lower::MemoryPlan memory;
+  int num_slots = 0;
+  std::shared_ptr<const Module> module;
+  std::string source;
+  Array released;  // what a dead slot holds: no buffer of its own
+};
+
+namespace {
+
+// Orders the units (groups and single nodes) topologically, each as close to its
+// schedule position as its inputs allow.
+std::vector<int> order_units(const std::vector<std::vector<int>>& unit_nodes, const std::vector<int>& unit_of,
+                             const std::vector<std::vector<int>>& node_inputs) {
+  const std::size_t n = unit_nodes.size();
+  std::vector<std::vector<int>> users(n);
+  std::vector<int> pending(n, 0);
+  for (std::size_t u = 0; u < n; ++u) {
+    std::vector<int> deps;
+    for (int node : unit_nodes[u]) {
+      for (int in : node_inputs[static_cast<std::size_t>(node)]) {
+        const int d = unit_of[static_cast<std::size_t>(in)];
+        if (d != static_cast<int>(u) && std::find(deps.begin(), deps.end(), d) == deps.end()) deps.push_back(d);
+      }
+    }
+    pending[u] = static_cast<int>(deps.size());
+    for (int d : deps) users[static_cast<std::size_t>(d)].push_back(static_cast<int>(u));
+  }
+  using Entry = std::pair<int, int>;  // (last node's position, unit)
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> ready;
+  for (std::size_t u = 0; u < n; ++u) {
+    if (pending[u] == 0) ready.emplace(unit_nodes[u].back(), static_cast<int>(u));
+  }
+  std::vector<int> out;
+  while (!ready.empty()) {
+    const int u = ready.top().second;
+    ready.pop();
+    out.push_back(u);
+    for (int v : users[static_cast<std::size_t>(u)]) {
+      if (--pending[static_cast<std::size_t>(v)] == 0) ready.emplace(unit_nodes[static_cast<std::size_t>(v)].back(), v);
+    }
+  }
+  if (out.size() != n) throw InternalError("cpu executor: the fused groups form a cycle");
+  return out;
+}
+
+}  // namespace
+
+Executable::Executable(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
+                       const CompilerOptions& options)
+    : plan_(std::make_unique<ExecutablePlan>()) {
+  ExecutablePlan& p = *plan_;
+  const lower::Schedule order = lower::schedule(outputs);
+  const lower::Positions pos(order);
+  const std::vector<lower::Group> groups = lower::fuse(order, outputs);
+
+  // Units: every group, then every node outside the groups.
+  const std::size_t n = order.size();
+  std::vector<int> unit_of(n, -1);
+  std::vector<std::vector<int>> unit_nodes;
+  for (const lower::Group& g : groups) {
+    std::vector<int> nodes;
+    for (const Node* node : g.nodes) {
+      nodes.push_back(pos.at(node));
+      unit_of[static_cast<std::size_t>(nodes.back())] = static_cast<int>(unit_nodes.size());
+    }
+    unit_nodes.push_back(std::move(nodes));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (unit_of[i] < 0) {
+      unit_of[i] = static_cast<int>(unit_nodes.size());
+      unit_nodes.push_back({static_cast<int>(i)});
+    }
+  }
+  std::vector<std::vector<int>> node_inputs(n);
+  std::vector<bool> used_outside(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (const Variable& in : order[i]->inputs()) {
+      const int j = pos.at(&in.node());
+      node_inputs[i].push_back(j);
+      if (unit_of[static_cast<std::size_t>(j)] != unit_of[i]) used_outside[static_cast<std::size_t>(j)] = true;
+    }
+  }
+  for (const Variable& v : outputs) used_outside[static_cast<std::size_t>(pos.at(&v.node()))] = true;
+
+  std::unordered_map<const Node*, int> argument_of;
+  for (std::size_t i = 0; i < inputs.size(); ++i) argument_of[&inputs[i].node()] = static_cast<int>(i);
+  std::unordered_map<Variable, int, VariableHash> slot_of;
+  auto new_slot = [&](const Variable& v) {
+    const int s = p.num_slots++;
+    slot_of[v] = s;
+    return s;
+  };
+  auto slot = [&](const Variable& v) {
+    auto it = slot_of.find(v);
+    if (it == slot_of.end()) throw InternalError("cpu executor: a value is read before it is made");
+    return it->second;
+  };
+
+  std::vector<kir::Kernel> kernels;
+  for (int u : order_units(unit_nodes, unit_of, node_inputs)) {
+    const std::vector<int>& members = unit_nodes[static_cast<std::size_t>(u)];
+    if (u < static_cast<int>(groups.size())) {
+      const lower::Group& g = groups[static_cast<std::size_t>(u)];
+      std::vector<bool> outside;
+      for (int m : members) outside.push_back(used_outside[static_cast<std::size_t>(m)]);
+      KernelStep k;
+      k.name = "k" + std::to_string(p.kernels.size());
+      lower::LoweredGroup lowered = lower::to_kernel_ir(g, k.name, outside);
+      k.group = g;
+      k.inputs = lowered.inputs;
+      k.outputs = lowered.outputs;
+      for (const Variable& v : k.inputs) k.in_slots.push_back(slot(v));
+      for (const Variable& v : k.outputs) k.out_slots.push_back(new_slot(v));
+      if (g.reduction) {
+        const Variable& x = g.reduction->inputs()[0];
+        k.reduction = true;
+        k.rank = x.ndim();
+        k.mask = detail::reduced_mask(g.reduction->attrs(), k.rank);
+        k.keepdims = g.reduction->attrs().get_bool("keepdims");
+        const ReducePrim r = g.reduction->op().lowering->reduce;
+        k.needs_elements = r == ReducePrim::max || r == ReducePrim::min;
+      } else {
+        k.rank = k.outputs[0].ndim();
+        bool unknown = false;
+        for (const Variable& v : k.outputs) {
+          for (std::int64_t d : v.type().shape) unknown = unknown || d == kUnknownDim;
+        }
+        if (k.outputs.size() > 1 && unknown) {
+          // The inputs each node's value depends on, in group order.
+          std::vector<std::pair<const Node*, std::vector<int>>> deps;
+          auto deps_of = [&](const Variable& v) {
+            std::vector<int> d;
+            for (std::size_t i = 0; i < k.inputs.size(); ++i) {
+              if (k.inputs[i] == v) d.push_back(static_cast<int>(i));
+            }
+            for (const auto& [node, nd] : deps) {
+              if (node == &v.node()) d.insert(d.end(), nd.begin(), nd.end());
+            }
+            return d;
+          };
+          for (const Node* node : g.nodes) {
+            std::vector<int> d;
+            for (const Variable& in : node->inputs()) {
+              for (int i : deps_of(in)) {
+                if (std::find(d.begin(), d.end(), i) == d.end()) d.push_back(i);
+              }
+            }
+            deps.emplace_back(node, std::move(d));
+          }
+          for (const Variable& v : k.outputs) {
+            for (const auto& [node, d] : deps) {
+              if (node == &v.node()) k.output_inputs.push_back(d);
+            }
+          }
+        }
+      }
+      kernels.push_back(std::move(lowered.kernel));
+      Step s;
+      s.kind = Step::Kind::kernel;
+      s.in = k.in_slots;
+      s.out = k.out_slots;
+      s.index = static_cast<int>(p.kernels.size());
+      p.kernels.push_back(std::move(k));
+      p.steps.push_back(std::move(s));
+      continue;
+    }
+    const auto& node = order[static_cast<std::size_t>(members[0])];
+    Step s;
+    s.node = node;
+    for (const Variable& in : node->inputs()) s.in.push_back(slot(in));
+    for (int i = 0; i < node->num_outputs(); ++i) s.out.push_back(new_slot(node->output(i)));
+    if (node->op().name == "input") {
+      s.kind = Step::Kind::argument;
+      s.index = argument_of.at(node.get());
+    } else if (node->op().name == "constant") {
+      s.kind = Step::Kind::constant;
+      s.value = node->attrs().get<Array>("value");
+    } else if (const LibraryCall* call = node->op().lowering && node->op().lowering->kind == Lowering::Kind::library
+                                             ? find_library_call(*node)
+                                             : nullptr) {
+      s.kind = Step::Kind::library;
+      s.call = call;
+    } else {
+      s.kind = Step::Kind::reference;
+    }
+    p.steps.push_back(std::move(s));
+  }
+  for (const Variable& v : outputs) p.output_slots.push_back(slot(v));
+  std::vector<std::vector<int>> reads;
+  for (const Step& s : p.steps) reads.push_back(s.in);
+  p.memory = lower::plan_memory(reads, p.num_slots, p.output_slots);
+
+  if (!kernels.empty()) {
+    p.source = render_module(kernels);
+    p.module = compile_module(p.source, options);
+    for (KernelStep& k : p.kernels) {
+      if (k.in_slots.size() + k.out_slots.size() <= static_cast<std::size_t>(kMaxOperands)) {
+        k.fn = reinterpret_cast<KernelFn>(p.module->symbol(k.name));
+      }
+    }
+  }
+}
+
+Executable::~Executable() = default;
+
+namespace {
+
+// The group's nodes by their reference kernels: the interpreter's results and errors.
+void run_by_reference(const KernelStep& k, std::vector<Array>& slots) {
+  std::vector<std::pair<const Node*, Array>> made;
+  auto value = [&](const Variable& v) -> Array {
+    for (const auto& [node, a] : made) {
+      if (node == &v.node()) return a;
+    }
+    for (std::size_t i = 0; i < k.inputs.size(); ++i) {
+      if (k.inputs[i] == v) return slots[static_cast<std::size_t>(k.in_slots[i])];
+    }
+    return v.constant_value();  // a 0-d constant the kernel inlined
+  };
+  for (const Node* node : k.group.nodes) {
+    std::vector<Array> ins;
+    for (const Variable& in : node->inputs()) ins.push_back(value(in));
+    made.emplace_back(node, interp::run_node(*node, ins)[0]);
+  }
+  for (std::size_t j = 0; j < k.outputs.size(); ++j) slots[static_cast<std::size_t>(k.out_slots[j])] = value(k.outputs[j]);
+}
+
+// Broadcasts `shape` (rank `rank`, right-aligned) into `into`; false when they clash.
+bool broadcast_into(const Shape& shape, Shape& into) {
+  const std::size_t rank = into.size();
+  if (shape.size() > rank) return false;
+  const std::size_t lead = rank - shape.size();
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    const std::int64_t s = shape[d];
+    std::int64_t& t = into[lead + d];
+    if (s == 1) continue;
+    if (t == 1) {
+      t = s;
+    } else if (t != s) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void run_kernel(const KernelStep& k, std::vector<Array>& slots) {
+  const std::size_t nin = k.in_slots.size(), nout = k.out_slots.size(), ops = nin + nout;
+  const std::size_t rank = static_cast<std::size_t>(k.rank);
+  Shape shape(rank, 1);
+  bool ok = true;
+  for (int s : k.in_slots) ok = ok && broadcast_into(slots[static_cast<std::size_t>(s)].shape(), shape);
+  for (const std::vector<int>& deps : k.output_inputs) {
+    Shape own(rank, 1);
+    for (int i : deps) broadcast_into(slots[static_cast<std::size_t>(k.in_slots[static_cast<std::size_t>(i)])].shape(), own);
+    ok = ok && own == shape;
+  }
+  std::int64_t count = 1;
+  Shape out_shape;
+  if (k.reduction) {
+    for (std::size_t d = 0; d < rank; ++d) {
+      if (k.mask[d]) {
+        count *= shape[d];
+        if (k.keepdims) out_shape.push_back(1);
+      } else {
+        out_shape.push_back(shape[d]);
+      }
+    }
+    if (count == 0 && k.needs_elements) ok = false;
+  } else {
+    out_shape = shape;
+  }
+  if (!ok || k.fn == nullptr) {
+    run_by_reference(k, slots);
+    return;
+  }
+
+  // Strides over the iteration space, operand-major.
+  std::vector<std::int64_t> st(ops * rank, 0);
+  std::vector<char*> base(ops);
+  for (std::size_t i = 0; i < nin; ++i) {
+    const Array& a = slots[static_cast<std::size_t>(k.in_slots[i])];
+    const std::size_t lead = rank - static_cast<std::size_t>(a.ndim());
+    for (std::size_t d = 0; d < static_cast<std::size_t>(a.ndim()); ++d) {
+      st[i * rank + lead + d] = a.shape()[d] == 1 ? 0 : a.strides()[d];
+    }
+    base[i] = reinterpret_cast<char*>(a.data());
+  }
+  for (std::size_t j = 0; j < nout; ++j) {
+    Array out = Array::empty(k.outputs[j].dtype(), out_shape);
+    const std::size_t o = nin + j;
+    if (k.reduction) {
+      const Strides cs = contiguous_strides(out_shape, out.itemsize());
+      std::size_t od = 0;
+      for (std::size_t d = 0; d < rank; ++d) {
+        if (!k.mask[d]) {
+          st[o * rank + d] = cs[od++];
+        } else if (k.keepdims) {
+          ++od;
+        }
+      }
+    } else {
+      const Strides& os = out.strides();
+      for (std::size_t d = 0; d < rank; ++d) st[o * rank + d] = shape[d] == 1 ? 0 : os[d];
+    }
+    base[o] = reinterpret_cast<char*>(out.data());
+    slots[static_cast<std::size_t>(k.out_slots[j])] = std::move(out);
+  }
+
+  // Collapse: drop size-1 dimensions, merge neighbours contiguous in every operand.
+  std::vector<std::int64_t> cshape;
+  std::vector<std::size_t> from;  // the original dimension each collapsed one ends at
+  for (std::size_t d = 0; d < rank; ++d) {
+    if (shape[d] == 1) continue;
+    bool merge = !cshape.empty();
+    for (std::size_t o = 0; merge && o < ops; ++o) merge = st[o * rank + from.back()] == st[o * rank + d] * shape[d];
+    if (merge) {
+      cshape.back() *= shape[d];
+      from.back() = d;
+    } else {
+      cshape.push_back(shape[d]);
+      from.push_back(d);
+    }
+  }
+  const std::size_t nd = cshape.size();
+  if (nd > static_cast<std::size_t>(kMaxRank)) {
+    run_by_reference(k, slots);
+    return;
+  }
+  std::vector<std::int64_t> cst(ops * nd);
+  for (std::size_t o = 0; o < ops; ++o) {
+    for (std::size_t d = 0; d < nd; ++d) cst[o * nd + d] = st[o * rank + from[d]];
+  }
+  k.fn(static_cast<std::int64_t>(nd), cshape.data(), base.data(), cst.data(), shape_size(out_shape), count);
+}
+
+}  // namespace
+
+std::vector<Array> Executable::run(const std::vector<Array>& args) const {
+  const ExecutablePlan& p = *plan_;
+  std::vector<Array> slots(static_cast<std::size_t>(p.num_slots), p.released);
+  for (std::size_t s = 0; s < p.steps.size(); ++s) {
+    const Step& step = p.steps[s];
+    switch (step.kind) {
+      case Step::Kind::argument:
+        slots[static_cast<std::size_t>(step.out[0])] = args[static_cast<std::size_t>(step.index)];
+        break;
+      case Step::Kind::constant:
+        slots[static_cast<std::size_t>(step.out[0])] = step.value;
+        break;
+      case Step::Kind::kernel:
+        run_kernel(p.kernels[static_cast<std::size_t>(step.index)], slots);
+        break;
+      case Step::Kind::library:
+      case Step::Kind::reference: {
+        std::vector<Array> ins;
+        ins.reserve(step.in.size());
+        for (int i : step.in) ins.push_back(slots[static_cast<std::size_t>(i)]);
+        std::vector<Array> outs;
+        if (step.kind == Step::Kind::library) {
+          try {
+            outs = (*step.call)(*step.node, ins);
+          } catch (const UserError&) {
+            outs = interp::run_node(*step.node, ins);  // raises the interpreter's error
+          }
+        } else {
+          outs = interp::run_node(*step.node, ins);
+        }
+        for (std::size_t j = 0; j < step.out.size(); ++j) slots[static_cast<std::size_t>(step.out[j])] = std::move(outs[j]);
+        break;
+      }
+    }
+    for (int dead : p.memory.free_after[s]) slots[static_cast<std::size_t>(dead)] = p.released;
+  }
+  std::vector<Array> results;
+  results.reserve(p.output_slots.size());
+  for (int s : p.output_slots) results.push_back(slots[static_cast<std::size_t>(s)]);
+  return results;
+}
+
+const std::string& Executable::source() const { return plan_->source; }
+int Executable::num_kernels() const { return static_cast<int>(plan_->kernels.size()); }
+
+std::vector<std::string> Executable::reference_ops() const {
+  std::vector<std::string> out;
+  for (const Step& s : plan_->steps) {
+    if (s.kind == Step::Kind::reference) out.push_back(s.node->op().name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> Executable::library_ops() const {
+  std::vector<std::string> out;
+  for (const Step& s : plan_->steps) {
+    if (s.kind == Step::Kind::library) out.push_back(s.node->op().name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace hypatia::cpu

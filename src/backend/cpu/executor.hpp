@@ -1,0 +1,53 @@
+// The CPU backend's executor: a function's plan, compiled once when the function is
+// made, run at every call.
+//
+// At compile time the graph is scheduled, fused (lower/fuse.hpp) and lowered to
+// kernel IR; all kernels of the function are rendered into ONE module and compiled
+// (or found in the cache) with compile_module. Matrix products go to library calls
+// (library.hpp) where one fits; every other op runs its reference kernel, exactly as
+// the interpreter does. Everything a call needs is resolved then: slots instead of
+// maps, function pointers instead of names.
+//
+// At a call, a kernel's iteration space comes from its inputs' shapes (broadcast as
+// NumPy does); a shape that does not broadcast, or anything else a kernel cannot
+// take, runs the group's nodes through their reference kernels instead, which raise
+// the interpreter's own error (op, operand shapes, the user's line).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/cpu/compiler.hpp"
+#include "hypatia/array.hpp"
+#include "hypatia/graph.hpp"
+
+namespace hypatia::cpu {
+
+struct ExecutablePlan;
+
+class Executable {
+ public:
+  // Plans and compiles. A CompileError when the compiler is missing or fails.
+  Executable(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
+             const CompilerOptions& options = {});
+  ~Executable();
+  Executable(const Executable&) = delete;
+  Executable& operator=(const Executable&) = delete;
+
+  // `args` are already checked against the input types.
+  std::vector<Array> run(const std::vector<Array>& args) const;
+
+  // The generated C++ source (empty when there is no kernel).
+  const std::string& source() const;
+  int num_kernels() const;
+  // The ops of the nodes run by their reference kernel, one entry per node, sorted.
+  std::vector<std::string> reference_ops() const;
+  // The ops of the nodes run by a library call.
+  std::vector<std::string> library_ops() const;
+
+ private:
+  std::unique_ptr<ExecutablePlan> plan_;
+};
+
+}  // namespace hypatia::cpu

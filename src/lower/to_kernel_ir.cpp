@@ -1,0 +1,176 @@
+#include "lower/to_kernel_ir.hpp"
+
+#include <algorithm>
+
+#include "graph/op.hpp"
+
+namespace hypatia::lower {
+namespace {
+
+bool is_comparison(ScalarPrim p) {
+  switch (p) {
+    case ScalarPrim::lt: case ScalarPrim::gt: case ScalarPrim::le:
+    case ScalarPrim::ge: case ScalarPrim::eq: case ScalarPrim::neq:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_predicate(ScalarPrim p) {
+  return p == ScalarPrim::isnan || p == ScalarPrim::isinf || p == ScalarPrim::isfinite;
+}
+
+bool is_logic(ScalarPrim p) {
+  return p == ScalarPrim::logical_and || p == ScalarPrim::logical_or || p == ScalarPrim::logical_xor ||
+         p == ScalarPrim::logical_not;
+}
+
+DType promoted_inputs(const Node& n) {
+  DType t = n.inputs()[0].dtype();
+  for (const Variable& v : n.inputs()) t = promote_types(t, v.dtype());
+  return t;
+}
+
+// The dtype input i of node n is converted to before its primitive applies.
+DType compute_dtype(const Node& n, ScalarPrim p, std::size_t i) {
+  if (is_comparison(p)) {
+    // A signed integer against uint64 compares by value, each in its own dtype.
+    const DType a = n.inputs()[0].dtype(), b = n.inputs()[1].dtype();
+    if (is_integer(a) && is_integer(b) && !is_integer(promote_types(a, b))) return n.inputs()[i].dtype();
+    return promoted_inputs(n);
+  }
+  if (is_predicate(p) || p == ScalarPrim::cast) return n.inputs()[i].dtype();
+  if (is_logic(p)) return DType::bool_;
+  if (p == ScalarPrim::select && i == 0) return DType::bool_;
+  return n.output_types()[0].dtype;
+}
+
+}  // namespace
+
+bool lowers_to_scalar(const Node& node) {
+  const OpDef& op = node.op();
+  if (!op.lowering || op.lowering->kind != Lowering::Kind::scalar || node.num_outputs() != 1) return false;
+  const ScalarPrim p = op.lowering->scalar;
+  if (static_cast<int>(node.inputs().size()) != scalar_prim_arity(p)) return false;
+  const DType out = node.output_types()[0].dtype;
+  if (p == ScalarPrim::pow && !is_float(out)) return false;
+  return true;
+}
+
+bool lowers_to_reduction(const Node& node) {
+  const OpDef& op = node.op();
+  if (!op.lowering || op.lowering->kind != Lowering::Kind::reduction || node.num_outputs() != 1) return false;
+  if (node.inputs().size() != 1) return false;
+  switch (op.lowering->reduce) {
+    case ReducePrim::sum:
+      return op.name == "sum" || op.name == "mean";
+    case ReducePrim::prod: case ReducePrim::max: case ReducePrim::min:
+    case ReducePrim::all: case ReducePrim::any:
+      return true;
+    case ReducePrim::argmax: case ReducePrim::argmin:
+      return false;
+  }
+  return false;
+}
+
+LoweredGroup to_kernel_ir(const Group& group, const std::string& name, const std::vector<bool>& used_outside) {
+  LoweredGroup out;
+  kir::Kernel& k = out.kernel;
+  k.name = name;
+  std::vector<std::pair<Variable, int>> value_of;  // graph value -> kernel value
+  auto lookup = [&](const Variable& v) -> int {
+    for (const auto& [var, id] : value_of) {
+      if (var == v) return id;
+    }
+    return -1;
+  };
+  auto readable = [](const Variable& v) {
+    if (v.is_input() && !v.name().empty()) return v.name();
+    return v.is_constant() ? std::string("constant") : v.node().op().name;
+  };
+  // The group's value of v, loaded (or inlined) on first use.
+  auto value = [&](const Variable& v) -> int {
+    if (int id = lookup(v); id >= 0) return id;
+    kir::Stmt s;
+    s.dtype = v.dtype();
+    if (v.is_constant() && v.ndim() == 0) {
+      s.kind = kir::StmtKind::constant;
+      s.value = v.constant_value();
+      s.origin = "constant";
+    } else {
+      s.kind = kir::StmtKind::load;
+      s.operand = static_cast<int>(out.inputs.size());
+      s.origin = readable(v);
+      out.inputs.push_back(v);
+      k.operands.push_back(kir::Operand{v.dtype(), false, v.ndim() == 0, readable(v)});
+    }
+    const int id = k.add(std::move(s));
+    value_of.emplace_back(v, id);
+    return id;
+  };
+  auto converted = [&](int id, DType to, const std::string& origin) {
+    if (k.body[static_cast<std::size_t>(id)].dtype == to) return id;
+    kir::Stmt s;
+    s.kind = kir::StmtKind::cast;
+    s.dtype = to;
+    s.args = {id};
+    s.origin = origin;
+    return k.add(std::move(s));
+  };
+
+  std::vector<std::pair<int, int>> stores;  // (kernel value, output position)
+  for (std::size_t i = 0; i < group.nodes.size(); ++i) {
+    const Node& n = *group.nodes[i];
+    const std::string& op = n.op().name;
+    if (&n == group.reduction) {
+      const Lowering& l = *n.op().lowering;
+      const DType to = n.output_types()[0].dtype;
+      const int v = converted(value(n.inputs()[0]), to, op);
+      k.reduction = kir::Reduction{l.reduce, op == "mean"};
+      kir::Stmt s;
+      s.kind = kir::StmtKind::reduce;
+      s.dtype = to;
+      s.args = {v};
+      s.origin = op;
+      stores.emplace_back(k.add(std::move(s)), static_cast<int>(out.outputs.size()));
+      out.outputs.push_back(n.output(0));
+      continue;
+    }
+    const ScalarPrim p = n.op().lowering->scalar;
+    kir::Stmt s;
+    s.kind = p == ScalarPrim::cast ? kir::StmtKind::cast : kir::StmtKind::apply;
+    s.prim = p;
+    s.dtype = n.output_types()[0].dtype;
+    s.origin = op;
+    for (std::size_t j = 0; j < n.inputs().size(); ++j) {
+      s.args.push_back(converted(value(n.inputs()[j]), compute_dtype(n, p, j), op));
+    }
+    const int id = k.add(std::move(s));
+    value_of.emplace_back(n.output(0), id);
+    if (used_outside[i]) {
+      stores.emplace_back(id, static_cast<int>(out.outputs.size()));
+      out.outputs.push_back(n.output(0));
+    }
+  }
+  // Outputs follow the inputs among the operands.
+  const int first_output = static_cast<int>(k.operands.size());
+  for (const auto& [id, position] : stores) {
+    const Variable& v = out.outputs[static_cast<std::size_t>(position)];
+    k.operands.push_back(kir::Operand{v.dtype(), true, false, v.node().op().name});
+    if (k.body[static_cast<std::size_t>(id)].kind == kir::StmtKind::reduce) {
+      k.body[static_cast<std::size_t>(id)].operand = first_output + position;
+    } else {
+      kir::Stmt s;
+      s.kind = kir::StmtKind::store;
+      s.dtype = v.dtype();
+      s.operand = first_output + position;
+      s.args = {id};
+      s.origin = v.node().op().name;
+      k.add(std::move(s));
+    }
+  }
+  return out;
+}
+
+}  // namespace hypatia::lower
