@@ -1,5 +1,7 @@
 #include "lower/to_kernel_ir.hpp"
 
+#include "ops/op_util.hpp"
+
 #include <algorithm>
 
 #include "graph/op.hpp"
@@ -63,8 +65,21 @@ bool lowers_to_reduction(const Node& node) {
   if (!op.lowering || op.lowering->kind != Lowering::Kind::reduction || node.num_outputs() != 1) return false;
   if (node.inputs().size() != 1) return false;
   switch (op.lowering->reduce) {
-    case ReducePrim::sum:
-      return op.name == "sum" || op.name == "mean";
+    case ReducePrim::sum: {
+      if (op.name != "sum" && op.name != "mean") return false;
+      if (!is_float(node.output_types()[0].dtype)) return true;
+      // A float sum must be accurate on long reductions (the reference sums
+      // pairwise): the kernel sums each row in blocks, which needs the reduced axes
+      // to be the trailing ones. Sums across rows run by reference.
+      const int nd = node.inputs()[0].type().ndim();
+      const std::vector<bool> mask = detail::reduced_mask(node.attrs(), nd);
+      bool seen_kept = false;
+      for (int d = nd - 1; d >= 0; --d) {
+        if (!mask[static_cast<std::size_t>(d)]) seen_kept = true;
+        else if (seen_kept) return false;
+      }
+      return true;
+    }
     case ReducePrim::prod: case ReducePrim::max: case ReducePrim::min:
     case ReducePrim::all: case ReducePrim::any:
       return true;
