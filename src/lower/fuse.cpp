@@ -30,6 +30,7 @@ class Fuser {
         add_reduction(static_cast<int>(i));
       }
     }
+    break_cycles();
     std::vector<Group> groups;
     for (auto& m : members_) {
       if (m.empty()) continue;
@@ -83,6 +84,71 @@ class Fuser {
       }
     }
     return true;
+  }
+
+  // Each group is convex, yet two groups can still need each other: G reads a value
+  // of H while H reads another value of G, through members that do not depend on one
+  // another (seen in second-order gradient graphs). Such groups are split into single
+  // nodes, the biggest first, until groups and the nodes outside them form a DAG
+  // again; all-singleton groups are the graph itself, so this ends.
+  void break_cycles() {
+    for (;;) {
+      int worst = -1;
+      for (int g : groups_without_order()) {
+        if (members_[static_cast<std::size_t>(g)].size() < 2) continue;
+        if (worst < 0 || members_[static_cast<std::size_t>(g)].size() > members_[static_cast<std::size_t>(worst)].size()) {
+          worst = g;
+        }
+      }
+      if (worst < 0) return;
+      std::vector<int> nodes = std::move(members_[static_cast<std::size_t>(worst)]);
+      members_[static_cast<std::size_t>(worst)] = {nodes.front()};
+      closed_[static_cast<std::size_t>(worst)] = lowers_to_reduction(*order_[static_cast<std::size_t>(nodes.front())]);
+      for (std::size_t k = 1; k < nodes.size(); ++k) {
+        const int g = new_group({nodes[k]});
+        closed_[static_cast<std::size_t>(g)] = lowers_to_reduction(*order_[static_cast<std::size_t>(nodes[k])]);
+      }
+    }
+  }
+
+  // The groups that a topological sort of groups (and ungrouped nodes, each a unit
+  // of its own) cannot place: those on a cycle and those after one.
+  std::vector<int> groups_without_order() const {
+    const int groups = static_cast<int>(members_.size());
+    const auto unit = [&](int node) {
+      const int g = group_of_[static_cast<std::size_t>(node)];
+      return g >= 0 ? g : groups + node;
+    };
+    const std::size_t units = members_.size() + order_.size();
+    std::vector<std::vector<int>> users(units);
+    std::vector<int> pending(units, 0);
+    for (std::size_t i = 0; i < order_.size(); ++i) {
+      const int u = unit(static_cast<int>(i));
+      for (const Variable& in : order_[i]->inputs()) {
+        const int d = unit(pos(in));
+        if (d == u) continue;
+        auto& us = users[static_cast<std::size_t>(d)];
+        if (std::find(us.begin(), us.end(), u) != us.end()) continue;
+        us.push_back(u);
+        ++pending[static_cast<std::size_t>(u)];
+      }
+    }
+    std::vector<int> ready;
+    for (std::size_t u = 0; u < units; ++u) {
+      if (pending[u] == 0) ready.push_back(static_cast<int>(u));
+    }
+    while (!ready.empty()) {
+      const int u = ready.back();
+      ready.pop_back();
+      for (int v : users[static_cast<std::size_t>(u)]) {
+        if (--pending[static_cast<std::size_t>(v)] == 0) ready.push_back(v);
+      }
+    }
+    std::vector<int> stuck;
+    for (int g = 0; g < groups; ++g) {
+      if (pending[static_cast<std::size_t>(g)] > 0) stuck.push_back(g);
+    }
+    return stuck;
   }
 
   static std::vector<int> merged(const std::vector<int>& a, const std::vector<int>& b) {

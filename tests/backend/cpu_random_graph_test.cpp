@@ -73,3 +73,25 @@ TEST(CpuRandomGraph, MatchesTheInterpreter) {
 
 }  // namespace
 }  // namespace hypatia
+
+namespace hypatia {
+namespace {
+
+// Two groups that each pass the convexity check yet need each other: G = {g1, g2}
+// reads t (from H's h2) and H = {h1, h2, h3} reads s (from G's g1), through members
+// that do not depend on one another. Seen in second-order gradient graphs; fusion
+// must split one of them rather than give the executor a cycle.
+TEST(CpuFusion, GroupsThatWouldNeedEachOtherAreSplit) {
+  const Variable x = vector("x", DType::float64);
+  const Variable g1 = exp(x);
+  const Variable s = sort(g1);
+  const Variable h2 = cos(x);
+  const Variable t = sort(h2);
+  const Variable g2 = g1 * t;
+  const Variable h3 = sin(s) + h2;
+  const Array a = Array::from({0.5, -1.0, 2.0, 0.25});
+  testing::expect_cpu_matches_interp({x}, {g2, h3}, {a}, "mutually dependent groups");
+}
+
+}  // namespace
+}  // namespace hypatia
