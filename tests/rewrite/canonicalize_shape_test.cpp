@@ -7,16 +7,11 @@ namespace hypatia {
 namespace {
 
 using testing::array_of;
+using testing::count_ops;
 using testing::edge_then_random;
 using testing::expect_rule_keeps_meaning;
 using testing::times_fired;
 using testing::traced_function;
-
-int count_ops(const Function& f, const std::string& op) {
-  int n = 0;
-  for (const auto& node : topological_order(f.compiled_outputs())) n += node->op().name == op;
-  return n;
-}
 
 TEST(CanonicalizeShape, TransposeOfTransposeIsX) {
   const Variable x = matrix("x", DType::float64);

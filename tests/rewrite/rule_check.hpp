@@ -24,6 +24,13 @@ inline Function traced_function(const std::vector<Variable>& inputs, const std::
   return function(inputs, outputs, mode);
 }
 
+// How many nodes of `op` the compiled graph of f has.
+inline int count_ops(const Function& f, const std::string& op) {
+  int n = 0;
+  for (const auto& node : topological_order(f.compiled_outputs())) n += node->op().name == op;
+  return n;
+}
+
 inline int times_fired(const Function& f, const std::string& rule) {
   const auto counts = f.rewrite_trace().counts();
   auto it = counts.find(rule);
