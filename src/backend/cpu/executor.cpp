@@ -1,9 +1,12 @@
 #include "backend/cpu/executor.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <queue>
 #include <unordered_map>
+#include <utility>
 
+#include "backend/cpu/call_state.hpp"
 #include "backend/cpu/library.hpp"
 #include "backend/cpu/render.hpp"
 #include "backend/interp/interp.hpp"
@@ -36,6 +39,10 @@ struct KernelStep {
   // Groups with several outputs whose static shapes have unknown sizes: per output,
   // the input operands it depends on (its run-time shape is their broadcast).
   std::vector<std::vector<int>> output_inputs;
+  // Per output, whether it is a function output or a temporary (from the memory plan).
+  std::vector<std::uint8_t> out_temporary;
+  // (output, input) pairs that may share a buffer if the run-time checks pass.
+  std::vector<lower::InPlace> in_place;
 };
 
 struct Step {
@@ -59,6 +66,8 @@ struct ExecutablePlan {
   std::shared_ptr<const Module> module;
   std::string source;
   Array released;  // what a dead slot holds: no buffer of its own
+  mutable CallStates states;
+  mutable std::atomic<std::int64_t> calls{0}, allocated{0}, reused{0}, in_place{0};
 };
 
 namespace {
@@ -97,6 +106,44 @@ std::vector<int> order_units(const std::vector<std::vector<int>>& unit_nodes, co
   }
   if (out.size() != n) throw InternalError("cpu executor: the fused groups form a cycle");
   return out;
+}
+
+// The (output, input) pairs of an elementwise kernel whose buffers may be one: the
+// ops allow it (every node elementwise, none a view of its input), the input has the
+// output's dtype and rank, is not a uniform (0-d) operand, and the output is computed
+// from it, so that every point loads the input before it stores the output there.
+std::vector<std::pair<int, int>> in_place_pairs(const kir::Kernel& kernel, const lower::Group& g,
+                                                const std::vector<Variable>& inputs,
+                                                const std::vector<Variable>& outputs) {
+  if (g.reduction != nullptr) return {};
+  for (const Node* node : g.nodes) {
+    const OpDef& op = node->op();
+    if (!op.has(kElementwise) || !op.aliasing || !op.aliasing->views.empty()) return {};
+  }
+  const int nin = kernel.num_inputs();
+  // The input operands each statement's value depends on, as a bit set per statement.
+  std::vector<std::vector<bool>> deps(kernel.body.size(), std::vector<bool>(static_cast<std::size_t>(nin), false));
+  std::vector<std::pair<int, int>> pairs;
+  for (std::size_t i = 0; i < kernel.body.size(); ++i) {
+    const kir::Stmt& st = kernel.body[i];
+    if (st.kind == kir::StmtKind::load) deps[i][static_cast<std::size_t>(st.operand)] = true;
+    for (int a : st.args) {
+      for (int k = 0; k < nin; ++k) {
+        if (deps[static_cast<std::size_t>(a)][static_cast<std::size_t>(k)]) deps[i][static_cast<std::size_t>(k)] = true;
+      }
+    }
+    if (st.kind != kir::StmtKind::store) continue;
+    const int out = st.operand - nin;
+    const Variable& o = outputs[static_cast<std::size_t>(out)];
+    for (int k = 0; k < nin; ++k) {
+      const Variable& in = inputs[static_cast<std::size_t>(k)];
+      if (deps[i][static_cast<std::size_t>(k)] && !kernel.operands[static_cast<std::size_t>(k)].uniform &&
+          in.dtype() == o.dtype() && in.ndim() == o.ndim()) {
+        pairs.emplace_back(out, k);
+      }
+    }
+  }
+  return pairs;
 }
 
 }  // namespace
@@ -242,9 +289,26 @@ Executable::Executable(const std::vector<Variable>& inputs, const std::vector<Va
     p.steps.push_back(std::move(s));
   }
   for (const Variable& v : outputs) p.output_slots.push_back(slot(v));
-  std::vector<std::vector<int>> reads;
-  for (const Step& s : p.steps) reads.push_back(s.in);
-  p.memory = lower::plan_memory(reads, p.num_slots, p.output_slots);
+  std::vector<lower::StepUse> uses;
+  std::vector<int> external;
+  for (const Step& s : p.steps) {
+    lower::StepUse u{s.in, s.out, {}};
+    if (s.kind == Step::Kind::kernel) {
+      const KernelStep& k = p.kernels[static_cast<std::size_t>(s.index)];
+      u.in_place = in_place_pairs(kernels[static_cast<std::size_t>(s.index)], k.group, k.inputs, k.outputs);
+    } else if (s.kind == Step::Kind::argument || s.kind == Step::Kind::constant) {
+      external.insert(external.end(), s.out.begin(), s.out.end());
+    }
+    uses.push_back(std::move(u));
+  }
+  p.memory = lower::plan_memory(uses, p.num_slots, p.output_slots, external);
+  for (std::size_t i = 0; i < p.steps.size(); ++i) {
+    const Step& s = p.steps[i];
+    if (s.kind != Step::Kind::kernel) continue;
+    KernelStep& k = p.kernels[static_cast<std::size_t>(s.index)];
+    k.in_place = p.memory.in_place[i];
+    for (int slot : k.out_slots) k.out_temporary.push_back(p.memory.kept[static_cast<std::size_t>(slot)] ? 0 : 1);
+  }
 
   if (!kernels.empty()) {
     p.source = render_module(kernels);
@@ -262,14 +326,14 @@ Executable::~Executable() = default;
 namespace {
 
 // The group's nodes by their reference kernels: the interpreter's results and errors.
-void run_by_reference(const KernelStep& k, std::vector<Array>& slots) {
+void run_by_reference(const KernelStep& k, CallState& c) {
   std::vector<std::pair<const Node*, Array>> made;
   auto value = [&](const Variable& v) -> Array {
     for (const auto& [node, a] : made) {
       if (node == &v.node()) return a;
     }
     for (std::size_t i = 0; i < k.inputs.size(); ++i) {
-      if (k.inputs[i] == v) return slots[static_cast<std::size_t>(k.in_slots[i])];
+      if (k.inputs[i] == v) return *c.value[static_cast<std::size_t>(k.in_slots[i])];
     }
     return v.constant_value();  // a 0-d constant the kernel inlined
   };
@@ -278,10 +342,14 @@ void run_by_reference(const KernelStep& k, std::vector<Array>& slots) {
     for (const Variable& in : node->inputs()) ins.push_back(value(in));
     made.emplace_back(node, interp::run_node(*node, ins)[0]);
   }
-  for (std::size_t j = 0; j < k.outputs.size(); ++j) slots[static_cast<std::size_t>(k.out_slots[j])] = value(k.outputs[j]);
+  for (std::size_t j = 0; j < k.outputs.size(); ++j) {
+    const auto s = static_cast<std::size_t>(k.out_slots[j]);
+    c.own[s] = value(k.outputs[j]);
+    c.value[s] = &c.own[s];
+  }
 }
 
-// Broadcasts `shape` (rank `rank`, right-aligned) into `into`; false when they clash.
+// Broadcasts `shape` (right-aligned) into `into`; false when they clash.
 bool broadcast_into(const Shape& shape, Shape& into) {
   const std::size_t rank = into.size();
   if (shape.size() > rank) return false;
@@ -299,19 +367,62 @@ bool broadcast_into(const Shape& shape, Shape& into) {
   return true;
 }
 
-void run_kernel(const KernelStep& k, std::vector<Array>& slots) {
+bool is_c_contiguous(const Array& a) {
+  std::int64_t expected = static_cast<std::int64_t>(a.itemsize());
+  for (int d = a.ndim() - 1; d >= 0; --d) {
+    const auto du = static_cast<std::size_t>(d);
+    if (a.shape()[du] != 1 && a.strides()[du] != expected) return false;
+    expected *= a.shape()[du];
+  }
+  return true;
+}
+
+// Output j's array: an input's buffer where the plan allows it and the input is a
+// sole-owned, C-contiguous array of exactly the output's shape; else a dead
+// temporary's buffer from the pool (for temporaries) or a new one (for outputs).
+void make_output(const KernelStep& k, std::size_t j, CallState& c) {
+  const auto slot = static_cast<std::size_t>(k.out_slots[j]);
+  const DType dtype = k.outputs[j].dtype();
+  for (const lower::InPlace& ip : k.in_place) {
+    if (ip.output != static_cast<int>(j)) continue;
+    const auto in_slot = static_cast<std::size_t>(k.in_slots[static_cast<std::size_t>(ip.input)]);
+    const Array& in = c.own[in_slot];
+    // c.value[in_slot] is &c.own[in_slot] for a temporary; the plan never pairs others.
+    if (c.value[in_slot] == &in && in.dtype() == dtype && in.shape() == c.out_shape &&
+        in.buffer().use_count() == 1 && in.buffer()->owned() && is_c_contiguous(in)) {
+      c.own[slot] = in;
+      c.value[slot] = &c.own[slot];
+      ++c.in_place;
+      return;
+    }
+  }
+  if (k.out_temporary[j]) {
+    const std::size_t nbytes = static_cast<std::size_t>(shape_size(c.out_shape)) * dtype_size(dtype);
+    c.own[slot] = Array::view_of(c.take(nbytes), dtype, c.out_shape, contiguous_strides(c.out_shape, dtype_size(dtype)), 0);
+  } else {
+    c.own[slot] = Array::empty(dtype, c.out_shape);
+    ++c.allocated;
+  }
+  c.value[slot] = &c.own[slot];
+}
+
+void run_kernel(const KernelStep& k, CallState& c) {
   const std::size_t nin = k.in_slots.size(), nout = k.out_slots.size(), ops = nin + nout;
   const std::size_t rank = static_cast<std::size_t>(k.rank);
-  Shape shape(rank, 1);
+  Shape& shape = c.shape;
+  shape.assign(rank, 1);
   bool ok = true;
-  for (int s : k.in_slots) ok = ok && broadcast_into(slots[static_cast<std::size_t>(s)].shape(), shape);
+  for (int s : k.in_slots) ok = ok && broadcast_into(c.value[static_cast<std::size_t>(s)]->shape(), shape);
   for (const std::vector<int>& deps : k.output_inputs) {
-    Shape own(rank, 1);
-    for (int i : deps) broadcast_into(slots[static_cast<std::size_t>(k.in_slots[static_cast<std::size_t>(i)])].shape(), own);
-    ok = ok && own == shape;
+    c.own_shape.assign(rank, 1);
+    for (int i : deps) {
+      broadcast_into(c.value[static_cast<std::size_t>(k.in_slots[static_cast<std::size_t>(i)])]->shape(), c.own_shape);
+    }
+    ok = ok && c.own_shape == shape;
   }
   std::int64_t count = 1;
-  Shape out_shape;
+  Shape& out_shape = c.out_shape;
+  out_shape.clear();
   if (k.reduction) {
     for (std::size_t d = 0; d < rank; ++d) {
       if (k.mask[d]) {
@@ -326,15 +437,17 @@ void run_kernel(const KernelStep& k, std::vector<Array>& slots) {
     out_shape = shape;
   }
   if (!ok || k.fn == nullptr) {
-    run_by_reference(k, slots);
+    run_by_reference(k, c);
     return;
   }
 
   // Strides over the iteration space, operand-major.
-  std::vector<std::int64_t> st(ops * rank, 0);
-  std::vector<char*> base(ops);
+  std::vector<std::int64_t>& st = c.st;
+  st.assign(ops * rank, 0);
+  std::vector<char*>& base = c.base;
+  base.resize(ops);
   for (std::size_t i = 0; i < nin; ++i) {
-    const Array& a = slots[static_cast<std::size_t>(k.in_slots[i])];
+    const Array& a = *c.value[static_cast<std::size_t>(k.in_slots[i])];
     const std::size_t lead = rank - static_cast<std::size_t>(a.ndim());
     for (std::size_t d = 0; d < static_cast<std::size_t>(a.ndim()); ++d) {
       st[i * rank + lead + d] = a.shape()[d] == 1 ? 0 : a.strides()[d];
@@ -342,29 +455,30 @@ void run_kernel(const KernelStep& k, std::vector<Array>& slots) {
     base[i] = reinterpret_cast<char*>(a.data());
   }
   for (std::size_t j = 0; j < nout; ++j) {
-    Array out = Array::empty(k.outputs[j].dtype(), out_shape);
+    make_output(k, j, c);
+    const Array& out = c.own[static_cast<std::size_t>(k.out_slots[j])];
     const std::size_t o = nin + j;
+    const Strides& os = out.strides();
     if (k.reduction) {
-      const Strides cs = contiguous_strides(out_shape, out.itemsize());
       std::size_t od = 0;
       for (std::size_t d = 0; d < rank; ++d) {
         if (!k.mask[d]) {
-          st[o * rank + d] = cs[od++];
+          st[o * rank + d] = os[od++];
         } else if (k.keepdims) {
           ++od;
         }
       }
     } else {
-      const Strides& os = out.strides();
       for (std::size_t d = 0; d < rank; ++d) st[o * rank + d] = shape[d] == 1 ? 0 : os[d];
     }
     base[o] = reinterpret_cast<char*>(out.data());
-    slots[static_cast<std::size_t>(k.out_slots[j])] = std::move(out);
   }
 
   // Collapse: drop size-1 dimensions, merge neighbours contiguous in every operand.
-  std::vector<std::int64_t> cshape;
-  std::vector<std::size_t> from;  // the original dimension each collapsed one ends at
+  std::vector<std::int64_t>& cshape = c.cshape;
+  std::vector<std::size_t>& from = c.from;  // the original dimension each collapsed one ends at
+  cshape.clear();
+  from.clear();
   for (std::size_t d = 0; d < rank; ++d) {
     if (shape[d] == 1) continue;
     bool merge = !cshape.empty();
@@ -379,38 +493,35 @@ void run_kernel(const KernelStep& k, std::vector<Array>& slots) {
   }
   const std::size_t nd = cshape.size();
   if (nd > static_cast<std::size_t>(kMaxRank)) {
-    run_by_reference(k, slots);
+    run_by_reference(k, c);
     return;
   }
-  std::vector<std::int64_t> cst(ops * nd);
+  std::vector<std::int64_t>& cst = c.cst;
+  cst.resize(ops * nd);
   for (std::size_t o = 0; o < ops; ++o) {
     for (std::size_t d = 0; d < nd; ++d) cst[o * nd + d] = st[o * rank + from[d]];
   }
   k.fn(static_cast<std::int64_t>(nd), cshape.data(), base.data(), cst.data(), shape_size(out_shape), count);
 }
 
-}  // namespace
-
-std::vector<Array> Executable::run(const std::vector<Array>& args) const {
-  const ExecutablePlan& p = *plan_;
-  std::vector<Array> slots(static_cast<std::size_t>(p.num_slots), p.released);
+void run_steps(const ExecutablePlan& p, const std::vector<Array>& args, CallState& c) {
   for (std::size_t s = 0; s < p.steps.size(); ++s) {
     const Step& step = p.steps[s];
     switch (step.kind) {
       case Step::Kind::argument:
-        slots[static_cast<std::size_t>(step.out[0])] = args[static_cast<std::size_t>(step.index)];
+        c.value[static_cast<std::size_t>(step.out[0])] = &args[static_cast<std::size_t>(step.index)];
         break;
       case Step::Kind::constant:
-        slots[static_cast<std::size_t>(step.out[0])] = step.value;
+        c.value[static_cast<std::size_t>(step.out[0])] = &step.value;
         break;
       case Step::Kind::kernel:
-        run_kernel(p.kernels[static_cast<std::size_t>(step.index)], slots);
+        run_kernel(p.kernels[static_cast<std::size_t>(step.index)], c);
         break;
       case Step::Kind::library:
       case Step::Kind::reference: {
-        std::vector<Array> ins;
-        ins.reserve(step.in.size());
-        for (int i : step.in) ins.push_back(slots[static_cast<std::size_t>(i)]);
+        std::vector<Array>& ins = c.ins;
+        ins.clear();
+        for (int i : step.in) ins.push_back(*c.value[static_cast<std::size_t>(i)]);
         std::vector<Array> outs;
         if (step.kind == Step::Kind::library) {
           try {
@@ -421,16 +532,85 @@ std::vector<Array> Executable::run(const std::vector<Array>& args) const {
         } else {
           outs = interp::run_node(*step.node, ins);
         }
-        for (std::size_t j = 0; j < step.out.size(); ++j) slots[static_cast<std::size_t>(step.out[j])] = std::move(outs[j]);
+        ins.clear();
+        for (std::size_t j = 0; j < step.out.size(); ++j) {
+          const auto slot = static_cast<std::size_t>(step.out[j]);
+          c.own[slot] = std::move(outs[j]);
+          c.value[slot] = &c.own[slot];
+        }
         break;
       }
     }
-    for (int dead : p.memory.free_after[s]) slots[static_cast<std::size_t>(dead)] = p.released;
+    // Dead temporaries: a buffer nobody else holds (no view of it lives) goes to the pool.
+    for (int dead : p.memory.free_after[s]) {
+      Array& a = c.own[static_cast<std::size_t>(dead)];
+      const std::shared_ptr<Buffer>& b = a.buffer();
+      if (b && b.use_count() == 1 && b->owned()) c.give(b);
+      a = p.released;
+      c.value[static_cast<std::size_t>(dead)] = nullptr;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Array> Executable::run(const std::vector<Array>& args) const {
+  const ExecutablePlan& p = *plan_;
+  std::unique_ptr<CallState> c = p.states.acquire();
+  const auto n = static_cast<std::size_t>(p.num_slots);
+  if (c->own.size() != n) {
+    c->own.assign(n, p.released);
+    c->value.assign(n, nullptr);
   }
   std::vector<Array> results;
-  results.reserve(p.output_slots.size());
-  for (int s : p.output_slots) results.push_back(slots[static_cast<std::size_t>(s)]);
+  try {
+    run_steps(p, args, *c);
+    results.reserve(p.output_slots.size());
+    for (std::size_t i = 0; i < p.output_slots.size(); ++i) {
+      const auto slot = static_cast<std::size_t>(p.output_slots[i]);
+      // A slot listed twice, an argument or a constant: the same array again
+      // (Function copies what is not the caller's own); else the call's value moves out.
+      std::size_t first = i;
+      for (std::size_t q = 0; q < i && first == i; ++q) first = p.output_slots[q] == p.output_slots[i] ? q : i;
+      if (first != i) {
+        results.push_back(results[first]);
+      } else if (p.memory.external[slot]) {
+        results.push_back(*c->value[slot]);
+      } else {
+        results.push_back(std::move(c->own[slot]));
+        c->own[slot] = p.released;
+      }
+    }
+  } catch (...) {
+    // A failed call leaves no value behind (its temporaries may hold big buffers).
+    for (std::size_t s = 0; s < n; ++s) c->own[s] = p.released;
+    c->free.clear();
+    c->draws = c->allocated = c->reused = c->in_place = 0;
+    p.states.release(std::move(c));
+    throw;
+  }
+  c->trim();
+  p.calls.fetch_add(1, std::memory_order_relaxed);
+  p.allocated.fetch_add(std::exchange(c->allocated, 0), std::memory_order_relaxed);
+  p.reused.fetch_add(std::exchange(c->reused, 0), std::memory_order_relaxed);
+  p.in_place.fetch_add(std::exchange(c->in_place, 0), std::memory_order_relaxed);
+  p.states.release(std::move(c));
   return results;
+}
+
+Executable::MemoryStats Executable::memory_stats() const {
+  const ExecutablePlan& p = *plan_;
+  return {p.calls.load(), p.allocated.load(), p.reused.load(), p.in_place.load()};
+}
+
+std::vector<std::string> Executable::in_place_plan() const {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < plan_->kernels.size(); ++i) {
+    for (const lower::InPlace& ip : plan_->kernels[i].in_place) {
+      out.push_back("k" + std::to_string(i) + ": out" + std::to_string(ip.output) + " <- in" + std::to_string(ip.input));
+    }
+  }
+  return out;
 }
 
 const std::string& Executable::source() const { return plan_->source; }

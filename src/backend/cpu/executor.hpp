@@ -14,6 +14,7 @@
 // the interpreter's own error (op, operand shapes, the user's line).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,17 @@ class Executable {
   std::vector<std::string> reference_ops() const;
   // The ops of the nodes run by a library call.
   std::vector<std::string> library_ops() const;
+
+  // What the memory plan (lower/memory_plan.hpp) did, summed over all calls so far:
+  // buffers allocated for kernel outputs (function outputs and pool misses), buffers
+  // reused from the pool, and outputs written in place over a dead input.
+  struct MemoryStats {
+    std::int64_t calls = 0, allocated = 0, reused = 0, in_place = 0;
+  };
+  MemoryStats memory_stats() const;
+  // The in-place pairs the plan allows (checked again at run time), one
+  // "k<kernel>: out<j> <- in<i>" each.
+  std::vector<std::string> in_place_plan() const;
 
  private:
   std::unique_ptr<ExecutablePlan> plan_;
