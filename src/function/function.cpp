@@ -36,28 +36,30 @@ std::string describe_input(const Variable& v, std::size_t position) {
   return s;
 }
 
-// The argument converted to the input's dtype, or an error naming the input.
-Array check_argument(const Variable& input, std::size_t position, const Array& arg) {
+// Checks the argument against the input (an error naming the input); true when it
+// must be converted to the input's dtype. Builds no message unless it throws: this runs
+// for every argument of every call.
+bool check_argument(const Variable& input, std::size_t position, const Array& arg) {
   const Type& t = input.type();
-  const std::string who = describe_input(input, position);
-  if (arg.device() != Device::cpu) throw TypeError(who + ": expected a CPU array");
+  auto who = [&] { return describe_input(input, position); };
+  if (arg.device() != Device::cpu) throw TypeError(who() + ": expected a CPU array");
   if (arg.ndim() != t.ndim()) {
-    throw TypeError(who + " expects " + std::to_string(t.ndim()) + " dimension" + (t.ndim() == 1 ? "" : "s") +
+    throw TypeError(who() + " expects " + std::to_string(t.ndim()) + " dimension" + (t.ndim() == 1 ? "" : "s") +
                     " (" + t.str() + "), got an array of shape " + shape_str(arg.shape()));
   }
   for (int i = 0; i < t.ndim(); ++i) {
     const auto iu = static_cast<std::size_t>(i);
     if (t.shape[iu] != kUnknownDim && t.shape[iu] != arg.shape()[iu]) {
-      throw ShapeError(who + " expects shape " + t.str() + ", got an array of shape " + shape_str(arg.shape()) +
+      throw ShapeError(who() + " expects shape " + t.str() + ", got an array of shape " + shape_str(arg.shape()) +
                        " (dimension " + std::to_string(i) + " differs)");
     }
   }
-  if (arg.dtype() == t.dtype) return arg;
+  if (arg.dtype() == t.dtype) return false;
   if (!can_cast_safely(arg.dtype(), t.dtype)) {
-    throw TypeError(who + " expects dtype " + std::string(dtype_name(t.dtype)) + ", got " +
+    throw TypeError(who() + " expects dtype " + std::string(dtype_name(t.dtype)) + ", got " +
                     std::string(dtype_name(arg.dtype())) + ", which does not convert to it without loss");
   }
-  return arg.astype(t.dtype);
+  return true;
 }
 
 // The compiled backend, or nullptr (with one warning per process) when there is no
@@ -159,17 +161,36 @@ std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
     throw TypeError("function made at " + format_location(p.where) + " takes " + std::to_string(p.inputs.size()) +
                     " argument" + (p.inputs.size() == 1 ? "" : "s") + ", got " + std::to_string(args.size()));
   }
-  std::vector<Array> checked;
-  checked.reserve(args.size());
-  for (std::size_t i = 0; i < args.size(); ++i) checked.push_back(check_argument(p.inputs[i], i, args[i]));
+  // The arguments as the backend gets them: the caller's own, unless one converts.
+  std::vector<Array> converted;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (!check_argument(p.inputs[i], i, args[i])) continue;
+    if (converted.empty()) converted = args;
+    converted[i] = args[i].astype(p.inputs[i].dtype());
+  }
+  const std::vector<Array>& checked = converted.empty() ? args : converted;
 
   std::vector<Array> results = p.cpu ? p.cpu->run(checked) : interp::run(p.plan, checked);
 
   // Outputs are the caller's own: never a view of an argument, a constant, or
-  // another output.
+  // another output. Few buffers (the usual case) are compared directly.
+  const std::size_t known = args.size() + converted.size() + p.constant_buffers.size() + results.size();
+  if (known <= 64) {
+    auto taken = [&](const Buffer* b, std::size_t earlier) {
+      for (const Array& a : args) if (a.buffer().get() == b) return true;
+      for (const Array& a : converted) if (a.buffer().get() == b) return true;
+      for (const Buffer* c : p.constant_buffers) if (c == b) return true;
+      for (std::size_t q = 0; q < earlier; ++q) if (results[q].buffer().get() == b) return true;
+      return false;
+    };
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (taken(results[i].buffer().get(), i)) results[i] = results[i].copy();
+    }
+    return results;
+  }
   std::unordered_set<const Buffer*> taken;
   for (const Array& a : args) taken.insert(a.buffer().get());
-  for (const Array& a : checked) taken.insert(a.buffer().get());
+  for (const Array& a : converted) taken.insert(a.buffer().get());
   taken.insert(p.constant_buffers.begin(), p.constant_buffers.end());
   for (Array& r : results) {
     if (taken.count(r.buffer().get())) r = r.copy();
