@@ -23,6 +23,7 @@ from . import _core
 _core._set_package_dir(_os.path.dirname(__file__))
 
 from ._core import (  # noqa: E402
+    CompileError,
     DisconnectedInputError,
     GradientError,
     InternalError,
@@ -40,7 +41,7 @@ from .gradient import grad  # noqa: E402
 __version__ = "0.1.0"
 
 __all__ = [
-    "DisconnectedInputError", "Function", "GradientError", "In", "InternalError", "MissingInputError", "Mode",
+    "CompileError", "DisconnectedInputError", "Function", "GradientError", "In", "InternalError", "MissingInputError", "Mode",
     "NullTypeGradError", "Out", "ShapeError", "UnusedInputError", "change_flags", "config", "function", "grad",
     "gradient", "printing", "tensor",
 ]

@@ -1,6 +1,7 @@
 // hypatia's C++ errors as Python exceptions: the caller's faults as the built-in
 // exception a Python user expects (TypeError, ValueError, IndexError) or a subclass of
-// one, our own bugs as hypatia.InternalError.
+// one, a failing compiler (or cache directory) as hypatia.CompileError, our own bugs as
+// hypatia.InternalError.
 #include "binding.hpp"
 
 namespace hypatia::python {
@@ -14,6 +15,7 @@ struct Classes {
   PyObject* disconnected_input = nullptr;
   PyObject* null_type_grad = nullptr;
   PyObject* gradient = nullptr;
+  PyObject* compile = nullptr;
   PyObject* internal = nullptr;
 };
 Classes g_classes;
@@ -54,6 +56,10 @@ void bind_errors(py::module_& m) {
                                         "A gradient was needed through an op that has none.");
   g_classes.gradient = make_class(m, "GradientError", PyExc_ValueError,
                                   "verify_grad found a symbolic gradient that disagrees with finite differences.");
+  g_classes.compile = make_class(m, "CompileError", PyExc_RuntimeError,
+                                 "The system C++ compiler failed on generated code or could not be run, or the "
+                                 "module cache directory is unusable; the message carries the compiler's "
+                                 "diagnostics and where the source was kept.");
   g_classes.internal = make_class(m, "InternalError", PyExc_RuntimeError,
                                   "A bug in hypatia (please report it), never the caller's fault.");
 
@@ -68,6 +74,8 @@ void bind_errors(py::module_& m) {
       PyErr_SetString(g_classes.gradient, e.what());
     } catch (const UserError& e) {
       PyErr_SetString(class_for(e.kind()), e.what());
+    } catch (const CompileError& e) {
+      PyErr_SetString(g_classes.compile, e.what());
     } catch (const InternalError& e) {
       PyErr_SetString(g_classes.internal, e.what());
     }
