@@ -200,10 +200,6 @@ class Array {
   std::string str() const;  // as NumPy prints: [[1. 2.] [3. 4.]]
 
  private:
-  // No buffer yet: for factories that set every member (the default constructor
-  // allocates, which a call's hot path should not pay twice).
-  struct NoBuffer {};
-  explicit Array(NoBuffer) {}
   template <class T>
   static Array copy_from(const T* data, const Shape& shape, std::size_t count) {
     check_count(shape, count);

@@ -83,7 +83,7 @@ Array::Array() : buffer_(Buffer::allocate(sizeof(double))) { std::memset(buffer_
 
 Array Array::empty(DType dtype, const Shape& shape) {
   check_shape_valid(shape, dtype_size(dtype));
-  Array a{NoBuffer{}};
+  Array a;
   const std::size_t bytes = static_cast<std::size_t>(shape_size(shape)) * dtype_size(dtype);
   a.buffer_ = Buffer::allocate(bytes);
   a.dtype_ = dtype;
@@ -125,7 +125,7 @@ Array Array::borrow_bytes(std::byte* data, DType dtype, const Shape& shape, cons
     if (extent < 0) lo += extent; else hi += extent;
   }
   auto buffer = Buffer::borrow(data + lo, static_cast<std::size_t>(hi - lo));
-  Array a{NoBuffer{}};
+  Array a;
   a.buffer_ = std::move(buffer);
   a.offset_ = -lo;
   a.dtype_ = dtype;
@@ -147,7 +147,7 @@ Array Array::view_of(std::shared_ptr<Buffer> buffer, DType dtype, Shape shape, S
       throw InternalError("view_of: view of shape " + shape_str(shape) + " leaves its buffer");
     }
   }
-  Array a{NoBuffer{}};
+  Array a;
   a.buffer_ = std::move(buffer);
   a.offset_ = offset_bytes;
   a.dtype_ = dtype;
