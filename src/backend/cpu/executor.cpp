@@ -110,8 +110,10 @@ std::vector<int> order_units(const std::vector<std::vector<int>>& unit_nodes, co
 
 // The (output, input) pairs of an elementwise kernel whose buffers may be one: the
 // ops allow it (every node elementwise, none a view of its input), the input has the
-// output's dtype and rank, is not a uniform (0-d) operand, and the output is computed
-// from it, so that every point loads the input before it stores the output there.
+// output's dtype and rank, is not a uniform (0-d) operand, the output is computed
+// from it (so every point loads the input before it stores the output there), and no
+// statement after that store uses the input (the generated pointers are __restrict:
+// the compiler may reload an input after a store to another operand).
 std::vector<std::pair<int, int>> in_place_pairs(const kir::Kernel& kernel, const lower::Group& g,
                                                 const std::vector<Variable>& inputs,
                                                 const std::vector<Variable>& outputs) {
@@ -120,26 +122,29 @@ std::vector<std::pair<int, int>> in_place_pairs(const kir::Kernel& kernel, const
     const OpDef& op = node->op();
     if (!op.has(kElementwise) || !op.aliasing || !op.aliasing->views.empty()) return {};
   }
-  const int nin = kernel.num_inputs();
-  // The input operands each statement's value depends on, as a bit set per statement.
-  std::vector<std::vector<bool>> deps(kernel.body.size(), std::vector<bool>(static_cast<std::size_t>(nin), false));
-  std::vector<std::pair<int, int>> pairs;
-  for (std::size_t i = 0; i < kernel.body.size(); ++i) {
+  const auto nin = static_cast<std::size_t>(kernel.num_inputs());
+  const std::size_t n = kernel.body.size();
+  // The input operands each statement's value depends on.
+  std::vector<std::vector<bool>> deps(n, std::vector<bool>(nin, false));
+  for (std::size_t i = 0; i < n; ++i) {
     const kir::Stmt& st = kernel.body[i];
     if (st.kind == kir::StmtKind::load) deps[i][static_cast<std::size_t>(st.operand)] = true;
     for (int a : st.args) {
-      for (int k = 0; k < nin; ++k) {
-        if (deps[static_cast<std::size_t>(a)][static_cast<std::size_t>(k)]) deps[i][static_cast<std::size_t>(k)] = true;
-      }
+      for (std::size_t k = 0; k < nin; ++k) deps[i][k] = deps[i][k] || deps[static_cast<std::size_t>(a)][k];
     }
+  }
+  std::vector<std::pair<int, int>> pairs;
+  for (std::size_t i = 0; i < n; ++i) {
+    const kir::Stmt& st = kernel.body[i];
     if (st.kind != kir::StmtKind::store) continue;
-    const int out = st.operand - nin;
+    const int out = st.operand - static_cast<int>(nin);
     const Variable& o = outputs[static_cast<std::size_t>(out)];
-    for (int k = 0; k < nin; ++k) {
-      const Variable& in = inputs[static_cast<std::size_t>(k)];
-      if (deps[i][static_cast<std::size_t>(k)] && !kernel.operands[static_cast<std::size_t>(k)].uniform &&
-          in.dtype() == o.dtype() && in.ndim() == o.ndim()) {
-        pairs.emplace_back(out, k);
+    for (std::size_t k = 0; k < nin; ++k) {
+      const Variable& in = inputs[k];
+      bool later = false;
+      for (std::size_t j = i + 1; j < n && !later; ++j) later = deps[j][k];
+      if (deps[i][k] && !later && !kernel.operands[k].uniform && in.dtype() == o.dtype() && in.ndim() == o.ndim()) {
+        pairs.emplace_back(out, static_cast<int>(k));
       }
     }
   }
