@@ -81,9 +81,19 @@ void check_shape_valid(const Shape& shape, std::size_t itemsize = 1) {
 
 Array::Array() : buffer_(Buffer::allocate(sizeof(double))) { std::memset(buffer_->data(), 0, sizeof(double)); }
 
+namespace {
+// What the factories below start from and then overwrite: copying it allocates nothing
+// (its shape and strides are empty), where the default constructor allocates a buffer
+// (a function call's hot path makes its outputs with these factories).
+const Array& blank() {
+  static const Array a;
+  return a;
+}
+}  // namespace
+
 Array Array::empty(DType dtype, const Shape& shape) {
   check_shape_valid(shape, dtype_size(dtype));
-  Array a;
+  Array a = blank();
   const std::size_t bytes = static_cast<std::size_t>(shape_size(shape)) * dtype_size(dtype);
   a.buffer_ = Buffer::allocate(bytes);
   a.dtype_ = dtype;
@@ -125,7 +135,7 @@ Array Array::borrow_bytes(std::byte* data, DType dtype, const Shape& shape, cons
     if (extent < 0) lo += extent; else hi += extent;
   }
   auto buffer = Buffer::borrow(data + lo, static_cast<std::size_t>(hi - lo));
-  Array a;
+  Array a = blank();
   a.buffer_ = std::move(buffer);
   a.offset_ = -lo;
   a.dtype_ = dtype;
@@ -147,7 +157,7 @@ Array Array::view_of(std::shared_ptr<Buffer> buffer, DType dtype, Shape shape, S
       throw InternalError("view_of: view of shape " + shape_str(shape) + " leaves its buffer");
     }
   }
-  Array a;
+  Array a = blank();
   a.buffer_ = std::move(buffer);
   a.offset_ = offset_bytes;
   a.dtype_ = dtype;
