@@ -173,28 +173,27 @@ std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
   std::vector<Array> results = p.cpu ? p.cpu->run(checked) : interp::run(p.plan, checked);
 
   // Outputs are the caller's own: never a view of an argument, a constant, or
-  // another output. Few buffers (the usual case) are compared directly.
-  const std::size_t known = args.size() + converted.size() + p.constant_buffers.size() + results.size();
-  if (known <= 64) {
-    auto taken = [&](const Buffer* b, std::size_t earlier) {
-      for (const Array& a : args) if (a.buffer().get() == b) return true;
-      for (const Array& a : converted) if (a.buffer().get() == b) return true;
-      for (const Buffer* c : p.constant_buffers) if (c == b) return true;
-      for (std::size_t q = 0; q < earlier; ++q) if (results[q].buffer().get() == b) return true;
-      return false;
-    };
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      if (taken(results[i].buffer().get(), i)) results[i] = results[i].copy();
-    }
-    return results;
-  }
+  // another output. Few buffers (the usual case) are compared directly, many through
+  // a hash set.
+  const bool few = args.size() + converted.size() + p.constant_buffers.size() + results.size() <= 64;
   std::unordered_set<const Buffer*> taken;
-  for (const Array& a : args) taken.insert(a.buffer().get());
-  for (const Array& a : converted) taken.insert(a.buffer().get());
-  taken.insert(p.constant_buffers.begin(), p.constant_buffers.end());
-  for (Array& r : results) {
-    if (taken.count(r.buffer().get())) r = r.copy();
-    taken.insert(r.buffer().get());
+  if (!few) {
+    for (const Array& a : args) taken.insert(a.buffer().get());
+    for (const Array& a : converted) taken.insert(a.buffer().get());
+    taken.insert(p.constant_buffers.begin(), p.constant_buffers.end());
+  }
+  auto is_taken = [&](const Buffer* b, std::size_t earlier) {
+    if (!few) return taken.count(b) != 0;
+    for (const Array& a : args) if (a.buffer().get() == b) return true;
+    for (const Array& a : converted) if (a.buffer().get() == b) return true;
+    for (const Buffer* c : p.constant_buffers) if (c == b) return true;
+    for (std::size_t q = 0; q < earlier; ++q) if (results[q].buffer().get() == b) return true;
+    return false;
+  };
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    Array& r = results[i];
+    if (is_taken(r.buffer().get(), i)) r = r.copy();
+    if (!few) taken.insert(r.buffer().get());
   }
   return results;
 }
