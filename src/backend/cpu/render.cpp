@@ -20,11 +20,12 @@ using i64 = std::int64_t;
 // Threads only for kernels with at least this much work: points times the kernel's
 // estimated cost of a point (render.cpp's point_cost: 1 per load, store and arithmetic
 // operation, more per math function). Starting and joining a team costs some
-// microseconds; below the figure one thread finishes first. The figure comes from a
-// measurement (bench/omp_threshold.py, bench/RESULTS.md); -DHP_PARALLEL_WORK=...
-// (config flag cxxflags) overrides it, 0 always starts the team.
+// microseconds; below the figure one thread finishes first. Measured on the 2-core
+// build machine under load (bench/omp_threshold.py, bench/RESULTS.md): W1's kernel
+// (cost 91) gains from 2k points, `x + y` (cost 4) from some 64k, so 2e5 serves both;
+// -DHP_PARALLEL_WORK=... (config flag cxxflags) overrides it, 0 always starts a team.
 #ifndef HP_PARALLEL_WORK
-#define HP_PARALLEL_WORK 100000
+#define HP_PARALLEL_WORK 200000
 #endif
 constexpr i64 kParallelWork = HP_PARALLEL_WORK;
 
