@@ -1,10 +1,11 @@
 # Installs the Debian 12 packages Hypatia needs to build and test, when missing.
 # Sourced by scripts/setup and scripts/test; needs root (or sudo) only to install.
 hypatia_deps() {
-  # C++ build and tests (OpenBLAS for the CPU backend's matrix products), then the
+  # C++ build and tests (OpenBLAS for the CPU backend's matrix products, SLEEF for its
+  # vector math: generated modules link libsleef.so.3), then the
   # Python package (bindings, and its tests' NumPy, SciPy as the oracle for special
   # functions, pytest and hypothesis).
-  local packages="cmake ninja-build g++ clang libclang-rt-14-dev libgtest-dev ccache libopenblas-dev"
+  local packages="cmake ninja-build g++ clang libclang-rt-14-dev libgtest-dev ccache libopenblas-dev libsleef-dev"
   packages="$packages pybind11-dev python3-dev python3-numpy python3-scipy python3-pytest python3-hypothesis"
   local missing=""
   for p in $packages; do

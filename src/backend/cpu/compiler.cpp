@@ -192,7 +192,18 @@ std::vector<std::string> compile_flags(const CompilerOptions& o) {
   std::vector<std::string> flags = {"-O2", "-std=c++20", "-fPIC", "-shared"};
   if (o.march_native) flags.push_back("-march=native");
   if (o.openmp) flags.push_back("-fopenmp");
+  if (o.sleef && !sleef_library().empty()) {
+    flags.push_back("-DHP_SLEEF=1");
+    if (o.sleef_u35) flags.push_back("-DHP_SLEEF_U35=1");
+  }
   return flags;
+}
+
+// What comes after the source on the command line (libraries must follow the code
+// that uses them when the linker runs with --as-needed).
+std::vector<std::string> link_flags(const CompilerOptions& o) {
+  if (o.sleef && !sleef_library().empty()) return {sleef_library()};
+  return {};
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -284,6 +295,7 @@ struct Job {
   const CompilerOptions& options;
   const CompilerInfo& info;
   std::vector<std::string> flags;  // ours (compile_flags), without options.flags
+  std::vector<std::string> link;   // ours after the source (link_flags)
   std::string flags_text;
   std::string dir;
   std::string key;
@@ -303,6 +315,7 @@ void compile_entry(const Job& job) {
   argv.insert(argv.end(), job.flags.begin(), job.flags.end());
   for (const char* a : {"-x", "c++", "-", "-x", "none", "-o"}) argv.emplace_back(a);
   argv.push_back(tmp_so);
+  argv.insert(argv.end(), job.link.begin(), job.link.end());
   argv.insert(argv.end(), job.options.flags.begin(), job.options.flags.end());
   const RunResult r = run_program(argv, tmp_cpp);
   const bool ok = r.spawn_error == 0 && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0;
@@ -382,6 +395,46 @@ std::string default_compiledir() {
   return h + "/.cache/hypatia";
 }
 
+bool default_flag(const std::string& name, bool fallback) {
+  const std::optional<std::string> v = detail::hypatia_flag(name);
+  if (!v) return fallback;
+  if (*v == "0" || *v == "false" || *v == "False" || *v == "off") return false;
+  if (*v == "1" || *v == "true" || *v == "True" || *v == "on") return true;
+  return fallback;
+}
+
+std::vector<std::string> default_cxxflags() {
+  std::vector<std::string> words;
+  const std::optional<std::string> v = detail::hypatia_flag("cxxflags");
+  if (!v) return words;
+  std::size_t start = 0;
+  while (start < v->size()) {
+    const std::size_t end = std::min(v->find(' ', start), v->size());
+    if (end > start) words.push_back(v->substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
+}
+
+// libsleef.so.3 as the dynamic loader finds it (the runtime package suffices, no
+// libsleef-dev needed), when it has the variants simd_math.hpp calls: SSE2 and AVX2.
+// Loaded once and kept: modules linked with it load it anyway.
+const std::string& sleef_library() {
+  static const std::string path = [] {
+    void* handle = ::dlopen("libsleef.so.3", RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) return std::string();
+    void* sse2 = ::dlsym(handle, "Sleef_expd2_u10sse2");
+    void* avx2 = ::dlsym(handle, "Sleef_expf8_u10avx2");
+    Dl_info info;
+    if (sse2 == nullptr || avx2 == nullptr || ::dladdr(sse2, &info) == 0 || info.dli_fname == nullptr ||
+        info.dli_fname[0] != '/') {
+      return std::string();
+    }
+    return std::string(info.dli_fname);
+  }();
+  return path;
+}
+
 bool compiler_available(const CompilerOptions& options) {
   // The cache directory only speeds this up: it is read when it exists and is private,
   // and neither created nor repaired here.
@@ -402,8 +455,9 @@ std::shared_ptr<const Module> compile_module(const std::string& source, const Co
                                          : " (" + info.exe + " --version failed)") +
                        "; set the config flag cxx to a C++ compiler, or use the interpreter");
   }
-  Job job{source, options, info, compile_flags(options), "", "", ""};
+  Job job{source, options, info, compile_flags(options), link_flags(options), "", "", ""};
   std::vector<std::string> all_flags = job.flags;
+  all_flags.insert(all_flags.end(), job.link.begin(), job.link.end());
   all_flags.insert(all_flags.end(), options.flags.begin(), options.flags.end());
   job.flags_text = join(all_flags);
   job.dir = dir;

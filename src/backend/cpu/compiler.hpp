@@ -31,11 +31,29 @@ std::string default_cxx();
 void set_default_cxx(const std::string& cxx);
 void set_default_compiledir(const std::string& dir);
 
+// A boolean entry of HYPATIA_FLAGS ("march_native=0", "sleef=False"); `fallback` when
+// it is absent or unreadable.
+bool default_flag(const std::string& name, bool fallback);
+// The words of `cxxflags=` in HYPATIA_FLAGS ("cxxflags=-DHP_PARALLEL_WORK=0 -g").
+std::vector<std::string> default_cxxflags();
+
 struct CompilerOptions {
   std::string cxx = default_cxx();  // the compiler to run (config flag `cxx`)
-  bool march_native = true;         // -march=native
-  bool openmp = true;               // -fopenmp
-  std::vector<std::string> flags;   // more flags (include dirs, -l libraries, ...)
+  // -march=native (config flag `march_native`); off: plain x86-64, whose vector loops
+  // are SSE2-wide, for a module cache shared by different CPUs.
+  bool march_native = default_flag("march_native", true);
+  bool openmp = true;  // -fopenmp
+  // Vector math from SLEEF when libsleef.so.3 can be loaded (config flag `sleef`):
+  // -DHP_SLEEF=1 and the library linked; off or missing, vector loops call the scalar
+  // libm functions lane by lane.
+  bool sleef = default_flag("sleef", true);
+  // SLEEF's 3.5-ULP variants where it has them (config flag `sleef_u35`; sin, cos,
+  // tan, tanh, sinh, cosh, the inverse trigonometric functions, log, log2, exp2,
+  // cbrt): faster, but further from the reference than the default 1.0-ULP ones.
+  bool sleef_u35 = default_flag("sleef_u35", false);
+  // More flags (include dirs, -l libraries, -DHP_PARALLEL_WORK=...); by default those
+  // of the config flag `cxxflags`, separated by spaces.
+  std::vector<std::string> flags = default_cxxflags();
   std::string compiledir;           // the cache directory; empty: default_compiledir()
 };
 
@@ -62,6 +80,9 @@ std::shared_ptr<const Module> compile_module(const std::string& source, const Co
 
 // Whether options.cxx can be run (checked once per compiler name and cached).
 bool compiler_available(const CompilerOptions& options = {});
+
+// The path of the SLEEF library modules link with, or "" when there is none.
+const std::string& sleef_library();
 
 // One entry of the module cache, as `hypatia-cache list` shows it.
 struct CacheEntry {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <sstream>
 
 namespace hypatia::cpu {
@@ -16,13 +17,32 @@ constexpr const char* kPrelude = R"HP(
 namespace hp {
 using i64 = std::int64_t;
 
-// Threads only above this many points: below it, starting the team costs more than
-// it saves. Starting and joining a team costs about 10 us; a point of a typical fused
-// kernel 2-5 ns, so threads pay from some 10^4 points. A measurement of
-// `exp(x) * 2 + y` (float64) on the 2-core build machine under a load of 14 was no
-// guide (1 thread: 9.8 ms at 64k points; 2 threads: 72 ms, each thread waiting for a
-// core), so the figure is the conservative 64k; measure again on an idle machine.
-constexpr i64 kParallelMin = i64(1) << 16;
+// Threads only for kernels with at least this much work: points times the kernel's
+// estimated cost of a point (render.cpp's point_cost: 1 per load, store and arithmetic
+// operation, more per math function). Starting and joining a team costs some
+// microseconds; below the figure one thread finishes first. Measured on the 2-core
+// build machine under load (bench/omp_threshold.py, bench/RESULTS.md): W1's kernel
+// (cost 91) gains from 2k points, `x + y` (cost 4) from some 64k, so 2e5 serves both;
+// -DHP_PARALLEL_WORK=... (config flag cxxflags) overrides it, 0 always starts a team.
+#ifndef HP_PARALLEL_WORK
+#define HP_PARALLEL_WORK 200000
+#endif
+constexpr i64 kParallelWork = HP_PARALLEL_WORK;
+
+#ifdef _OPENMP
+// Threads in a team: OMP_NUM_THREADS's first figure when it is set, else one per
+// processor. Not omp_get_max_threads(): another library in the process may have
+// lowered it for the calling thread (PyTorch's import sets it to its own count, 1 on a
+// 2-vCPU machine, which left every kernel called from that thread on one thread).
+static int team_size() {
+  static const int size = [] {
+    const char* e = std::getenv("OMP_NUM_THREADS");
+    const int n = e != nullptr ? std::atoi(e) : 0;
+    return n > 0 ? n : omp_get_num_procs();
+  }();
+  return size;
+}
+#endif
 
 // Most operands a kernel may have (the executor runs bigger groups by reference).
 constexpr int kMaxOperands = 256;
@@ -34,7 +54,7 @@ using Points = void (*)(i64 n, char* const* p, const i64* s);
 // share one of its elements. One function for all kernels (not a template), so that
 // each kernel costs the compiler only its own loops.
 [[gnu::noinline]] static void run(int N, i64 nd, const i64* shape, char* const* base, const i64* st,
-                                  int reduce_out, Points points) {
+                                  int reduce_out, Points points, i64 cost) {
   i64 total = 1;
   for (i64 d = 0; d < nd; ++d) total *= shape[d];
   if (total == 0) return;
@@ -52,8 +72,8 @@ using Points = void (*)(i64 n, char* const* p, const i64* s);
     for (i64 d = 0; d + 1 < nd; ++d) split_rows = split_rows && st[reduce_out * nd + d] != 0;
     split_points = split_points && s[reduce_out] != 0;
   }
-  if (total >= kParallelMin && (split_rows || split_points)) {
-#pragma omp parallel
+  if (total * cost >= kParallelWork && (split_rows || split_points) && team_size() > 1) {
+#pragma omp parallel num_threads(team_size())
     {
       const i64 t = omp_get_thread_num(), team = omp_get_num_threads();
       char* q[kMaxOperands];
@@ -160,9 +180,85 @@ std::string identity(ReducePrim p, DType t) {
 
 std::string v(int id) { return "v" + std::to_string(id); }
 
+// What one point of `k` costs, roughly, in units of one load or arithmetic operation:
+// for the OpenMP threshold (hp::kParallelWork). A math function (a libm call, or a
+// SLEEF vector call per lane) costs some 10 to 40 of them.
+long point_cost(const Kernel& k) {
+  long cost = 0;
+  for (const Stmt& s : k.body) {
+    if (s.kind != StmtKind::apply) {
+      cost += s.kind == StmtKind::constant ? 0 : 1;
+      continue;
+    }
+    switch (s.prim) {
+      case ScalarPrim::add: case ScalarPrim::sub: case ScalarPrim::mul: case ScalarPrim::neg:
+      case ScalarPrim::abs: case ScalarPrim::sqr: case ScalarPrim::maximum: case ScalarPrim::minimum:
+      case ScalarPrim::clip: case ScalarPrim::select: case ScalarPrim::sign:
+      case ScalarPrim::lt: case ScalarPrim::gt: case ScalarPrim::le: case ScalarPrim::ge: case ScalarPrim::eq:
+      case ScalarPrim::neq: case ScalarPrim::logical_and: case ScalarPrim::logical_or:
+      case ScalarPrim::logical_xor: case ScalarPrim::logical_not: case ScalarPrim::bitwise_and:
+      case ScalarPrim::bitwise_or: case ScalarPrim::bitwise_xor: case ScalarPrim::invert:
+      case ScalarPrim::isnan: case ScalarPrim::isinf: case ScalarPrim::isfinite: case ScalarPrim::cast:
+      case ScalarPrim::ceil: case ScalarPrim::floor: case ScalarPrim::trunc:
+        cost += 1;
+        break;
+      case ScalarPrim::true_div: case ScalarPrim::reciprocal: case ScalarPrim::sqrt:
+      case ScalarPrim::floor_div: case ScalarPrim::mod:
+        cost += 4;
+        break;
+      default:
+        cost += 20;
+        break;
+    }
+  }
+  return cost > 0 ? cost : 1;
+}
+
+// The primitives simd_math.hpp has in vector form.
+bool vector_prim(ScalarPrim p) {
+  switch (p) {
+    case ScalarPrim::add: case ScalarPrim::sub: case ScalarPrim::mul: case ScalarPrim::true_div:
+    case ScalarPrim::maximum: case ScalarPrim::minimum: case ScalarPrim::clip:
+    case ScalarPrim::neg: case ScalarPrim::abs: case ScalarPrim::sign: case ScalarPrim::reciprocal:
+    case ScalarPrim::sqr: case ScalarPrim::sqrt: case ScalarPrim::cbrt:
+    case ScalarPrim::exp: case ScalarPrim::exp2: case ScalarPrim::expm1:
+    case ScalarPrim::log: case ScalarPrim::log2: case ScalarPrim::log10: case ScalarPrim::log1p:
+    case ScalarPrim::sin: case ScalarPrim::cos: case ScalarPrim::tan:
+    case ScalarPrim::arcsin: case ScalarPrim::arccos: case ScalarPrim::arctan:
+    case ScalarPrim::sinh: case ScalarPrim::cosh: case ScalarPrim::tanh:
+    case ScalarPrim::arcsinh: case ScalarPrim::arccosh: case ScalarPrim::arctanh:
+    case ScalarPrim::sigmoid: case ScalarPrim::softplus: case ScalarPrim::erf: case ScalarPrim::erfc:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The float type of an elementwise kernel whose values are all of one float type and
+// whose primitives all have vector forms: its unit-stride loop runs on whole vectors.
+std::optional<DType> vector_dtype(const Kernel& k) {
+  if (k.reduction || k.body.empty()) return std::nullopt;
+  const DType t = k.body.front().dtype;
+  if (!is_float(t)) return std::nullopt;
+  for (const kir::Operand& o : k.operands) {
+    if (o.dtype != t) return std::nullopt;
+  }
+  for (const Stmt& s : k.body) {
+    if (s.dtype != t) return std::nullopt;
+    switch (s.kind) {
+      case StmtKind::load: case StmtKind::constant: case StmtKind::store: break;
+      case StmtKind::apply:
+        if (!vector_prim(s.prim)) return std::nullopt;
+        break;
+      case StmtKind::cast: case StmtKind::reduce: return std::nullopt;
+    }
+  }
+  return t;
+}
+
 class KernelWriter {
  public:
-  explicit KernelWriter(const Kernel& k) : k_(k) {
+  explicit KernelWriter(const Kernel& k) : k_(k), vector_(vector_dtype(k)) {
     for (const Stmt& s : k.body) {
       if (s.kind == StmtKind::reduce) reduce_ = &s;
     }
@@ -220,11 +316,19 @@ class KernelWriter {
       row(Addr::strided, "reducing along a strided row");
       os_ << "  if (" << unit << " && s[" << o << "] == " << dtype_size(reduce_->dtype)
           << ") {  // unit strides, one output per point\n";
+    } else if (vector_) {
+      os_ << "  if (" << unit << ") {  // unit strides: whole vectors, then the tail\n";
     } else {
       os_ << "  if (" << unit << ") {  // unit strides: vectorizable\n";
     }
     pointers("    ");
-    loop("    ", Addr::unit, Reduce::element);
+    if (vector_) {
+      os_ << "    hp::i64 i = 0;\n";
+      vector_loop("    ");
+      loop("    ", Addr::unit, Reduce::element, "", "n");
+    } else {
+      loop("    ", Addr::unit, Reduce::element);
+    }
     os_ << "    return;\n  }\n";
     loop("  ", Addr::strided, Reduce::element);
     os_ << "}\n\n";
@@ -238,7 +342,7 @@ class KernelWriter {
       os_ << "  for (hp::i64 j = 0; j < out_size; ++j) out[j] = " << identity(k_.reduction->prim, reduce_->dtype)
           << ";\n";
       os_ << "  hp::run(" << k_.operands.size() << ", nd, shape, base, strides, " << reduce_->operand << ", "
-          << name << "_points);\n";
+          << name << "_points, " << point_cost(k_) << ");\n";
       if (k_.reduction->mean) {
         os_ << "  for (hp::i64 j = 0; j < out_size; ++j) out[j] = scalar::true_div(out[j], " << T
             << "(count));  // mean\n";
@@ -247,7 +351,7 @@ class KernelWriter {
       }
     } else {
       os_ << "  (void)out_size;\n  (void)count;\n";
-      os_ << "  hp::run(" << k_.operands.size() << ", nd, shape, base, strides, -1, " << name << "_points);\n";
+      os_ << "  hp::run(" << k_.operands.size() << ", nd, shape, base, strides, -1, " << name << "_points, " << point_cost(k_) << ");\n";
     }
     os_ << "}\n";
     return os_.str();
@@ -259,6 +363,53 @@ class KernelWriter {
   const Kernel& k_;
   std::ostringstream os_;
   const Stmt* reduce_ = nullptr;
+  std::optional<DType> vector_;  // the float type of the vector loop; none: no vector loop
+
+  // The unit-stride loop over whole vectors (simd_math.hpp), leaving i at the tail: one
+  // vector value w<id> per statement, hoisted scalars splatted once into b<id>.
+  void vector_loop(const std::string& indent) {
+    const std::string T = type_name(*vector_);
+    const std::string in = indent + "  ";
+    os_ << "#ifdef HP_SIMD_BYTES\n" << indent << "{\n";
+    std::vector<bool> used(k_.body.size(), false);
+    for (const Stmt& s : k_.body) {
+      if (hoisted(s)) continue;
+      for (int a : s.args) used[static_cast<std::size_t>(a)] = true;
+    }
+    for (std::size_t i = 0; i < k_.body.size(); ++i) {
+      if (used[i] && hoisted(k_.body[i])) {
+        os_ << in << "const simd::vec<" << T << "> b" << i << " = simd::splat(" << v(static_cast<int>(i)) << ");\n";
+      }
+    }
+    const auto arg = [&](int id) {
+      return (hoisted(k_.body[static_cast<std::size_t>(id)]) ? "b" : "w") + std::to_string(id);
+    };
+    os_ << in << "for (; i + simd::width<" << T << "> <= n; i += simd::width<" << T << ">) {\n";
+    for (std::size_t i = 0; i < k_.body.size(); ++i) {
+      const Stmt& s = k_.body[i];
+      if (hoisted(s)) continue;
+      os_ << in << "  ";
+      const std::string k = std::to_string(s.operand);
+      switch (s.kind) {
+        case StmtKind::load:
+          os_ << "const simd::vec<" << T << "> w" << i << " = simd::load(in" << k << " + i);";
+          break;
+        case StmtKind::apply:
+          os_ << "const simd::vec<" << T << "> w" << i << " = simd::" << scalar_prim_name(s.prim) << "(";
+          for (std::size_t a = 0; a < s.args.size(); ++a) os_ << (a ? ", " : "") << arg(s.args[a]);
+          os_ << ");";
+          break;
+        case StmtKind::store:
+          os_ << "simd::store(out" << k << " + i, " << arg(s.args[0]) << ");";
+          break;
+        default:  // vector_dtype admits no other kind
+          os_ << "#error unexpected statement";
+          break;
+      }
+      os_ << "\n";
+    }
+    os_ << in << "}\n" << indent << "}\n#endif\n";
+  }
 
   bool hoisted(const Stmt& s) const {
     if (s.kind == StmtKind::constant) return true;
@@ -287,7 +438,7 @@ class KernelWriter {
 
   void loop(const std::string& indent, Addr addr, Reduce reduce, const std::string& from = "0",
             const std::string& to = "n", const std::string& acc = "acc") {
-    os_ << indent << "for (hp::i64 i = " << from << "; i < " << to << "; ++i) {\n";
+    os_ << indent << "for (" << (from.empty() ? "" : "hp::i64 i = " + from) << "; i < " << to << "; ++i) {\n";
     for (std::size_t i = 0; i < k_.body.size(); ++i) {
       if (!hoisted(k_.body[i])) statement(static_cast<int>(i), indent + "  ", addr, reduce, acc);
     }
@@ -346,13 +497,17 @@ std::string render_kernel(const kir::Kernel& kernel) { return KernelWriter(kerne
 
 std::string render_module(const std::vector<kir::Kernel>& kernels) {
   std::string out = "// Generated by Hypatia's CPU backend. Self-contained: standard headers only.\n";
-  out += "#include <cstdint>\n#include <limits>\n#ifdef _OPENMP\n#include <omp.h>\n#endif\n\n";
+  out += "#include <cstdint>\n#include <cstdlib>\n#include <limits>\n#ifdef _OPENMP\n#include <omp.h>\n#endif\n\n";
   // The header's text, without its include guard (meaningless in a main file).
   std::string header(scalar_math_source());
   if (const auto at = header.find("#pragma once\n"); at != std::string::npos) header.erase(at, 13);
   out += header;
   // Kernels call the primitives as scalar::exp(v), ...
   out += "\nnamespace scalar = hypatia::scalar_math;\n";
+  std::string simd(simd_math_source());
+  if (const auto at = simd.find("#pragma once\n"); at != std::string::npos) simd.erase(at, 13);
+  out += simd;
+  out += "#ifdef HP_SIMD_BYTES\nnamespace simd = hypatia::simd_math;\n#endif\n";
   out += kPrelude;
   for (const kir::Kernel& k : kernels) {
     out += "\n";

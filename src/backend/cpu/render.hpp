@@ -6,9 +6,11 @@
 // Every kernel becomes one extern "C" function with the kernel ABI below, over a
 // rank-generic iteration space (the executor collapses dimensions that are contiguous
 // in every operand, so most loops are 1-d). The innermost loop comes twice: once for
-// unit strides (which the compiler vectorizes) and once for any strides; operands of
+// unit strides (whole SIMD vectors, simd_math.hpp, for float kernels whose primitives
+// all have vector forms; else a loop the compiler may vectorize) and once for any
+// strides; operands of
 // rank 0 are read once, outside the loops. Large iteration spaces are split over
-// OpenMP threads (hp::kParallelMin in the prelude says where, and why). A kernel has
+// OpenMP threads (hp::kParallelWork in the prelude says where, and why). A kernel has
 // at most kMaxOperands operands.
 #pragma once
 
@@ -35,5 +37,7 @@ std::string render_kernel(const kir::Kernel& kernel);
 std::string render_module(const std::vector<kir::Kernel>& kernels);
 // The text of runtime/scalar_math.hpp embedded at build time.
 std::string_view scalar_math_source();
+// The text of backend/cpu/simd_math.hpp (vector forms of the float primitives).
+std::string_view simd_math_source();
 
 }  // namespace hypatia::cpu

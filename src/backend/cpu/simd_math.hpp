@@ -1,0 +1,349 @@
+// Vector forms of the float primitives of runtime/scalar_math.hpp, for the CPU
+// backend's generated code: the renderer embeds this text after scalar_math.hpp, and
+// the unit-stride loop of a float kernel runs its body on whole vectors, then the
+// scalar statements on the tail. Same rules as scalar_math.hpp: self-contained, no
+// standard header (compile time), usable from any namespace.
+//
+// Width: what the module is compiled for. AVX2 + FMA (-march=native here): 8 floats
+// or 4 doubles; plain x86-64 (SSE2, -march=native off): 4 floats or 2 doubles;
+// another CPU: no vector path (HP_SIMD_BYTES undefined), the scalar loop alone.
+//
+// The libm functions call SLEEF's vector functions when the module is compiled with
+// HP_SLEEF=1 and linked with libsleef (the compiler driver does both when it finds
+// libsleef.so.3): the u10 variants (at most 1.0 ULP from the exact result; glibc's
+// scalar functions, the reference, are within 1 ULP too, so the two differ by at most
+// 2 ULP) and erfc_u15 (1.5 ULP, the only one SLEEF has). They follow C99 Annex F at
+// NaN, +-inf, +-0 and denormals as the scalar ones do. Without SLEEF each lane calls
+// the scalar function: the same results as the scalar loop, bit for bit.
+//
+// Arithmetic, abs, neg, maximum, minimum, clip, sign, sqrt (the instruction, exact)
+// and the comparisons give exactly the scalar results (FMA contraction aside, which
+// the scalar loop has too). sigmoid and softplus are the scalar formulas with both
+// branches folded into one: exp(-|x|) is what either branch takes the exp of.
+#pragma once
+
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__AVX2__) && defined(__FMA__)
+#define HP_SIMD_BYTES 32
+#else
+#define HP_SIMD_BYTES 16
+#endif
+#endif
+
+#ifdef HP_SIMD_BYTES
+namespace hypatia::simd_math {
+
+typedef float vf __attribute__((vector_size(HP_SIMD_BYTES)));
+typedef double vd __attribute__((vector_size(HP_SIMD_BYTES)));
+typedef int mf __attribute__((vector_size(HP_SIMD_BYTES)));        // a float lane's mask
+typedef long long md __attribute__((vector_size(HP_SIMD_BYTES)));  // a double lane's mask
+
+template <class T>
+struct Of;
+template <>
+struct Of<float> {
+  using V = vf;
+  using M = mf;
+};
+template <>
+struct Of<double> {
+  using V = vd;
+  using M = md;
+};
+template <class T>
+using vec = typename Of<T>::V;
+template <class T>
+inline constexpr long width = HP_SIMD_BYTES / static_cast<long>(sizeof(T));
+
+template <class V>
+struct Lane;
+template <>
+struct Lane<vf> {
+  using T = float;
+  using M = mf;
+};
+template <>
+struct Lane<vd> {
+  using T = double;
+  using M = md;
+};
+template <class V>
+using mask_of = typename Lane<V>::M;
+template <class V>
+inline constexpr int lanes = HP_SIMD_BYTES / static_cast<int>(sizeof(typename Lane<V>::T));
+
+// Unaligned: the operands are only element-aligned.
+template <class T>
+inline vec<T> load(const T* p) {
+  vec<T> v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+template <class T>
+inline void store(T* p, vec<T> v) {
+  __builtin_memcpy(p, &v, sizeof v);
+}
+// x - (+0) is x for every x, -0 included (x + 0 would turn -0 into +0).
+template <class T>
+inline vec<T> splat(T x) {
+  return x - vec<T>{};
+}
+
+// c ? a : b per lane (c all ones or all zeros): bitwise, the same in g++ and clang.
+template <class V>
+inline V blend(mask_of<V> c, V a, V b) {
+  using M = mask_of<V>;
+  return (V)((c & (M)a) | (~c & (M)b));
+}
+
+template <class V>
+inline V add(V a, V b) {
+  return a + b;
+}
+template <class V>
+inline V sub(V a, V b) {
+  return a - b;
+}
+template <class V>
+inline V mul(V a, V b) {
+  return a * b;
+}
+template <class V>
+inline V true_div(V a, V b) {
+  return a / b;
+}
+template <class V>
+inline V neg(V x) {
+  return -x;
+}
+template <class V>
+inline V sqr(V x) {
+  return x * x;
+}
+template <class V>
+inline V reciprocal(V x) {
+  return typename Lane<V>::T(1) / x;
+}
+template <class V>
+inline V abs(V x) {
+  using M = mask_of<V>;
+  return (V)((M)x & ~(M)(-V{}));  // -V{}: -0.0, the sign bits
+}
+// As scalar maximum: a when a is NaN or a > b, else b.
+template <class V>
+inline V maximum(V a, V b) {
+  return blend<V>((a > b) | (a != a), a, b);
+}
+template <class V>
+inline V minimum(V a, V b) {
+  return blend<V>((a < b) | (a != a), a, b);
+}
+template <class V>
+inline V clip(V x, V lo, V hi) {
+  return minimum(maximum(x, lo), hi);
+}
+template <class V>
+inline V sign(V x) {
+  using T = typename Lane<V>::T;
+  const V one = V{} + T(1), zero = V{};
+  return blend<V>(x > zero, one, blend<V>(x < zero, -one, blend<V>(x == zero, zero, x)));
+}
+
+#if HP_SIMD_BYTES == 32
+inline vf sqrt(vf x) { return __builtin_ia32_sqrtps256(x); }
+inline vd sqrt(vd x) { return __builtin_ia32_sqrtpd256(x); }
+#else
+inline vf sqrt(vf x) { return __builtin_ia32_sqrtps(x); }
+inline vd sqrt(vd x) { return __builtin_ia32_sqrtpd(x); }
+#endif
+
+#if defined(HP_SLEEF) && HP_SLEEF
+#if HP_SIMD_BYTES == 32
+#define HP_SLEEF_NAME(name, w, acc) Sleef_##name##w##_##acc##avx2
+#define HP_SLEEF_F f8
+#define HP_SLEEF_D d4
+#else
+#define HP_SLEEF_NAME(name, w, acc) Sleef_##name##w##_##acc##sse2
+#define HP_SLEEF_F f4
+#define HP_SLEEF_D d2
+#endif
+#define HP_SLEEF_CALL(name, w, acc) HP_SLEEF_NAME(name, w, acc)
+// The vector types are ABI-compatible with SLEEF's __m256 / __m128 (sleef.h is not
+// included: it pulls in immintrin.h, which costs compile time on every module).
+#define HP_VMATH1(prim, name, acc)                                                              \
+  extern "C" vf HP_SLEEF_CALL(name, HP_SLEEF_F, acc)(vf) noexcept;                              \
+  extern "C" vd HP_SLEEF_CALL(name, HP_SLEEF_D, acc)(vd) noexcept;                              \
+  inline vf HP_SLEEF_PRIM(prim)(vf x) { return HP_SLEEF_CALL(name, HP_SLEEF_F, acc)(x); }        \
+  inline vd HP_SLEEF_PRIM(prim)(vd x) { return HP_SLEEF_CALL(name, HP_SLEEF_D, acc)(x); }
+// SLEEF 3.5 leaves C99's results at a few edges (found by tests/backend/cpu_simd_test):
+// log1p, asinh and acosh of huge arguments give inf (log1p beyond 1e38 / 1e307, asinh
+// and acosh beyond 1.8e19 / 1e154), sinh and cosh overflow early (|x| > 88.5 / 709),
+// and log1p, tan and asinh of a negative denormal give +0. Those go through sleef_*
+// and are repaired below, at the cost of one comparison per vector.
+#define HP_SLEEF_PRIM(prim) HP_SLEEF_PRIM_##prim
+#define HP_SLEEF_PRIM_log1p sleef_log1p
+#define HP_SLEEF_PRIM_tan sleef_tan
+#define HP_SLEEF_PRIM_sinh sleef_sinh
+#define HP_SLEEF_PRIM_cosh sleef_cosh
+#define HP_SLEEF_PRIM_arcsinh sleef_arcsinh
+#define HP_SLEEF_PRIM_arccosh sleef_arccosh
+#define HP_SLEEF_PRIM_exp exp
+#define HP_SLEEF_PRIM_exp2 exp2
+#define HP_SLEEF_PRIM_expm1 expm1
+#define HP_SLEEF_PRIM_log log
+#define HP_SLEEF_PRIM_log2 log2
+#define HP_SLEEF_PRIM_log10 log10
+#define HP_SLEEF_PRIM_cbrt cbrt
+#define HP_SLEEF_PRIM_sin sin
+#define HP_SLEEF_PRIM_cos cos
+#define HP_SLEEF_PRIM_arcsin arcsin
+#define HP_SLEEF_PRIM_arccos arccos
+#define HP_SLEEF_PRIM_arctan arctan
+#define HP_SLEEF_PRIM_tanh tanh
+#define HP_SLEEF_PRIM_arctanh arctanh
+#define HP_SLEEF_PRIM_erf erf
+#define HP_SLEEF_PRIM_erfc erfc
+#else
+// No SLEEF: each lane calls the scalar primitive.
+#define HP_VMATH1(prim, name, acc)                                   \
+  template <class V>                                                 \
+  inline V prim(V x) {                                               \
+    V r;                                                             \
+    for (int l = 0; l < lanes<V>; ++l) r[l] = scalar_math::prim(x[l]); \
+    return r;                                                        \
+  }
+#endif
+// HP_SLEEF_U35=1 (config flag sleef_u35): the 3.5-ULP variants where SLEEF has them,
+// faster (tanh 2x); the others stay u10.
+#if defined(HP_SLEEF_U35) && HP_SLEEF_U35
+#define HP_U35 u35
+#else
+#define HP_U35 u10
+#endif
+HP_VMATH1(exp, exp, u10)
+HP_VMATH1(exp2, exp2, HP_U35)
+HP_VMATH1(expm1, expm1, u10)
+HP_VMATH1(log, log, HP_U35)
+HP_VMATH1(log2, log2, HP_U35)
+HP_VMATH1(log10, log10, u10)
+HP_VMATH1(log1p, log1p, u10)
+HP_VMATH1(cbrt, cbrt, HP_U35)
+HP_VMATH1(sin, sin, HP_U35)
+HP_VMATH1(cos, cos, HP_U35)
+HP_VMATH1(tan, tan, HP_U35)
+HP_VMATH1(arcsin, asin, HP_U35)
+HP_VMATH1(arccos, acos, HP_U35)
+HP_VMATH1(arctan, atan, HP_U35)
+HP_VMATH1(sinh, sinh, HP_U35)
+HP_VMATH1(cosh, cosh, HP_U35)
+HP_VMATH1(tanh, tanh, HP_U35)
+HP_VMATH1(arcsinh, asinh, u10)
+HP_VMATH1(arccosh, acosh, u10)
+HP_VMATH1(arctanh, atanh, u10)
+HP_VMATH1(erf, erf, u10)
+HP_VMATH1(erfc, erfc, u15)
+#undef HP_VMATH1
+
+#if defined(HP_SLEEF) && HP_SLEEF
+template <class M>
+inline bool any(M m) {
+  for (int l = 0; l < HP_SIMD_BYTES / static_cast<int>(sizeof(m[0])); ++l) {
+    if (m[l]) return true;
+  }
+  return false;
+}
+// |x| below the smallest normal: f(x) == x for log1p, tan and asinh.
+template <class V>
+inline mask_of<V> tiny(V x) {
+  using T = typename Lane<V>::T;
+  return abs(x) < T(sizeof(T) == 4 ? 1.17549435e-38 : 2.2250738585072014e-308);
+}
+template <class V>
+inline V huge_bound() {
+  using T = typename Lane<V>::T;
+  return V{} + T(sizeof(T) == 4 ? 1e18 : 1e150);
+}
+template <class V>
+inline V log1p(V x) {
+  using T = typename Lane<V>::T;
+  V r = blend<V>(tiny(x), x, sleef_log1p(x));
+  const mask_of<V> big = x > huge_bound<V>();
+  if (any(big)) r = blend<V>(big & (x != T(__builtin_inf())), log(x), r);  // 1 + x rounds to x
+  return r;
+}
+template <class V>
+inline V tan(V x) {
+  return blend<V>(tiny(x), x, sleef_tan(x));
+}
+// asinh(x) = sign(x) (log|x| + log 2) where x^2 + 1 rounds to x^2.
+template <class V>
+inline V arcsinh(V x) {
+  using T = typename Lane<V>::T;
+  V r = blend<V>(tiny(x), x, sleef_arcsinh(x));
+  const V a = abs(x);
+  const mask_of<V> big = (a > huge_bound<V>()) & (a != T(__builtin_inf()));
+  if (any(big)) {
+    const V l = log(a) + T(0.6931471805599453094);
+    r = blend<V>(big, blend<V>(x < V{}, -l, l), r);
+  }
+  return r;
+}
+template <class V>
+inline V arccosh(V x) {
+  using T = typename Lane<V>::T;
+  V r = sleef_arccosh(x);
+  const mask_of<V> big = (x > huge_bound<V>()) & (x != T(__builtin_inf()));
+  if (any(big)) r = blend<V>(big, log(x) + T(0.6931471805599453094), r);
+  return r;
+}
+// Beyond SLEEF's range, up to where the result overflows: h = exp(|x| / 2) (halving is
+// exact), sinh|x| ~ cosh x ~ h * (h / 2), three roundings more than exp.
+template <class V>
+inline mask_of<V> hyperbolic_edge(V a) {
+  using T = typename Lane<V>::T;
+  return (a > T(sizeof(T) == 4 ? 88 : 709)) & (a != T(__builtin_inf()));
+}
+template <class V>
+inline V sinh(V x) {
+  using T = typename Lane<V>::T;
+  V r = sleef_sinh(x);
+  const V a = abs(x);
+  const mask_of<V> edge = hyperbolic_edge(a);
+  if (any(edge)) {
+    const V h = exp(a * T(0.5));
+    const V big = h * (h * T(0.5));
+    r = blend<V>(edge, blend<V>(x < V{}, -big, big), r);
+  }
+  return r;
+}
+template <class V>
+inline V cosh(V x) {
+  using T = typename Lane<V>::T;
+  V r = sleef_cosh(x);
+  const V a = abs(x);
+  const mask_of<V> edge = hyperbolic_edge(a);
+  if (any(edge)) {
+    const V h = exp(a * T(0.5));
+    r = blend<V>(edge, h * (h * T(0.5)), r);
+  }
+  return r;
+}
+#endif
+
+// The scalar sigmoid: x >= 0 ? 1 / (1 + exp(-x)) : e / (1 + e) with e = exp(x); both
+// take exp(-|x|). NaN fails x >= 0 and propagates through e.
+template <class V>
+inline V sigmoid(V x) {
+  using T = typename Lane<V>::T;
+  const V e = exp(-abs(x));
+  return blend<V>(x >= V{}, T(1) / (T(1) + e), e / (T(1) + e));
+}
+// The scalar softplus: x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)).
+template <class V>
+inline V softplus(V x) {
+  const V l = log1p(exp(-abs(x)));
+  return blend<V>(x > V{}, x + l, l);
+}
+
+}  // namespace hypatia::simd_math
+#endif
