@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "backend/cpu/library.hpp"
+#include "backend/cpu/native_kernels.hpp"
 #include "backend/cpu/render.hpp"
 #include "backend/interp/interp.hpp"
 #include "graph/op.hpp"
@@ -39,12 +40,13 @@ struct KernelStep {
 };
 
 struct Step {
-  enum class Kind : std::uint8_t { argument, constant, kernel, library, reference };
+  enum class Kind : std::uint8_t { argument, constant, kernel, library, native, reference };
   Kind kind = Kind::reference;
   std::shared_ptr<const Node> node;
   std::vector<int> in, out;
   int index = -1;  // argument position, or kernel
   const LibraryCall* call = nullptr;
+  NativeKernel native = nullptr;  // native_kernels.hpp
   Array value;
 };
 
@@ -236,6 +238,9 @@ Executable::Executable(const std::vector<Variable>& inputs, const std::vector<Va
                                              : nullptr) {
       s.kind = Step::Kind::library;
       s.call = call;
+    } else if (const NativeKernel* native = find_native_kernel(*node)) {
+      s.kind = Step::Kind::native;
+      s.native = *native;
     } else {
       s.kind = Step::Kind::reference;
     }
@@ -407,6 +412,7 @@ std::vector<Array> Executable::run(const std::vector<Array>& args) const {
         run_kernel(p.kernels[static_cast<std::size_t>(step.index)], slots);
         break;
       case Step::Kind::library:
+      case Step::Kind::native:
       case Step::Kind::reference: {
         std::vector<Array> ins;
         ins.reserve(step.in.size());
@@ -418,6 +424,8 @@ std::vector<Array> Executable::run(const std::vector<Array>& args) const {
           } catch (const UserError&) {
             outs = interp::run_node(*step.node, ins);  // raises the interpreter's error
           }
+        } else if (step.kind == Step::Kind::native) {
+          outs = run_native(step.native, *step.node, ins);
         } else {
           outs = interp::run_node(*step.node, ins);
         }
@@ -440,6 +448,15 @@ std::vector<std::string> Executable::reference_ops() const {
   std::vector<std::string> out;
   for (const Step& s : plan_->steps) {
     if (s.kind == Step::Kind::reference) out.push_back(s.node->op().name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> Executable::native_ops() const {
+  std::vector<std::string> out;
+  for (const Step& s : plan_->steps) {
+    if (s.kind == Step::Kind::native) out.push_back(s.node->op().name);
   }
   std::sort(out.begin(), out.end());
   return out;
