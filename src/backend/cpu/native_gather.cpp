@@ -10,6 +10,7 @@
 #include "backend/cpu/native_kernels.hpp"
 #include "backend/cpu/native_util.hpp"
 #include "graph/op.hpp"
+#include "ops/advanced_index.hpp"
 #include "ops/kernel_util.hpp"
 #include "ops/native_hooks.hpp"
 #include "runtime/cast.hpp"
@@ -74,9 +75,15 @@ Shape selection_shape(const Shape& x, const Shape& index, std::size_t axis) {
   return s;
 }
 
-// numpy.take along `axis`: out = x[..., indices, ...].
+Array gather_planned(const Array& x, std::span<const Array> arrays, const std::vector<std::int64_t>& axes, bool first);
+
+// numpy.take along `axis`: out = x[..., indices, ...]; a strided x is read in place.
 Result take_kernel(const Node& node, std::span<const Array> in) {
-  const Array x = in[0].contiguous(), idx = in[1].contiguous();
+  if (!in[0].is_contiguous()) {
+    return std::vector<Array>{gather_planned(in[0], in.subspan(1), {node.attrs().get_int("axis")}, false)};
+  }
+  const Array& x = in[0];
+  const Array idx = in[1].contiguous();
   const auto axis = static_cast<std::size_t>(node.attrs().get_int("axis"));
   const Blocks b = blocks_of(x.shape(), axis);
   const std::int64_t count = idx.size();
@@ -330,6 +337,86 @@ Result inc_subtensor_kernel(const Node& node, std::span<const Array> in) {
   return std::vector<Array>{out};
 }
 
+// ---------------------------------------------------------------- several index arrays
+
+// x at broadcast index arrays over `axes` (advanced_subtensor; advanced_subtensor1 on
+// a strided x). The shared plan (advanced_index.hpp) checks the arrays as the
+// reference does and turns them into byte offsets; the copy is then typed: one load
+// per element, or one memcpy per block of inner axes that x stores contiguously.
+Array gather_planned(const Array& x, std::span<const Array> arrays, const std::vector<std::int64_t>& axes, bool first) {
+  const detail::IndexPlan p = detail::plan_index(x.shape(), x.strides(), arrays, axes, first);
+  Array out = Array::empty(x.dtype(), p.selection);
+  if (out.size() == 0) return out;
+  // The inner axes make one block when they are x's trailing axes, stored C-contiguous.
+  const auto item = static_cast<std::int64_t>(x.itemsize());
+  std::int64_t chunk = 1, expect = item;
+  bool block = true;
+  for (std::size_t k = p.axes.inner.size(); k-- > 0;) {
+    const int axis = p.axes.inner[k];
+    const std::int64_t n = x.shape(axis);
+    block = block && axis == x.ndim() - static_cast<int>(p.axes.inner.size()) + static_cast<int>(k) &&
+            (n == 1 || x.strides()[static_cast<std::size_t>(axis)] == expect);
+    chunk *= n;
+    expect *= n;
+  }
+  const std::vector<std::int64_t> outer = detail::element_offsets(x.shape(), x.strides(), p.axes.outer);
+  const std::vector<std::int64_t> rest =
+      block ? std::vector<std::int64_t>{0} : detail::element_offsets(x.shape(), x.strides(), p.axes.inner);
+  if (!block) chunk = 1;
+  by_item(x.itemsize(), [&]<class U>(std::type_identity<U>) {
+    U* dst = reinterpret_cast<U*>(out.data());
+    const std::byte* src = x.data();
+    for (std::int64_t o : outer) {
+      for (std::int64_t j : p.offsets) {
+        const std::byte* at = src + o + j;
+        if (chunk == 1) {
+          for (std::int64_t r : rest) *dst++ = load<U>(at + r);
+        } else {
+          std::memcpy(dst, at, static_cast<std::size_t>(chunk) * sizeof(U));
+          dst += chunk;
+        }
+      }
+    }
+  });
+  return out;
+}
+
+Result adv_gather_kernel(const Node& node, std::span<const Array> in) {
+  return std::vector<Array>{
+      gather_planned(in[0], in.subspan(1), node.attrs().get_ints("axes"), node.attrs().get_bool("first"))};
+}
+
+// advanced_inc_subtensor: a copy of x with y (cast to x's dtype, broadcast to the
+// selection) added or set at the plan's offsets, in the selection's C order (repeated
+// indices accumulate, or the last write wins).
+Result adv_inc_kernel(const Node& node, std::span<const Array> in) {
+  Array out = in[0].copy();
+  const detail::IndexPlan p = detail::plan_index(out.shape(), out.strides(), in.subspan(2),
+                                                 node.attrs().get_ints("axes"), node.attrs().get_bool("first"));
+  detail::check_value_shape(in[1].shape(), p.selection);
+  if (shape_size(p.selection) == 0) return std::vector<Array>{out};
+  Array y = in[1].astype(out.dtype());
+  if (y.shape() != p.selection) y = y.broadcast_to(p.selection).contiguous();
+  const bool set = node.attrs().get_bool("set");
+  const std::vector<std::int64_t> outer = detail::element_offsets(out.shape(), out.strides(), p.axes.outer);
+  const std::vector<std::int64_t> inner = detail::element_offsets(out.shape(), out.strides(), p.axes.inner);
+  visit_dtype(out.dtype(), [&]<class T>(std::type_identity<T>) {
+    std::byte* const dst = out.data();
+    const T* src = reinterpret_cast<const T*>(y.data());
+    for (std::int64_t o : outer) {
+      for (std::int64_t j : p.offsets) {
+        std::byte* const d = dst + o + j;
+        for (std::int64_t i : inner) {
+          T& target = *reinterpret_cast<T*>(d + i);
+          target = set ? *src : detail::wrapping_add(target, *src);
+          ++src;
+        }
+      }
+    }
+  });
+  return std::vector<Array>{out};
+}
+
 // ---------------------------------------------------------------- nonzero
 
 // Per axis, the coordinates of x's nonzero elements (NaN counts) in C order: one pass
@@ -373,6 +460,8 @@ Result nonzero_kernel(const Node&, std::span<const Array> in) {
 
 void add_gather_kernels(Table& t) {
   t["nonzero"] = nonzero_kernel;
+  t["advanced_subtensor"] = adv_gather_kernel;
+  t["advanced_inc_subtensor"] = adv_inc_kernel;
   t["advanced_subtensor1"] = take_kernel;
   t["advanced_inc_subtensor1"] = inc1_kernel;
   t["take_along_axis"] = take_along_kernel;

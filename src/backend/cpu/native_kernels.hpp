@@ -30,6 +30,9 @@ using NativeKernel = std::optional<std::vector<Array>> (*)(const Node& node, std
 // then runs the op's reference kernel).
 const NativeKernel* find_native_kernel(const Node& node);
 
+// Whether the table has a kernel for the op of this name.
+bool has_native_kernel(const std::string& op);
+
 // Runs `kernel`; its decline, or a UserError it hits, runs the reference kernel.
 std::vector<Array> run_native(NativeKernel kernel, const Node& node, const std::vector<Array>& inputs);
 
