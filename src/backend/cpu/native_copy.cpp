@@ -150,16 +150,18 @@ Result repeat_kernel(const Node& node, std::span<const Array> in) {
   return std::vector<Array>{gather_axes(x, maps, shape, nullptr)};
 }
 
+// Two block copies: out[s:] = x[:n - s], out[:s] = x[n - s:].
 Result roll_kernel(const Node& node, std::span<const Array> in) {
   const Array& x = in[0];
-  const auto axis = static_cast<std::size_t>(node.attrs().get_int("axis"));
-  const std::int64_t n = x.shape()[axis];
-  std::vector<AxisMap> maps(x.shape().size());
-  if (n > 0) {
-    const std::int64_t s = ((in[1].item<std::int64_t>() % n) + n) % n;
-    for (std::int64_t j = 0; j < n; ++j) maps[axis].push_back((j - s + n) % n);
-  }
-  return std::vector<Array>{gather_axes(x, maps, x.shape(), nullptr)};
+  const int axis = static_cast<int>(node.attrs().get_int("axis"));
+  const std::int64_t n = x.shape()[static_cast<std::size_t>(axis)];
+  Array out = Array::empty(x.dtype(), x.shape());
+  if (out.size() == 0) return std::vector<Array>{out};
+  const std::int64_t s = ((in[1].item<std::int64_t>() % n) + n) % n;
+  Array head = out.slice(axis, s, n), tail = out.slice(axis, 0, s);
+  copy_same(x.slice(axis, 0, n - s), head);
+  copy_same(x.slice(axis, n - s, n), tail);
+  return std::vector<Array>{out};
 }
 
 Result pad_kernel(const Node& node, std::span<const Array> in) {

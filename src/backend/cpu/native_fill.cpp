@@ -3,6 +3,9 @@
 #include "backend/cpu/native_kernels.hpp"
 #include "backend/cpu/native_util.hpp"
 #include "graph/op.hpp"
+#include "runtime/cast.hpp"
+
+#include <cmath>
 
 namespace hypatia::cpu::native {
 namespace {
@@ -35,8 +38,50 @@ Result alloc_kernel(const Node&, std::span<const Array> in) {
   return std::vector<Array>{out};
 }
 
+// linspace: start + i * step in the inputs' float type C, each value formed as the
+// reference forms it (i * step, then + start; stop itself at the end), converted
+// once into the output dtype (floored for integers).
+Result linspace_kernel(const Node& node, std::span<const Array> in) {
+  const std::int64_t num = node.attrs().get_int("num");
+  const bool endpoint = node.attrs().get_bool("endpoint");
+  const std::int64_t div = endpoint ? num - 1 : num;
+  if (num < 0 || in[0].dtype() != in[1].dtype() || !is_float(in[0].dtype())) return std::nullopt;
+  Array out = Array::empty(node.output_types()[0].dtype, {num});
+  visit_dtype(in[0].dtype(), [&]<class C>(std::type_identity<C>) {
+    if constexpr (std::is_floating_point_v<C>) {
+      const C start = in[0].item<C>(), stop = in[1].item<C>();
+      const C delta = stop - start;
+      const C step = div > 0 ? delta / static_cast<C>(div) : C(0);
+      auto value = [&](std::int64_t i) -> C {
+        C v = static_cast<C>(i);
+        if (div > 0) {
+          v = step == C(0) ? v / static_cast<C>(div) * delta : v * step;
+        } else {
+          v = v * delta;
+        }
+        v += start;
+        return endpoint && num > 1 && i == num - 1 ? stop : v;
+      };
+      visit_dtype(out.dtype(), [&]<class T>(std::type_identity<T>) {
+        T* p = reinterpret_cast<T*>(out.data());
+        for (std::int64_t i = 0; i < num; ++i) {
+          if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+            p[i] = detail::convert<T>(std::floor(value(i)));
+          } else {
+            p[i] = detail::convert<T>(value(i));
+          }
+        }
+      });
+    }
+  });
+  return std::vector<Array>{out};
+}
+
 }  // namespace
 
-void add_fill_kernels(Table& t) { t["alloc"] = alloc_kernel; }
+void add_fill_kernels(Table& t) {
+  t["alloc"] = alloc_kernel;
+  t["linspace"] = linspace_kernel;
+}
 
 }  // namespace hypatia::cpu::native

@@ -83,30 +83,35 @@ Result take_kernel(const Node& node, std::span<const Array> in) {
     return std::vector<Array>{gather_planned(in[0], in.subspan(1), {node.attrs().get_int("axis")}, false)};
   }
   const Array& x = in[0];
-  const Array idx = in[1].contiguous();
   const auto axis = static_cast<std::size_t>(node.attrs().get_int("axis"));
+  const Array idx = in[1].contiguous();
   const Blocks b = blocks_of(x.shape(), axis);
   const std::int64_t count = idx.size();
   Array out = Array::empty(x.dtype(), selection_shape(x.shape(), idx.shape(), axis));
-  bool ok = true;
+  bool bad = false;
   const bool typed = by_index_type(idx.dtype(), [&]<class I>(std::type_identity<I>) {
     const I* ix = reinterpret_cast<const I*>(idx.data());
-    ok = all_in_range(ix, count, b.n);
-    if (!ok || out.size() == 0) return;
+    if (out.size() == 0) {
+      bad = !all_in_range(ix, count, b.n);
+      return;
+    }
     by_item(x.itemsize(), [&]<class U>(std::type_identity<U>) {
       const U* src = reinterpret_cast<const U*>(x.data());
       U* dst = reinterpret_cast<U*>(out.data());
+      const auto n = static_cast<std::uint64_t>(b.n);
       for (std::int64_t o = 0; o < b.outer; ++o) {
         const U* line = src + o * b.n * b.inner;
-        std::int64_t i;
-        if (b.inner == 1) {
-          for (std::int64_t j = 0; j < count; ++j) {
-            position(ix[j], b.n, i);
+        // One pass, no branch on the index: a bad one reads element 0 and marks the
+        // result void (the reference kernel then raises).
+        for (std::int64_t j = 0; j < count; ++j) {
+          auto i = static_cast<std::int64_t>(ix[j]);
+          if constexpr (std::is_signed_v<I>) i += i < 0 ? b.n : 0;
+          const bool out_of_range = static_cast<std::uint64_t>(i) >= n;
+          bad |= out_of_range;
+          i = out_of_range ? 0 : i;
+          if (b.inner == 1) {
             *dst++ = line[i];
-          }
-        } else {
-          for (std::int64_t j = 0; j < count; ++j) {
-            position(ix[j], b.n, i);
+          } else {
             std::memcpy(dst, line + i * b.inner, static_cast<std::size_t>(b.inner) * sizeof(U));
             dst += b.inner;
           }
@@ -114,7 +119,7 @@ Result take_kernel(const Node& node, std::span<const Array> in) {
       }
     });
   });
-  if (!typed || !ok) return std::nullopt;
+  if (!typed || bad) return std::nullopt;
   return std::vector<Array>{out};
 }
 
@@ -429,11 +434,14 @@ Result nonzero_kernel(const Node&, std::span<const Array> in) {
     const T* p = reinterpret_cast<const T*>(x.data());
     for (std::int64_t i = 0; i < x.size(); ++i) count += p[i] != T(0) ? 1 : 0;
   });
-  std::vector<Array> out;
+  // One spare element: the fill below writes every position's coordinates and moves
+  // on only past nonzeros (no branch), so it writes once past the last one.
+  std::vector<Array> out, full;
   std::vector<std::int64_t*> dst;
   for (std::size_t d = 0; d < nd; ++d) {
-    out.push_back(Array::empty(DType::int64, {count}));
-    dst.push_back(reinterpret_cast<std::int64_t*>(out.back().data()));
+    full.push_back(Array::empty(DType::int64, {count + 1}));
+    out.push_back(full.back().slice(0, 0, count));
+    dst.push_back(reinterpret_cast<std::int64_t*>(full.back().data()));
   }
   if (count == 0) return out;
   visit_dtype(x.dtype(), [&]<class T>(std::type_identity<T>) {
@@ -442,10 +450,10 @@ Result nonzero_kernel(const Node&, std::span<const Array> in) {
     std::vector<std::int64_t> index(nd, 0);
     std::int64_t k = 0;
     for (std::int64_t i = 0; i < x.size(); i += inner) {
-      for (std::int64_t j = 0; j < inner; ++j) {
-        if (p[i + j] == T(0)) continue;
+      for (std::int64_t j = 0; j < inner && k < count; ++j) {
         for (std::size_t d = 0; d + 1 < nd; ++d) dst[d][k] = index[d];
-        dst[nd - 1][k++] = j;
+        dst[nd - 1][k] = j;
+        k += p[i + j] != T(0) ? 1 : 0;
       }
       for (std::size_t d = nd - 1; d-- > 0;) {
         if (++index[d] < x.shape()[d]) break;

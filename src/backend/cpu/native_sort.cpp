@@ -54,9 +54,19 @@ Array ordered(const Array& xin, std::size_t axis, std::int64_t count, bool desce
         if (!indices && !descending && count == n) {
           for (std::int64_t i = 0; i < n; ++i) line[static_cast<std::size_t>(i)] = s[i * inner];
           if constexpr (std::is_floating_point_v<T>) {
-            // NaNs last in their order, then the numbers sorted stably.
+            // NaNs last in their order, then the numbers sorted stably. Equal numbers
+            // have equal bits but for 0.0 and -0.0: without both, any sort is stable.
             const auto numbers = std::stable_partition(line.begin(), line.end(), [](T v) { return !std::isnan(v); });
-            std::stable_sort(line.begin(), numbers);
+            bool pos_zero = false, neg_zero = false;
+            for (auto it = line.begin(); it != numbers; ++it) {
+              pos_zero = pos_zero || (*it == T(0) && !std::signbit(*it));
+              neg_zero = neg_zero || (*it == T(0) && std::signbit(*it));
+            }
+            if (pos_zero && neg_zero) {
+              std::stable_sort(line.begin(), numbers);
+            } else {
+              std::sort(line.begin(), numbers);
+            }
           } else {
             std::sort(line.begin(), line.end());
           }
