@@ -77,9 +77,44 @@ Result linspace_kernel(const Node& node, std::span<const Array> in) {
   return std::vector<Array>{out};
 }
 
+// one_hot: each row of n written once, zeros and the label's one together (no
+// separate zero fill of the whole result); a label out of range declines.
+Result one_hot_kernel(const Node& node, std::span<const Array> in) {
+  const Array labels = in[0].contiguous();
+  const std::int64_t n = in[1].item<std::int64_t>();
+  if (n < 0) return std::nullopt;
+  Shape shape = labels.shape();
+  shape.push_back(n);
+  Array out = Array::empty(node.output_types()[0].dtype, shape);
+  bool ok = true, integral = false;
+  visit_dtype(labels.dtype(), [&]<class L>(std::type_identity<L>) {
+    if constexpr (std::is_integral_v<L> && !std::is_same_v<L, bool>) {
+      integral = true;
+      const L* lp = reinterpret_cast<const L*>(labels.data());
+      visit_dtype(out.dtype(), [&]<class T>(std::type_identity<T>) {
+        T* o = reinterpret_cast<T*>(out.data());
+        for (std::int64_t r = 0; r < labels.size(); ++r, o += n) {
+          const L label = lp[r];
+          bool in_range = static_cast<std::uint64_t>(label) < static_cast<std::uint64_t>(n);
+          if constexpr (std::is_signed_v<L>) in_range = in_range && label >= L(0);
+          if (!in_range) {
+            ok = false;
+            return;
+          }
+          std::fill_n(o, n, T(0));
+          o[static_cast<std::int64_t>(label)] = T(1);
+        }
+      });
+    }
+  });
+  if (!ok || !integral) return std::nullopt;
+  return std::vector<Array>{out};
+}
+
 }  // namespace
 
 void add_fill_kernels(Table& t) {
+  t["one_hot"] = one_hot_kernel;
   t["alloc"] = alloc_kernel;
   t["linspace"] = linspace_kernel;
 }

@@ -60,8 +60,8 @@ const std::vector<std::string>& reference_kept_ops() {
     // Each already writes its result in one pass over contiguous memory (a zero fill
     // plus a diagonal, a typed fill loop, a count into bins) or reads only a shape;
     // bench/loop_ops.py measures them against NumPy (bench/RESULTS.md, "loop ops").
-    std::vector<std::string> k = {"alloc_diagonal", "arange",  "arange_length", "bincount", "bincount_length",
-                                  "eye",            "one_hot", "shape",         "shape_i",  "tri"};
+    std::vector<std::string> k = {"alloc_diagonal", "arange", "arange_length", "bincount", "bincount_length",
+                                  "eye",            "shape",  "shape_i",       "tri"};
     std::sort(k.begin(), k.end());
     return k;
   }();
