@@ -12,6 +12,7 @@
 #include "hypatia/ops/shape.hpp"
 #include "ops/families.hpp"
 #include "ops/join_util.hpp"
+#include "ops/native_hooks.hpp"
 #include "ops/kernel_util.hpp"
 #include "ops/op_util.hpp"
 #include "ops/structural_grad.hpp"
@@ -538,6 +539,15 @@ Variable int64_scalar(const Operand& v, const char* op, const char* what) {
 }
 
 }  // namespace
+
+// For the cpu backend's native kernels (src/backend/cpu/native_copy.cpp): the same
+// maps, the same checks.
+std::vector<detail::AxisMap> detail::pad_axis_maps(const Attrs& attrs, const Shape& shape) {
+  return pad_maps(attrs, shape);
+}
+std::vector<std::int64_t> detail::repeat_axis_counts(const Array& repeats, std::int64_t n) {
+  return repeat_counts(repeats, n);
+}
 
 void register_rearrange_ops(OpRegistry& r) {
   r.define("repeat")

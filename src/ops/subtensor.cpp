@@ -17,6 +17,7 @@
 #include "hypatia/ops/elemwise.hpp"
 #include "hypatia/ops/index.hpp"
 #include "hypatia/ops/shape.hpp"
+#include "ops/native_hooks.hpp"
 #include "ops/kernel_util.hpp"
 #include "ops/op_util.hpp"
 #include "ops/structural_grad.hpp"
@@ -521,6 +522,12 @@ std::vector<Variable> check_mask_batch(const BatchArgs& a) {
 }
 
 }  // namespace
+
+// For the cpu backend's native inc_subtensor (src/backend/cpu/native_gather.cpp): the
+// same selection, the same checks.
+Array detail::subtensor_select(const Array& x, const std::vector<std::int64_t>& items, std::span<const Array> bounds) {
+  return select(x, items, bounds);
+}
 
 void register_subtensor_ops(OpRegistry& r) {
   r.define("subtensor")

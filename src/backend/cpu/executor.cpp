@@ -8,6 +8,7 @@
 
 #include "backend/cpu/call_state.hpp"
 #include "backend/cpu/library.hpp"
+#include "backend/cpu/native_kernels.hpp"
 #include "backend/cpu/render.hpp"
 #include "backend/interp/interp.hpp"
 #include "graph/op.hpp"
@@ -46,12 +47,13 @@ struct KernelStep {
 };
 
 struct Step {
-  enum class Kind : std::uint8_t { argument, constant, kernel, library, reference };
+  enum class Kind : std::uint8_t { argument, constant, kernel, library, native, reference };
   Kind kind = Kind::reference;
   std::shared_ptr<const Node> node;
   std::vector<int> in, out;
   int index = -1;  // argument position, or kernel
   const LibraryCall* call = nullptr;
+  NativeKernel native = nullptr;  // native_kernels.hpp
   Array value;
 };
 
@@ -288,6 +290,9 @@ Executable::Executable(const std::vector<Variable>& inputs, const std::vector<Va
                                              : nullptr) {
       s.kind = Step::Kind::library;
       s.call = call;
+    } else if (const NativeKernel* native = find_native_kernel(*node)) {
+      s.kind = Step::Kind::native;
+      s.native = *native;
     } else {
       s.kind = Step::Kind::reference;
     }
@@ -523,6 +528,7 @@ void run_steps(const ExecutablePlan& p, const std::vector<Array>& args, CallStat
         run_kernel(p.kernels[static_cast<std::size_t>(step.index)], c);
         break;
       case Step::Kind::library:
+      case Step::Kind::native:
       case Step::Kind::reference: {
         std::vector<Array>& ins = c.ins;
         ins.clear();
@@ -534,6 +540,8 @@ void run_steps(const ExecutablePlan& p, const std::vector<Array>& args, CallStat
           } catch (const UserError&) {
             outs = interp::run_node(*step.node, ins);  // raises the interpreter's error
           }
+        } else if (step.kind == Step::Kind::native) {
+          outs = run_native(step.native, *step.node, ins);
         } else {
           outs = interp::run_node(*step.node, ins);
         }
@@ -626,6 +634,15 @@ std::vector<std::string> Executable::reference_ops() const {
   std::vector<std::string> out;
   for (const Step& s : plan_->steps) {
     if (s.kind == Step::Kind::reference) out.push_back(s.node->op().name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> Executable::native_ops() const {
+  std::vector<std::string> out;
+  for (const Step& s : plan_->steps) {
+    if (s.kind == Step::Kind::native) out.push_back(s.node->op().name);
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -4,7 +4,8 @@
 // At compile time the graph is scheduled, fused (lower/fuse.hpp) and lowered to
 // kernel IR; all kernels of the function are rendered into ONE module and compiled
 // (or found in the cache) with compile_module. Matrix products go to library calls
-// (library.hpp) where one fits; every other op runs its reference kernel, exactly as
+// (library.hpp) where one fits, gathers, sorts, scans and copies to native kernels
+// (native_kernels.hpp); every other op runs its reference kernel, exactly as
 // the interpreter does. Everything a call needs is resolved then: slots instead of
 // maps, function pointers instead of names.
 //
@@ -44,6 +45,8 @@ class Executable {
   int num_kernels() const;
   // The ops of the nodes run by their reference kernel, one entry per node, sorted.
   std::vector<std::string> reference_ops() const;
+  // The ops of the nodes run by a native kernel (native_kernels.hpp), views included.
+  std::vector<std::string> native_ops() const;
   // The ops of the nodes run by a library call.
   std::vector<std::string> library_ops() const;
 

@@ -1,0 +1,71 @@
+#include "backend/cpu/native_kernels.hpp"
+
+#include <algorithm>
+
+#include "backend/interp/interp.hpp"
+#include "graph/op.hpp"
+
+namespace hypatia::cpu {
+namespace {
+
+// A view op's own kernel: it only computes new strides over its input's buffer (a
+// reshape of a non-contiguous input copies, as NumPy's does).
+std::optional<std::vector<Array>> view_kernel(const Node& node, std::span<const Array> inputs) {
+  return node.op().reference(KernelArgs{inputs, node});
+}
+
+const native::Table& table() {
+  static const native::Table t = [] {
+    native::Table made;
+    native::add_copy_kernels(made);
+    native::add_fill_kernels(made);
+    native::add_gather_kernels(made);
+    native::add_sort_kernels(made);
+    native::add_scan_kernels(made);
+    native::add_product_kernels(made);
+    native::add_grad_kernels(made);
+    return made;
+  }();
+  return t;
+}
+
+}  // namespace
+
+const NativeKernel* find_native_kernel(const Node& node) {
+  static const NativeKernel view = view_kernel;
+  const auto& lowering = node.op().lowering;
+  if (!lowering) return nullptr;
+  if (lowering->kind == Lowering::Kind::view) return &view;
+  // A library op (a matrix product) comes here only for what no library call takes.
+  if (lowering->kind != Lowering::Kind::loop_nest && lowering->kind != Lowering::Kind::library) return nullptr;
+  const auto it = table().find(node.op().name);
+  return it == table().end() ? nullptr : &it->second;
+}
+
+bool has_native_kernel(const std::string& op) { return table().count(op) != 0; }
+
+std::vector<Array> run_native(NativeKernel kernel, const Node& node, const std::vector<Array>& inputs) {
+  std::optional<std::vector<Array>> out;
+  try {
+    out = kernel(node, inputs);
+  } catch (const UserError&) {
+    out.reset();
+  }
+  if (!out) return interp::run_node(node, inputs);  // raises the interpreter's error
+  return std::move(*out);
+}
+
+const std::vector<std::string>& reference_kept_ops() {
+  static const std::vector<std::string> kept = [] {
+    // Each already writes its result in one pass over contiguous memory (a zero fill
+    // plus a diagonal, a typed fill loop, a count into bins) or reads only a shape;
+    // bench/loop_ops.py measures them against NumPy (bench/RESULTS.md, "loop ops").
+    std::vector<std::string> k = {"alloc_diagonal", "arange", "arange_length", "bincount", "bincount_length",
+                                  "eye",            "shape",  "shape_i",       "tri"};
+    std::sort(k.begin(), k.end());
+    return k;
+  }();
+  return kept;
+}
+
+}  // namespace hypatia::cpu

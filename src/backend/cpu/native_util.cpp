@@ -1,0 +1,56 @@
+#include "backend/cpu/native_util.hpp"
+
+namespace hypatia::cpu::native {
+
+Collapsed collapse(const Shape& shape, const std::vector<const Strides*>& views) {
+  Collapsed c;
+  c.strides.resize(views.size());
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 1) continue;
+    bool merge = !c.shape.empty();
+    for (std::size_t v = 0; merge && v < views.size(); ++v) {
+      merge = c.strides[v].back() == (*views[v])[d] * shape[d];
+    }
+    if (merge) {
+      c.shape.back() *= shape[d];
+      for (std::size_t v = 0; v < views.size(); ++v) c.strides[v].back() = (*views[v])[d];
+    } else {
+      c.shape.push_back(shape[d]);
+      for (std::size_t v = 0; v < views.size(); ++v) c.strides[v].push_back((*views[v])[d]);
+    }
+  }
+  if (c.shape.empty()) {
+    c.shape.push_back(1);
+    for (auto& s : c.strides) s.push_back(0);
+  }
+  return c;
+}
+
+void copy_same(const Array& src, Array& dst) {
+  if (src.size() == 0) return;
+  const Collapsed c = collapse(src.shape(), {&dst.strides(), &src.strides()});
+  const std::size_t nd = c.shape.size();
+  const std::int64_t inner = c.shape[nd - 1];
+  const std::int64_t ds = c.strides[0][nd - 1], ss = c.strides[1][nd - 1];
+  std::vector<std::int64_t> index(nd, 0);
+  by_item(src.itemsize(), [&]<class U>(std::type_identity<U>) {
+    std::byte* d = dst.data();
+    const std::byte* s = src.data();
+    for (;;) {
+      copy_line<U>(d, ds, s, ss, inner);
+      std::size_t k = nd - 1;
+      for (;;) {
+        if (k == 0) return;
+        --k;
+        d += c.strides[0][k];
+        s += c.strides[1][k];
+        if (++index[k] < c.shape[k]) break;
+        d -= c.strides[0][k] * c.shape[k];
+        s -= c.strides[1][k] * c.shape[k];
+        index[k] = 0;
+      }
+    }
+  });
+}
+
+}  // namespace hypatia::cpu::native
