@@ -67,10 +67,12 @@ bool lowers_to_reduction(const Node& node) {
   switch (op.lowering->reduce) {
     case ReducePrim::sum: {
       if (op.name != "sum" && op.name != "mean") return false;
-      if (!is_float(node.output_types()[0].dtype)) return true;
+      if (node.output_types()[0].dtype != DType::float32) return true;
       // A float sum must be accurate on long reductions (the reference sums
-      // pairwise): the kernel sums each row in blocks, which needs the reduced axes
-      // to be the trailing ones. Sums across rows run by reference.
+      // pairwise): the kernel sums each row in blocks, but across rows it adds one row
+      // at a time into each output (NumPy's order for such axes). float64 affords
+      // that; float32 sums across rows run by reference unless the decompose phase
+      // made them float64 (decompose_reduce.cpp).
       const int nd = node.inputs()[0].type().ndim();
       const std::vector<bool> mask = detail::reduced_mask(node.attrs(), nd);
       bool seen_kept = false;
