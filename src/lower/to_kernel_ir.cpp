@@ -102,6 +102,10 @@ LoweredGroup to_kernel_ir(const Group& group, const std::string& name, const std
     }
     return -1;
   };
+  // The iteration space's static last size: the reduced input's, or the group's shape.
+  const Shape& space =
+      group.reduction ? group.reduction->inputs()[0].type().shape : group.nodes.front()->output_types()[0].shape;
+  const bool rows = !space.empty() && space.back() != 1;
   auto readable = [](const Variable& v) {
     if (v.is_input() && !v.name().empty()) return v.name();
     return v.is_constant() ? std::string("constant") : v.node().op().name;
@@ -120,7 +124,9 @@ LoweredGroup to_kernel_ir(const Group& group, const std::string& name, const std
       s.operand = static_cast<int>(out.inputs.size());
       s.origin = readable(v);
       out.inputs.push_back(v);
-      k.operands.push_back(kir::Operand{v.dtype(), false, v.ndim() == 0, readable(v)});
+      kir::Operand o{v.dtype(), false, v.ndim() == 0, false, readable(v)};
+      o.row_invariant = rows && v.ndim() > 0 && v.type().shape.back() == 1;
+      k.operands.push_back(std::move(o));
     }
     const int id = k.add(std::move(s));
     value_of.emplace_back(v, id);
@@ -174,7 +180,7 @@ LoweredGroup to_kernel_ir(const Group& group, const std::string& name, const std
   const int first_output = static_cast<int>(k.operands.size());
   for (const auto& [id, position] : stores) {
     const Variable& v = out.outputs[static_cast<std::size_t>(position)];
-    k.operands.push_back(kir::Operand{v.dtype(), true, false, v.node().op().name});
+    k.operands.push_back(kir::Operand{v.dtype(), true, false, false, v.node().op().name});
     if (k.body[static_cast<std::size_t>(id)].kind == kir::StmtKind::reduce) {
       k.body[static_cast<std::size_t>(id)].operand = first_output + position;
     } else {
