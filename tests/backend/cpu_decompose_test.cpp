@@ -84,6 +84,8 @@ TEST(CpuDecompose, CompositesOnEdgeRows) {
       outs.push_back(argmin(x, a, true));
     }
     outs.push_back(logsumexp(x, Axes(std::nullopt), false));
+    outs.push_back(argmax(x, std::nullopt, false));
+    outs.push_back(argmin(y, std::nullopt, true));
     outs.push_back(logaddexp(x, y));
     outs.push_back(log1mexp(x));
     const Array xs = edge_rows(t);
@@ -147,7 +149,8 @@ TEST(CpuDecompose, IntegerInputs) {
   if (!cpu::compiler_available()) GTEST_SKIP() << "no C++ compiler";
   Variable x = matrix("x", DType::int32);
   const std::vector<Variable> outs = {softmax(x, 1), logsumexp(x, Axes{0}, false), var(x, Axes{1}, 1, false),
-                                      argmax(x, 0, false), argmin(x, 1, false), mean(x, Axes{0}, false)};
+                                      argmax(x, 0, false), argmin(x, 1, false), mean(x, Axes{0}, false),
+                                      argmax(x, std::nullopt, false), argmin(x, std::nullopt, true)};
   const Array xs = Array::from_vector(std::vector<std::int32_t>{3, -1, 7, 7, 0, 2, -5, 7, 1, 1, 1, 1}, {3, 4});
   expect_cpu_matches_interp({x}, outs, {xs}, "int32");
   expect_none_of(reference_ops({x}, outs), kComposites);

@@ -3,7 +3,7 @@
 //
 // - var and std: the reference's two passes, mean then the squared deviations, each a
 //   fused reduction.
-// - argmax and argmin over one axis: the first index where x equals its extremum (or
+// - argmax and argmin over one axis or the flattened array: the first index where x equals its extremum (or
 //   is NaN: the max is NaN exactly when some element is, and the first NaN wins), as
 //   the smallest of where(hit, index, n). The max carries "reported_as", so that an
 //   empty slice raises argmax's own error.
@@ -77,29 +77,49 @@ std::optional<Variable> variance(const Variable& v, SourceLocation w) {
   return true_div(Operand(ss, w), Operand(cast(Operand(dof, w), t), w));
 }
 
+// Size d of x as an int64 scalar: a constant where static.
+Variable size_of(const Variable& x, std::int64_t d, SourceLocation w) {
+  const std::int64_t known = x.type().shape[static_cast<std::size_t>(d)];
+  if (known != kUnknownDim) return constant(static_cast<double>(known), DType::int64, w);
+  return shape(Operand(x, w), d);
+}
+
+// 0, 1, ..., size - 1 along axis d of a rank-nd array (size 1 elsewhere).
+Variable iota(const Variable& size, int nd, std::int64_t d, SourceLocation w) {
+  std::vector<std::int64_t> pattern(static_cast<std::size_t>(nd), newaxis);
+  pattern[static_cast<std::size_t>(d)] = 0;
+  return dimshuffle(Operand(arange(Operand(size, w), DType::int64), w), pattern);
+}
+
 std::optional<Variable> arg_extremum(const Variable& v, const char* extremum, SourceLocation w) {
   const Node& n = v.node();
   const Variable& x = n.inputs()[0];
   const int nd = x.ndim();
-  std::int64_t axis = 0;
+  if (nd == 0) return std::nullopt;
+  Attrs ma{{"keepdims", true}};
+  Variable index, size;
   if (n.attrs().has("axes")) {
     const auto& axes = n.attrs().get_ints("axes");
     if (axes.size() != 1) return std::nullopt;
-    axis = axes[0];
-  } else if (nd != 1) {
-    return std::nullopt;  // the flat index of several axes: stays whole
+    ma.set("axes", axes);
+    size = size_of(x, axes[0], w);
+    index = iota(size, nd, axes[0], w);
+  } else {
+    // The flat C-order index, sum of i_d * (product of the later sizes): small
+    // vectors broadcast, fused into the pass that compares.
+    Variable stride = constant(1.0, DType::int64, w);
+    for (std::int64_t d = nd - 1; d >= 0; --d) {
+      const Variable sd = size_of(x, d, w);
+      const Variable term = d == nd - 1 ? iota(sd, nd, d, w) : mul(Operand(iota(sd, nd, d, w), w), Operand(stride, w));
+      index = index.valid() ? add(Operand(term, w), Operand(index, w)) : term;
+      stride = mul(Operand(stride, w), Operand(sd, w));
+    }
+    size = stride;
   }
-  Attrs ma{{"keepdims", true}, {"axes", std::vector<std::int64_t>{axis}}};
   ma.set("reported_as", n.op().name);
   const Variable m = apply1(extremum, {x}, std::move(ma), w);
   Variable hit = eq(Operand(x, w), Operand(m, w));
   if (is_float(x.dtype())) hit = logical_or(Operand(hit, w), Operand(isnan(Operand(x, w)), w));
-  const Variable size = x.type().shape[static_cast<std::size_t>(axis)] != kUnknownDim
-                            ? constant(static_cast<double>(x.type().shape[static_cast<std::size_t>(axis)]), DType::int64, w)
-                            : shape(Operand(x, w), axis);
-  std::vector<std::int64_t> pattern(static_cast<std::size_t>(nd), newaxis);
-  pattern[static_cast<std::size_t>(axis)] = 0;
-  const Variable index = dimshuffle(Operand(arange(Operand(size, w), DType::int64), w), pattern);
   const Variable candidates = hypatia::where(Operand(hit, w), Operand(index, w), Operand(size, w));
   const Variable out = apply1("min", {candidates}, axes_of(n, n.attrs().get_bool("keepdims")), w);
   if (out.type() != v.type()) return std::nullopt;
