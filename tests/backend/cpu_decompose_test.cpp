@@ -156,6 +156,28 @@ TEST(CpuDecompose, IntegerInputs) {
   expect_none_of(reference_ops({x}, outs), kComposites);
 }
 
+// A row dominated by one element: log_softmax's value there is -log1p(tiny), not 0,
+// and logsumexp keeps the tiny part (the reference's log1p of the other terms).
+TEST(CpuDecompose, DominantElementKeepsTinyTerms) {
+  if (!cpu::compiler_available()) GTEST_SKIP() << "no C++ compiler";
+  Mode cpu;
+  cpu.linker = "cpu";
+  for (DType t : {DType::float64, DType::float32}) {
+    Variable x = vector("x", t);
+    Function f = function({x}, {log_softmax(x, 0), logsumexp(x, Axes{0}, false)}, cpu);
+    const std::vector<Array> r = f({Array::from_vector(std::vector<double>{0, -25, -30, 0}, {4}).astype(t)});
+    // Two ties at 0: log(2 + e^-25 + e^-30).
+    const double lse = std::log(2.0) + std::log1p((std::exp(-25.0) + std::exp(-30.0)) / 2);
+    const double tol = t == DType::float64 ? 1e-15 : 1e-7;
+    EXPECT_NEAR(r[1].to_vector<double>()[0], lse, lse * tol);
+    EXPECT_NEAR(r[0].to_vector<double>()[0], -lse, lse * tol);
+    const std::vector<Array> one = f({Array::from_vector(std::vector<double>{0, -25, -30, -40}, {4}).astype(t)});
+    const double tiny = std::log1p(std::exp(-25.0) + std::exp(-30.0) + std::exp(-40.0));
+    EXPECT_NEAR(one[1].to_vector<double>()[0], tiny, tiny * (t == DType::float64 ? 1e-13 : 1e-6));
+    EXPECT_NEAR(one[0].to_vector<double>()[0], -tiny, tiny * (t == DType::float64 ? 1e-13 : 1e-6));
+  }
+}
+
 // A float32 sum across 100,000 rows stays within float32 rounding of the exact sum.
 TEST(CpuDecompose, Float32SumAcrossRowsIsAccurate) {
   if (!cpu::compiler_available()) GTEST_SKIP() << "no C++ compiler";

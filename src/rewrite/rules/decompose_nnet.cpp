@@ -59,10 +59,24 @@ struct Builder {
     }
     return dimshuffle(o(v), pattern);
   }
-  // The max shift where finite, else 0 (then the sum of exponentials is 0, inf or NaN
-  // and gives the reference's -inf, inf or NaN).
+  // The max shift where finite, else 0.
   Variable finite_shift(const Variable& m, DType t) const {
     return hypatia::where(o(isfinite(o(m))), o(m), o(c(0, t)));
+  }
+  // log(sum(exp(x - m), axes)) (axes kept) for m = max(x, axes), as the reference
+  // computes it: the max's own term is exactly 1, so the others go through log1p,
+  // accurate when they are tiny (log_softmax of a dominant element is -1e-10, not 0).
+  // The others are the terms where x != m, plus 1 for each further tie, counted by a
+  // sum of its own (spelled x >= m so that it does not share x == m with the others:
+  // each sum then fuses with its producers). Where m is not finite the reference's
+  // log(sum(exp(x))) is m itself: -inf (only -inf, or nothing), inf, or NaN.
+  Variable log_sum_shifted(const Variable& x, const Variable& m, const Variable& shift, const Attrs& axes,
+                           DType t) const {
+    const Variable terms = hypatia::where(o(eq(o(x), o(m))), o(c(0, t)), o(exp(o(sub(o(x), o(shift))))));
+    const Variable others = reduce("sum", terms, axes);
+    const Variable ties = cast(o(reduce("sum", ge(o(x), o(m)), axes)), t);
+    const Variable log_s = log1p(o(add(o(others), o(sub(o(ties), o(c(1, t)))))));
+    return hypatia::where(o(isfinite(o(m))), o(log_s), o(m));
   }
 };
 
@@ -79,26 +93,27 @@ void register_decompose_nnet_rules(RuleBook& book) {
                 const Variable s = b.reduce("sum", exp(b.o(sub(b.o(x), b.o(m)))), Builder::one_axis(axis, true));
                 return true_div(b.o(exp(b.o(add(b.o(x), b.o(neg(b.o(m))))))), b.o(s));
               });
-  // log_softmax(x, a) -> (x - c) - log(sum(exp(x - c), a)), c = max(x, a) where finite, else 0
-  book.custom("decompose_log_softmax", "log_softmax", "log_softmax(x, a) -> (x - c) - log(sum(exp(x - c), a))",
+  // log_softmax(x, a) -> (x - c) - L, c = max(x, a) where finite, else 0, L = log_sum_shifted (above)
+  book.custom("decompose_log_softmax", "log_softmax", "log_softmax(x, a) -> (x - c) - log1p(sum(exp(x - c) where x != m) + ties - 1)",
               [](const Variable& v, SourceLocation where) -> std::optional<Variable> {
                 const Builder b{where};
                 const Variable x = b.as(v.node().inputs()[0], v.dtype());
                 const std::int64_t axis = v.node().attrs().get_int("axis");
-                const Variable c = b.finite_shift(b.shift(x, Builder::one_axis(axis, true)), v.dtype());
-                const Variable d = sub(b.o(x), b.o(c));
-                const Variable s = b.reduce("sum", exp(b.o(d)), Builder::one_axis(axis, true));
-                return sub(b.o(d), b.o(log(b.o(s))));
+                const Attrs axes = Builder::one_axis(axis, true);
+                const Variable m = b.shift(x, axes);
+                const Variable c = b.finite_shift(m, v.dtype());
+                return sub(b.o(sub(b.o(x), b.o(c))), b.o(b.log_sum_shifted(x, m, c, axes, v.dtype())));
               });
-  // logsumexp(x, axes) -> c + log(sum(exp(x - c), axes)), c = max(x, axes) where finite, else 0
-  book.custom("decompose_logsumexp", "logsumexp", "logsumexp(x, axes) -> c + log(sum(exp(x - c), axes))",
+  // logsumexp(x, axes) -> c + L, c = max(x, axes) where finite, else 0, L = log_sum_shifted (above)
+  book.custom("decompose_logsumexp", "logsumexp", "logsumexp(x, axes) -> c + log1p(sum(exp(x - c) where x != m) + ties - 1)",
               [](const Variable& v, SourceLocation where) -> std::optional<Variable> {
                 const Builder b{where};
                 const Node& n = v.node();
                 const Variable x = b.as(n.inputs()[0], v.dtype());
-                const Variable c = b.finite_shift(b.shift(x, b.axes_attrs(n, true)), v.dtype());
-                const Variable s = b.reduce("sum", exp(b.o(sub(b.o(x), b.o(c)))), b.axes_attrs(n, true));
-                const Variable out = add(b.o(c), b.o(log(b.o(s))));
+                const Attrs axes = b.axes_attrs(n, true);
+                const Variable m = b.shift(x, axes);
+                const Variable c = b.finite_shift(m, v.dtype());
+                const Variable out = add(b.o(c), b.o(b.log_sum_shifted(x, m, c, axes, v.dtype())));
                 if (n.attrs().get_bool("keepdims")) return out;
                 return b.drop(out, detail::reduced_mask(n.attrs(), x.ndim()));
               });
