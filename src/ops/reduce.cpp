@@ -501,8 +501,8 @@ void define_reduction(OpRegistry& r, ReductionSpec spec) {
           const DType t = a.output_type(0).dtype;
           if (a.attrs().has("empty_identity") && is_float(t)) {
             const double inf = std::numeric_limits<double>::infinity();
-            return std::vector<Array>{Array::full(t, reduced_sizes(a.inputs[0].shape(), mask, a.attrs().get_bool("keepdims"), std::int64_t{1}),
-                                                  name == "max" ? -inf : inf)};
+            const Shape out = reduced_sizes(a.inputs[0].shape(), mask, a.attrs().get_bool("keepdims"), std::int64_t{1});
+            return std::vector<Array>{Array::full(t, out, name == "max" ? -inf : inf)};
           }
           const std::string who = a.attrs().has("reported_as") ? a.attrs().get<std::string>("reported_as") : name;
           throw ValueError("zero-size array to reduction operation " + who + " which has no identity");

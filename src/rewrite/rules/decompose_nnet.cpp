@@ -94,7 +94,8 @@ void register_decompose_nnet_rules(RuleBook& book) {
                 return true_div(b.o(exp(b.o(add(b.o(x), b.o(neg(b.o(m))))))), b.o(s));
               });
   // log_softmax(x, a) -> (x - c) - L, c = max(x, a) where finite, else 0, L = log_sum_shifted (above)
-  book.custom("decompose_log_softmax", "log_softmax", "log_softmax(x, a) -> (x - c) - log1p(sum(exp(x - c) where x != m) + ties - 1)",
+  book.custom("decompose_log_softmax", "log_softmax",
+              "log_softmax(x, a) -> (x - c) - log1p(sum(exp(x - c) where x != m) + ties - 1)",
               [](const Variable& v, SourceLocation where) -> std::optional<Variable> {
                 const Builder b{where};
                 const Variable x = b.as(v.node().inputs()[0], v.dtype());
@@ -105,7 +106,8 @@ void register_decompose_nnet_rules(RuleBook& book) {
                 return sub(b.o(sub(b.o(x), b.o(c))), b.o(b.log_sum_shifted(x, m, c, axes, v.dtype())));
               });
   // logsumexp(x, axes) -> c + L, c = max(x, axes) where finite, else 0, L = log_sum_shifted (above)
-  book.custom("decompose_logsumexp", "logsumexp", "logsumexp(x, axes) -> c + log1p(sum(exp(x - c) where x != m) + ties - 1)",
+  book.custom("decompose_logsumexp", "logsumexp",
+              "logsumexp(x, axes) -> c + log1p(sum(exp(x - c) where x != m) + ties - 1)",
               [](const Variable& v, SourceLocation where) -> std::optional<Variable> {
                 const Builder b{where};
                 const Node& n = v.node();

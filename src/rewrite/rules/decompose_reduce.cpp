@@ -72,7 +72,8 @@ std::optional<Variable> variance(const Variable& v, SourceLocation w) {
   if (ddof == 0) return apply1("mean", {sq}, axes_of(n, n.attrs().get_bool("keepdims")), w);
   // sum / max(N - ddof, 0): inf or NaN when ddof >= N, as the reference.
   const Variable ss = apply1("sum", {sq}, axes_of(n, n.attrs().get_bool("keepdims")), w);
-  const Variable dof = maximum(Operand(sub(Operand(reduced_count(n, w), w), Operand(constant(static_cast<double>(ddof), DType::int64, w), w)), w),
+  const Variable ddof_v = constant(static_cast<double>(ddof), DType::int64, w);
+  const Variable dof = maximum(Operand(sub(Operand(reduced_count(n, w), w), Operand(ddof_v, w)), w),
                                Operand(constant(0.0, DType::int64, w), w));
   return true_div(Operand(ss, w), Operand(cast(Operand(dof, w), t), w));
 }
