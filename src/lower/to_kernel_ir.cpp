@@ -56,7 +56,16 @@ bool lowers_to_scalar(const Node& node) {
   const ScalarPrim p = op.lowering->scalar;
   if (static_cast<int>(node.inputs().size()) != scalar_prim_arity(p)) return false;
   const DType out = node.output_types()[0].dtype;
-  if (p == ScalarPrim::pow && !is_float(out)) return false;
+  if (p == ScalarPrim::pow && !is_float(out)) {
+    // NumPy raises on a negative integer exponent, which a kernel cannot report (the
+    // reference kernel does): integer pow fuses only where the exponent cannot be
+    // negative in the compute dtype, an unsigned or bool one or a constant >= 0.
+    const Variable& y = node.inputs()[1];
+    if (is_unsigned_integer(y.dtype()) || y.dtype() == DType::bool_) return true;
+    if (!y.is_constant()) return false;
+    const std::vector<double> values = y.constant_value().astype(DType::float64).to_vector<double>();
+    return std::all_of(values.begin(), values.end(), [](double e) { return e >= 0; });
+  }
   return true;
 }
 

@@ -12,6 +12,7 @@
 #include "backend/cpu/compiler.hpp"
 #include "backend/cpu/executor.hpp"
 #include "backend_test_util.hpp"
+#include "test_util.hpp"
 
 namespace hypatia {
 namespace {
@@ -176,6 +177,29 @@ TEST(CpuDecompose, DominantElementKeepsTinyTerms) {
     EXPECT_NEAR(one[1].to_vector<double>()[0], tiny, tiny * (t == DType::float64 ? 1e-13 : 1e-6));
     EXPECT_NEAR(one[0].to_vector<double>()[0], -tiny, tiny * (t == DType::float64 ? 1e-13 : 1e-6));
   }
+}
+
+// Integer pow runs in a kernel where its exponent cannot be negative (a constant >= 0,
+// an unsigned exponent), wrapping as the reference; a signed exponent stays on the
+// reference kernel, which raises NumPy's error.
+TEST(CpuDecompose, IntegerPowWhereTheExponentCannotBeNegative) {
+  if (!cpu::compiler_available()) GTEST_SKIP() << "no C++ compiler";
+  Variable x = matrix("x", DType::int32);
+  Variable u = matrix("u", DType::uint8);
+  Variable y = matrix("y", DType::int32);
+  const std::vector<Variable> outs = {pow(x, 5), pow(x, u), pow(u, u)};
+  const Array xs = Array::from_vector(std::vector<std::int32_t>{3, -1, 7, 100, 0, 2, -5, 1000}, {2, 4});
+  const Array us = Array::from_vector(std::vector<std::uint8_t>{0, 1, 2, 3, 31, 200, 5, 17}, {2, 4});
+  expect_cpu_matches_interp({x, u}, outs, {xs, us}, "integer pow");
+  const std::vector<std::string> ops = reference_ops({x, u}, outs);
+  EXPECT_EQ(std::count(ops.begin(), ops.end(), "pow"), 0);
+  const std::vector<std::string> signed_ops = reference_ops({x, y}, {pow(x, y)});
+  EXPECT_EQ(std::count(signed_ops.begin(), signed_ops.end(), "pow"), 1);
+  Mode cpu;
+  cpu.linker = "cpu";
+  Function f = function({x, y}, {pow(x, y)}, cpu);
+  testing::expect_error<ValueError>([&] { f({xs, Array::full(DType::int32, {2, 4}, -1)}); },
+                                    {"integers to negative integer powers are not allowed"});
 }
 
 // A float32 sum across 100,000 rows stays within float32 rounding of the exact sum.
