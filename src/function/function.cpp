@@ -102,6 +102,8 @@ RewriteOptions Mode::rewrite_options() const {
   } else if (name != "FAST_RUN") {
     throw ValueError("unknown mode '" + name + "': expected FAST_RUN or FAST_COMPILE");
   }
+  // Composites expanded for a backend that fuses them (rewrite/rules/decompose_nnet.cpp).
+  if (name == "FAST_RUN" && backend() == "cpu") options.phases.push_back("decompose");
   options.excluding = excluding;
   options.trace = trace_rewrites;
   return options;

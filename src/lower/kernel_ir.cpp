@@ -30,7 +30,7 @@ std::string kernel_text(const Kernel& k) {
   os << "kernel " << k.name << "(";
   for (std::size_t i = 0; i < k.operands.size(); ++i) {
     const Operand& o = k.operands[i];
-    os << (i ? ", " : "") << (o.output ? "out" : "in") << i << ": " << dtype_name(o.dtype) << (o.uniform ? " 0-d " : " ") << o.name;
+    os << (i ? ", " : "") << (o.output ? "out" : "in") << i << ": " << dtype_name(o.dtype) << (o.uniform ? " 0-d " : o.row_invariant ? " row " : " ") << o.name;
   }
   os << ")";
   if (k.reduction) os << " reduce " << reduce_prim_name(k.reduction->prim) << (k.reduction->mean ? " mean" : "");

@@ -60,6 +60,11 @@ struct Operand {
   DType dtype = DType::float64;
   bool output = false;
   bool uniform = false;  // an input of rank 0: the same value at every point
+  // An input of static size 1 along the iteration space's last axis, which is not
+  // itself statically 1 (a keepdims reduction's result: a row's max or sum): likely
+  // constant along each row, so a backend may load it once per row (after checking
+  // its stride along the row is 0).
+  bool row_invariant = false;
   std::string name;  // readable: "x", "%7", ...
 };
 

@@ -56,7 +56,16 @@ bool lowers_to_scalar(const Node& node) {
   const ScalarPrim p = op.lowering->scalar;
   if (static_cast<int>(node.inputs().size()) != scalar_prim_arity(p)) return false;
   const DType out = node.output_types()[0].dtype;
-  if (p == ScalarPrim::pow && !is_float(out)) return false;
+  if (p == ScalarPrim::pow && !is_float(out)) {
+    // NumPy raises on a negative integer exponent, which a kernel cannot report (the
+    // reference kernel does): integer pow fuses only where the exponent cannot be
+    // negative in the compute dtype, an unsigned or bool one or a constant >= 0.
+    const Variable& y = node.inputs()[1];
+    if (is_unsigned_integer(y.dtype()) || y.dtype() == DType::bool_) return true;
+    if (!y.is_constant()) return false;
+    const std::vector<double> values = y.constant_value().astype(DType::float64).to_vector<double>();
+    return std::all_of(values.begin(), values.end(), [](double e) { return e >= 0; });
+  }
   return true;
 }
 
@@ -67,10 +76,12 @@ bool lowers_to_reduction(const Node& node) {
   switch (op.lowering->reduce) {
     case ReducePrim::sum: {
       if (op.name != "sum" && op.name != "mean") return false;
-      if (!is_float(node.output_types()[0].dtype)) return true;
+      if (node.output_types()[0].dtype != DType::float32) return true;
       // A float sum must be accurate on long reductions (the reference sums
-      // pairwise): the kernel sums each row in blocks, which needs the reduced axes
-      // to be the trailing ones. Sums across rows run by reference.
+      // pairwise): the kernel sums each row in blocks, but across rows it adds one row
+      // at a time into each output (NumPy's order for such axes). float64 affords
+      // that; float32 sums across rows run by reference unless the decompose phase
+      // made them float64 (decompose_reduce.cpp).
       const int nd = node.inputs()[0].type().ndim();
       const std::vector<bool> mask = detail::reduced_mask(node.attrs(), nd);
       bool seen_kept = false;
@@ -100,6 +111,10 @@ LoweredGroup to_kernel_ir(const Group& group, const std::string& name, const std
     }
     return -1;
   };
+  // The iteration space's static last size: the reduced input's, or the group's shape.
+  const Shape& space =
+      group.reduction ? group.reduction->inputs()[0].type().shape : group.nodes.front()->output_types()[0].shape;
+  const bool rows = !space.empty() && space.back() != 1;
   auto readable = [](const Variable& v) {
     if (v.is_input() && !v.name().empty()) return v.name();
     return v.is_constant() ? std::string("constant") : v.node().op().name;
@@ -118,7 +133,9 @@ LoweredGroup to_kernel_ir(const Group& group, const std::string& name, const std
       s.operand = static_cast<int>(out.inputs.size());
       s.origin = readable(v);
       out.inputs.push_back(v);
-      k.operands.push_back(kir::Operand{v.dtype(), false, v.ndim() == 0, readable(v)});
+      kir::Operand o{v.dtype(), false, v.ndim() == 0, false, readable(v)};
+      o.row_invariant = rows && v.ndim() > 0 && v.type().shape.back() == 1;
+      k.operands.push_back(std::move(o));
     }
     const int id = k.add(std::move(s));
     value_of.emplace_back(v, id);
@@ -172,7 +189,7 @@ LoweredGroup to_kernel_ir(const Group& group, const std::string& name, const std
   const int first_output = static_cast<int>(k.operands.size());
   for (const auto& [id, position] : stores) {
     const Variable& v = out.outputs[static_cast<std::size_t>(position)];
-    k.operands.push_back(kir::Operand{v.dtype(), true, false, v.node().op().name});
+    k.operands.push_back(kir::Operand{v.dtype(), true, false, false, v.node().op().name});
     if (k.body[static_cast<std::size_t>(id)].kind == kir::StmtKind::reduce) {
       k.body[static_cast<std::size_t>(id)].operand = first_output + position;
     } else {

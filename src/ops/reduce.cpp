@@ -490,11 +490,22 @@ void define_reduction(OpRegistry& r, ReductionSpec spec) {
   } else {
     // Checked before reducing, so that an empty selection is an error even when the
     // output is empty too (NumPy: zeros((0, 0)).max(axis=1)).
+    // Two attributes only the decompose rewrites set (rewrite/rules/decompose_*.cpp):
+    // "empty_identity" (max and min of floats: an empty selection gives -inf or +inf,
+    // the shift of an empty softmax row, never used), "reported_as" (the op an error
+    // names: argmax decomposed into max).
     op.set_reference([name = std::string(spec.name), reduce = std::move(spec.reduce)](const KernelArgs& a) {
       const std::vector<bool> mask = reduced_mask(a.attrs(), a.inputs[0].ndim());
       for (std::size_t d = 0; d < mask.size(); ++d) {
         if (mask[d] && a.inputs[0].shape()[d] == 0) {
-          throw ValueError("zero-size array to reduction operation " + name + " which has no identity");
+          const DType t = a.output_type(0).dtype;
+          if (a.attrs().has("empty_identity") && is_float(t)) {
+            const double inf = std::numeric_limits<double>::infinity();
+            const Shape out = reduced_sizes(a.inputs[0].shape(), mask, a.attrs().get_bool("keepdims"), std::int64_t{1});
+            return std::vector<Array>{Array::full(t, out, name == "max" ? -inf : inf)};
+          }
+          const std::string who = a.attrs().has("reported_as") ? a.attrs().get<std::string>("reported_as") : name;
+          throw ValueError("zero-size array to reduction operation " + who + " which has no identity");
         }
       }
       return reduce(a);

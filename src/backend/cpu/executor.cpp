@@ -228,7 +228,8 @@ Executable::Executable(const std::vector<Variable>& inputs, const std::vector<Va
         k.mask = detail::reduced_mask(g.reduction->attrs(), k.rank);
         k.keepdims = g.reduction->attrs().get_bool("keepdims");
         const ReducePrim r = g.reduction->op().lowering->reduce;
-        k.needs_elements = r == ReducePrim::max || r == ReducePrim::min;
+        k.needs_elements = (r == ReducePrim::max || r == ReducePrim::min) &&
+                           !(g.reduction->attrs().has("empty_identity") && is_float(g.reduction->output_types()[0].dtype));
       } else {
         k.rank = k.outputs[0].ndim();
         bool unknown = false;

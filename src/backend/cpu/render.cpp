@@ -283,8 +283,9 @@ class KernelWriter {
     for (std::size_t i = 0; i < k_.operands.size(); ++i) {
       if (k_.operands[i].uniform) continue;
       if (reduce_ && static_cast<int>(i) == reduce_->operand) continue;
+      // A row-invariant operand (a row's max, a row's sum) is loaded once per row.
       unit += std::string(unit.empty() ? "" : " && ") + "s[" + std::to_string(i) + "] == " +
-              std::to_string(dtype_size(k_.operands[i].dtype));
+              (k_.operands[i].row_invariant ? std::string("0") : std::to_string(dtype_size(k_.operands[i].dtype)));
     }
     if (unit.empty()) unit = "true";
     if (reduce_) {
@@ -298,7 +299,7 @@ class KernelWriter {
       const auto row = [&](Addr addr, const char* why) {
         os_ << "  if (" << (addr == Addr::unit ? unit : std::string("true")) << " && s[" << o << "] == 0) {  // "
             << why << "\n";
-        if (addr == Addr::unit) pointers("    ", reduce_->operand);
+        if (addr == Addr::unit) unit_prologue("    ", reduce_->operand);
         os_ << "    " << A << " acc = *reinterpret_cast<" << T << "*>(p[" << o << "]);\n";
         if (float_sum) {
           os_ << "    for (hp::i64 i0 = 0; i0 < n; i0 += 1024) {\n";
@@ -311,6 +312,7 @@ class KernelWriter {
           loop("    ", addr, Reduce::accumulator);
         }
         os_ << "    *reinterpret_cast<" << T << "*>(p[" << o << "]) = " << T << "(acc);\n    return;\n  }\n";
+        rows_hoisted_ = false;
       };
       row(Addr::unit, "unit strides, reducing along the row");
       row(Addr::strided, "reducing along a strided row");
@@ -321,7 +323,7 @@ class KernelWriter {
     } else {
       os_ << "  if (" << unit << ") {  // unit strides: vectorizable\n";
     }
-    pointers("    ");
+    unit_prologue("    ");
     if (vector_) {
       os_ << "    hp::i64 i = 0;\n";
       vector_loop("    ");
@@ -329,6 +331,7 @@ class KernelWriter {
     } else {
       loop("    ", Addr::unit, Reduce::element);
     }
+    rows_hoisted_ = false;
     os_ << "    return;\n  }\n";
     loop("  ", Addr::strided, Reduce::element);
     os_ << "}\n\n";
@@ -410,16 +413,31 @@ class KernelWriter {
     }
     os_ << in << "}\n" << indent << "}\n#endif\n";
   }
+  bool rows_hoisted_ = false;  // in a unit-stride block: row-invariant loads are before the loop
 
   bool hoisted(const Stmt& s) const {
     if (s.kind == StmtKind::constant) return true;
-    return s.kind == StmtKind::load && k_.operands[static_cast<std::size_t>(s.operand)].uniform;
+    if (s.kind != StmtKind::load) return false;
+    const kir::Operand& o = k_.operands[static_cast<std::size_t>(s.operand)];
+    return o.uniform || (rows_hoisted_ && o.row_invariant);
+  }
+
+  // A unit-stride block's start: the operands' typed pointers, the row-invariant loads.
+  void unit_prologue(const std::string& indent, int skip = -1) {
+    pointers(indent, skip);
+    for (std::size_t i = 0; i < k_.body.size(); ++i) {
+      const Stmt& s = k_.body[i];
+      if (s.kind == StmtKind::load && k_.operands[static_cast<std::size_t>(s.operand)].row_invariant) {
+        statement(static_cast<int>(i), indent, Addr::uniform);
+      }
+    }
+    rows_hoisted_ = true;
   }
 
   void pointers(const std::string& indent, int skip = -1) {
     for (std::size_t i = 0; i < k_.operands.size(); ++i) {
       const kir::Operand& o = k_.operands[i];
-      if (o.uniform || static_cast<int>(i) == skip) continue;
+      if (o.uniform || o.row_invariant || static_cast<int>(i) == skip) continue;
       const std::string T = type_name(o.dtype);
       os_ << indent << (o.output ? "" : "const ") << T << "* __restrict " << (o.output ? "out" : "in") << i
           << " = reinterpret_cast<" << (o.output ? "" : "const ") << T << "*>(p[" << i << "]);\n";

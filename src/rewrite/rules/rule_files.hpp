@@ -20,7 +20,9 @@ class RuleBook;
   X(stabilize, softmax)       \
   X(stabilize, where)         \
   X(specialize, pow)          \
-  X(specialize, blas)
+  X(specialize, blas)        \
+  X(decompose, nnet)          \
+  X(decompose, reduce)
 
 #define HYPATIA_X(phase, topic) void register_##phase##_##topic##_rules(RuleBook& book);
 HYPATIA_RULE_FILES(HYPATIA_X)
