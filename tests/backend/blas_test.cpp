@@ -308,7 +308,7 @@ TEST(BlasLibrary, GemmBroadcastZ) {
   for (DType t : {DType::float32, DType::float64}) {
     const Variable z = matrix("z", t), x = matrix("x", t), y = matrix("y", t);
     const Variable out = apply1("gemm", {z, scalar("a", t), x, y, scalar("b", t)},
-                                Attrs{{"trans_x", true}, {"trans_y", false}, {"broadcast_z", true}});
+                                Attrs{{"trans_x", true}, {"trans_y", false}, {"broadcast_z", true}}, SourceLocation::current());
     const Shape zs[] = {{3, 4}, {1, 4}, {3, 1}, {1, 1}};
     for (const Shape& s : zs) {
       expect_call_matches_reference(out, {make(t, s, Layout::contiguous, rng), Array::full(t, {}, 1.5),
