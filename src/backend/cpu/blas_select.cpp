@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <initializer_list>
 #include <thread>
+#include <type_traits>
+#include <vector>
 
 namespace hypatia::cpu::blas {
 namespace {
@@ -71,6 +73,61 @@ void blis_dgemm(bool ta, bool tb, int m, int n, int k, double alpha, const doubl
   blis_gemm(blis().dgemm, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+// gemv through BLIS's typed API and OpenBLAS's CBLAS.
+template <class T>
+using BliGemv = void (*)(int transa, int conjx, BliDim m, BliDim n, const T* alpha, const T* a, BliDim rsa, BliDim csa,
+                         const T* x, BliDim incx, const T* beta, T* y, BliDim incy);
+BliGemv<float> bli_sgemv_fn = nullptr;
+BliGemv<double> bli_dgemv_fn = nullptr;
+
+template <class T>
+void blis_gemv(bool t, int m, int n, T alpha, const T* a, int lda, const T* x, int incx, T beta, T* y, int incy) {
+  // CBLAS points a negative-increment vector at its lowest address, BLIS at element 0.
+  const BliDim nx = t ? m : n, ny = t ? n : m;
+  if (incx < 0) x -= (nx - 1) * incx;
+  if (incy < 0) y -= (ny - 1) * incy;
+  constexpr int kTrans = 1 << 3;  // BLIS_TRANSPOSE
+  if constexpr (std::is_same_v<T, float>) {
+    bli_sgemv_fn(t ? kTrans : 0, 0, m, n, &alpha, a, lda, 1, x, incx, &beta, y, incy);
+  } else {
+    bli_dgemv_fn(t ? kTrans : 0, 0, m, n, &alpha, a, lda, 1, x, incx, &beta, y, incy);
+  }
+}
+
+template <class T>
+void openblas_gemv(bool t, int m, int n, T alpha, const T* a, int lda, const T* x, int incx, T beta, T* y, int incy) {
+  if constexpr (std::is_same_v<T, float>) {
+    cblas_sgemv(CblasRowMajor, cblas_trans(t), m, n, alpha, a, lda, x, incx, beta, y, incy);
+  } else {
+    cblas_dgemv(CblasRowMajor, cblas_trans(t), m, n, alpha, a, lda, x, incx, beta, y, incy);
+  }
+}
+
+// A 7 x 5 gemv both ways, negative increments included, against a loop.
+template <class T>
+bool gemv_ok(GemvFn<T> fn) {
+  const int m = 7, n = 5, lda = 6;
+  std::vector<T> a(static_cast<std::size_t>(m * lda)), x(static_cast<std::size_t>(2 * m)), y(static_cast<std::size_t>(2 * m));
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<T>(static_cast<int>(i % 7) - 3);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<T>(static_cast<int>(i % 5) - 2);
+  for (bool t : {false, true}) {
+    for (int incx : {1, -2}) {
+      const int nx = t ? m : n, ny = t ? n : m;
+      std::fill(y.begin(), y.end(), T(1));
+      fn(t, m, n, T(2), a.data(), lda, x.data(), incx, T(3), y.data(), 1);
+      for (int i = 0; i < ny; ++i) {
+        T want = 3;
+        for (int j = 0; j < nx; ++j) {
+          const T xv = x[static_cast<std::size_t>(incx > 0 ? j * incx : (nx - 1 - j) * -incx)];
+          want += 2 * (t ? a[static_cast<std::size_t>(j * lda + i)] : a[static_cast<std::size_t>(i * lda + j)]) * xv;
+        }
+        if (y[static_cast<std::size_t>(i)] != want) return false;
+      }
+    }
+  }
+  return true;
+}
+
 // The number of threads BLIS should use: its own variables when set, else every CPU
 // this process may run on (BLIS's default is one thread).
 long blis_threads() {
@@ -93,6 +150,8 @@ bool load_blis() {
   auto set_threads = reinterpret_cast<void (*)(BliDim)>(dlsym(h, "bli_thread_set_num_threads"));
   auto arch_id = reinterpret_cast<int (*)()>(dlsym(h, "bli_arch_query_id"));
   auto arch_name = reinterpret_cast<const char* (*)(int)>(dlsym(h, "bli_arch_string"));
+  bli_sgemv_fn = reinterpret_cast<BliGemv<float>>(dlsym(h, "bli_sgemv"));
+  bli_dgemv_fn = reinterpret_cast<BliGemv<double>>(dlsym(h, "bli_dgemv"));
   if (!b.sgemm || !b.dgemm || !set_threads || !arch_id || !arch_name) return false;
   set_threads(blis_threads());
   b.arch = arch_name(arch_id());
@@ -203,6 +262,8 @@ struct Selection {
   std::vector<GemmImpl> impls;
   const GemmImpl* s = nullptr;
   const GemmImpl* d = nullptr;
+  GemvFn<float> sgemv = openblas_gemv<float>;
+  GemvFn<double> dgemv = openblas_gemv<double>;
   std::string report;
 };
 
@@ -226,10 +287,19 @@ const Selection& selection() {
     };
     out.s = pick(true);
     out.d = pick(false);
+    const bool have_blis = std::any_of(out.impls.begin(), out.impls.end(), [](const GemmImpl& i) { return i.name == "blis"; });
+    const char* forced = std::getenv("HYPATIA_BLAS");
+    const bool openblas_forced = forced != nullptr && lower(forced) == "openblas";
+    if (have_blis && !openblas_forced && bli_sgemv_fn && bli_dgemv_fn && gemv_ok<float>(blis_gemv<float>) &&
+        gemv_ok<double>(blis_gemv<double>)) {
+      out.sgemv = blis_gemv<float>;
+      out.dgemv = blis_gemv<double>;
+    }
     out.report = std::string("cpu: avx512f ") + (f.avx512f ? "yes" : "no") + ", avx2 " + (f.avx2 ? "yes" : "no") +
                  ", fma " + (f.fma ? "yes" : "no") + "; OpenBLAS kernel " + openblas_core() +
                  (openblas_fits(f) ? " (fits)" : " (generic for this cpu)") + "; sgemm: " + out.s->name + " [" +
-                 out.s->kernel + "], dgemm: " + out.d->name + " [" + out.d->kernel + "]";
+                 out.s->kernel + "], dgemm: " + out.d->name + " [" + out.d->kernel + "], gemv: " +
+                 (out.sgemv == openblas_gemv<float> ? "openblas" : "blis");
     return out;
   }();
   return sel;
@@ -256,6 +326,8 @@ bool passive_openmp_requested() { return kPassiveOpenMP && std::getenv("OMP_WAIT
 const std::vector<GemmImpl>& gemm_impls() { return selection().impls; }
 const GemmImpl& sgemm_impl() { return *selection().s; }
 const GemmImpl& dgemm_impl() { return *selection().d; }
+GemvFn<float> sgemv_fn() { return selection().sgemv; }
+GemvFn<double> dgemv_fn() { return selection().dgemv; }
 std::string selection_report() { return selection().report; }
 
 }  // namespace hypatia::cpu::blas

@@ -35,6 +35,25 @@ struct GemmImpl {
   GemmFn<double> dgemm = nullptr;  // nullptr where the library has none (oneDNN)
 };
 
+// gemv, CBLAS's row-major one: y = alpha * op(A) x + beta * y, A (m x n) stored with
+// leading dimension lda, x and y with increments as CBLAS takes them (a negative one
+// starts at the vector's lowest address). BLIS's when it loaded and passed its check
+// (one thread: OpenBLAS's two-thread hand-over cost W5's 10000x100 gemv 2-3x its
+// single-thread time), else OpenBLAS's.
+template <class T>
+using GemvFn = void (*)(bool trans, int m, int n, T alpha, const T* a, int lda, const T* x, int incx, T beta, T* y,
+                        int incy);
+GemvFn<float> sgemv_fn();
+GemvFn<double> dgemv_fn();
+inline void gemv(bool t, int m, int n, float alpha, const float* a, int lda, const float* x, int incx, float beta,
+                 float* y, int incy) {
+  sgemv_fn()(t, m, n, alpha, a, lda, x, incx, beta, y, incy);
+}
+inline void gemv(bool t, int m, int n, double alpha, const double* a, int lda, const double* x, int incx,
+                 double beta, double* y, int incy) {
+  dgemv_fn()(t, m, n, alpha, a, lda, x, incx, beta, y, incy);
+}
+
 // Every candidate installed on this machine, OpenBLAS first.
 const std::vector<GemmImpl>& gemm_impls();
 

@@ -173,16 +173,16 @@ void product(const Mat& a, const Mat& b, T* c, std::int64_t ldc, T alpha, T beta
     const BlasMat<T> am = blas_mat<T>(a, sa);
     const BlasVec<T> x = blas_vec<T>(b.p, k, b.rs, sb);
     const bool no = am.layout.trans == CblasNoTrans;
-    Blas<T>::gemv(am.layout.trans, as_int(no ? m : k), as_int(no ? k : m), alpha, am.p, as_int(am.layout.ld), x.p,
-                  x.inc, beta, c, as_int(ldc));
+    blas::gemv(am.layout.trans == CblasTrans, as_int(no ? m : k), as_int(no ? k : m), alpha, am.p,
+               as_int(am.layout.ld), x.p, x.inc, beta, c, as_int(ldc));
   } else if (m == 1) {
     // A row of C: y = B^T x, x a row of A.
     if (beta == T(0)) std::fill(c, c + n, T(0));
     const BlasMat<T> bm = blas_mat<T>(b, sb);
     const BlasVec<T> x = blas_vec<T>(a.p, k, a.cs, sa);
     const bool no = bm.layout.trans == CblasNoTrans;
-    Blas<T>::gemv(flip(bm.layout.trans), as_int(no ? k : n), as_int(no ? n : k), alpha, bm.p, as_int(bm.layout.ld),
-                  x.p, x.inc, beta, c, 1);
+    blas::gemv(flip(bm.layout.trans) == CblasTrans, as_int(no ? k : n), as_int(no ? n : k), alpha, bm.p,
+               as_int(bm.layout.ld), x.p, x.inc, beta, c, 1);
   } else {
     const BlasMat<T> am = blas_mat<T>(a, sa);
     const BlasMat<T> bm = blas_mat<T>(b, sb);
