@@ -493,6 +493,7 @@ def machine_info(hand):
                        f"{os.path.dirname(hypatia.__file__)}")
     info["hypatia flags"] = " ".join(f"{name}={getattr(hypatia.config, name)}"
                                      for name, _, _ in hypatia.config._flags()) or "-"
+    info["hypatia BLAS"] = hypatia_blas_info()
     info["numpy"] = f"{np.__version__}, BLAS {openblas_info()}"
     info["numexpr"] = f"{numexpr.__version__}, {numexpr.nthreads} threads" if numexpr else "not installed"
     if torch is not None:
@@ -508,6 +509,22 @@ def machine_info(hand):
                                             "MKL_NUM_THREADS", "HYPATIA_FLAGS") if k in os.environ]
     info["environment"] = " ".join(env) or "no thread or BLAS variables set: every library at its default"
     return info
+
+
+def hypatia_blas_info():
+    """Which gemm Hypatia's cpu backend chose (CPU features, OpenBLAS's kernel, the library
+    for sgemm and dgemm), and its OpenMP wait policy."""
+    core = getattr(hypatia, "_core", None)
+    text = core._blas_info() if core is not None and hasattr(core, "_blas_info") else "? (no _blas_info)"
+    policy = "user's" if any(k in os.environ for k in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")) else \
+        "passive (set by hypatia at import: OpenMP libraries loaded later, PyTorch's included, share it)"
+    return f"{text}; OpenMP waiting {policy}"
+
+
+def hypatia_gemm_kernel():
+    """'library [kernel]' of Hypatia's sgemm, for the rows' peer column."""
+    info = hypatia_blas_info()
+    return info.split("sgemm: ", 1)[1].split(",", 1)[0] if "sgemm: " in info else "?"
 
 
 def openblas_info():
@@ -613,8 +630,11 @@ def blas_rows(kernel, keys, args, target_s):
         return [(f"{k} (OPENBLAS_CORETYPE={kernel})", "-", "-", "-", "-", "FAILED", out.strip()[-200:]) for k in keys]
     result = json.loads(line[len("ROWS-JSON "):])
     ran = result["blas"].split("kernel ")[-1].split(",")[0]
-    return [(label, f"{peer} [{ran}]", *rest[:4], f"OPENBLAS_CORETYPE={kernel}" + (f"; {note}" if note else ""))
-            for label, peer, *rest, note in result["rows"]]
+    hyp = result.get("hyp", "?")
+    # NumPy's and PyTorch's OpenBLAS run the kernel asked for; Hypatia picks its own
+    # gemm (it may keep OpenBLAS, whose kernel then is the one asked for too).
+    return [(label, f"{peer} [{hyp if peer == 'hypatia' else ran}]", *rest[:4],
+             f"OPENBLAS_CORETYPE={kernel}" + (f"; {note}" if note else "")) for label, peer, *rest, note in result["rows"]]
 
 
 def main(argv=None):
@@ -686,7 +706,7 @@ def main(argv=None):
             with open(args.markdown, "w") as f:
                 f.write(text)
     if args.rows_json:
-        print("ROWS-JSON " + json.dumps(dict(rows=report.lines, blas=openblas_info())))
+        print("ROWS-JSON " + json.dumps(dict(rows=report.lines, blas=openblas_info(), hyp=hypatia_gemm_kernel())))
     bad = [e for e in report.lines if e[5] != "ok"]
     return 1 if bad else 0
 

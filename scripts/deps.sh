@@ -5,7 +5,10 @@ hypatia_deps() {
   # vector math: generated modules link libsleef.so.3), then the
   # Python package (bindings, and its tests' NumPy, SciPy as the oracle for special
   # functions, pytest and hypothesis).
+  # BLIS and oneDNN are optional at run time (dlopen'ed: src/backend/cpu/blas_select.cpp
+  # picks the fastest correct gemm among them and OpenBLAS).
   local packages="cmake ninja-build g++ clang libclang-rt-14-dev libgtest-dev ccache libopenblas-dev libsleef-dev"
+  packages="$packages libblis-dev libdnnl-dev"
   packages="$packages pybind11-dev python3-dev python3-numpy python3-scipy python3-pytest python3-hypothesis"
   local missing=""
   for p in $packages; do

@@ -1,5 +1,6 @@
 // The CPU backend's module cache for `python3 -m hypatia.cache` (hypatia/cache.py):
 // list and clear a cache directory, and the default one.
+#include "backend/cpu/blas_select.hpp"
 #include "backend/cpu/compiler.hpp"
 #include "binding.hpp"
 
@@ -29,6 +30,9 @@ void bind_cache(py::module_& m) {
       "Removes the module cache's entries from dir (empty: the default directory); returns how many.");
   m.def("_cache_default_compiledir", &cpu::default_compiledir,
         "The module cache directory used when none is given (config flag compiledir).");
+  // Not the cache's, but the cpu backend's too: which BLAS its products run (bench/peers.py).
+  m.def("_blas_info", &cpu::blas::selection_report,
+        "The cpu backend's gemm choice: the CPU's features, OpenBLAS's kernel, the library for sgemm and dgemm.");
 }
 
 }  // namespace hypatia::python

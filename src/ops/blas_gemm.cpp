@@ -6,6 +6,11 @@
 // backend runs one BLAS gemm with no temporary for the product and no copy for the
 // transposes. Its meaning is exactly the formula's, NaN included: unlike BLAS, beta == 0
 // still reads z (0 * NaN is NaN) and alpha == 0 still reads x and y.
+//
+// With the attribute broadcast_z (set only by the specialize rule, for a Z whose
+// static shape leaves sizes unknown), z and the product broadcast against each other
+// as NumPy's add would: the result has their broadcast shape, and the backend's gemm
+// runs when that is the product's shape (a check at run time), the formula otherwise.
 #include <string>
 
 #include "hypatia/ops/blas.hpp"
@@ -33,6 +38,7 @@ std::string dims_str(const Shape& s) {
 
 bool trans_x(const Attrs& a) { return a.get_bool("trans_x"); }
 bool trans_y(const Attrs& a) { return a.get_bool("trans_y"); }
+bool broadcast_z(const Attrs& a) { return a.has("broadcast_z") && a.get_bool("broadcast_z"); }
 
 // (rows, cols) of op(m) for a matrix shape m.
 std::pair<std::int64_t, std::int64_t> op_dims(const Shape& m, bool trans) {
@@ -45,12 +51,16 @@ std::int64_t either(std::int64_t a, std::int64_t b) { return a != kUnknownDim ? 
 std::string op_str(const char* name, bool trans) { return trans ? std::string(name) + ".T" : std::string(name); }
 
 // The output shape (M, N); ShapeError when op(x), op(y) and z do not fit together.
-Shape gemm_shape(const Shape& z, const Shape& x, const Shape& y, bool tx, bool ty) {
+Shape gemm_shape(const Shape& z, const Shape& x, const Shape& y, bool tx, bool ty, bool bz = false) {
   const auto [m, k] = op_dims(x, tx);
   const auto [k2, n] = op_dims(y, ty);
   if (known_differ(k, k2)) {
     throw ShapeError("shapes " + dims_str(x) + " of " + op_str("x", tx) + " and " + dims_str(y) + " of " +
                      op_str("y", ty) + " not aligned: " + std::to_string(k) + " != " + std::to_string(k2));
+  }
+  if (bz) {
+    const Shape shapes[] = {z, Shape{m, n}};
+    return detail::broadcast_static(shapes);
   }
   if (known_differ(z[0], m) || known_differ(z[1], n)) {
     throw ShapeError("z has shape " + dims_str(z) + " but " + op_str("x", tx) + " @ " + op_str("y", ty) +
@@ -76,14 +86,18 @@ std::vector<Type> gemm_infer(const InferArgs& a) {
                       std::string(dtype_name(t)) + "; gemm's operands share one dtype");
     }
   }
-  return {Type{t, gemm_shape(a.type(kZ).shape, a.type(kX).shape, a.type(kY).shape, trans_x(a.attrs), trans_y(a.attrs))}};
+  return {Type{t, gemm_shape(a.type(kZ).shape, a.type(kX).shape, a.type(kY).shape, trans_x(a.attrs), trans_y(a.attrs),
+                             broadcast_z(a.attrs))}};
 }
 
 std::vector<SymShape> gemm_sym_shape(const ShapeArgs& a) {
   const SymShape& x = a.input_shapes[kX];
   const SymShape& y = a.input_shapes[kY];
   const Attrs& attrs = a.node.attrs();
-  return {SymShape{trans_x(attrs) ? x[1] : x[0], trans_y(attrs) ? y[0] : y[1]}};
+  SymShape out{trans_x(attrs) ? x[1] : x[0], trans_y(attrs) ? y[0] : y[1]};
+  if (!broadcast_z(attrs)) return {out};
+  const SymShape shapes[] = {a.input_shapes[kZ], out};
+  return {detail::broadcast_symbolic(shapes, a.node.where())};
 }
 
 template <class T>
@@ -91,21 +105,25 @@ T at(const Array& m, std::int64_t r, std::int64_t c) {
   return *reinterpret_cast<const T*>(m.data() + r * m.strides()[0] + c * m.strides()[1]);
 }
 
+// Over the broadcast (rows, cols) of z and the (m, n) product (equal without
+// broadcast_z); a size-1 axis of either repeats.
 template <class T>
 Array gemm_typed(const Array& z, T alpha, const Array& x, const Array& y, T beta, bool tx, bool ty) {
   const auto [m, k] = op_dims(x.shape(), tx);
   const std::int64_t n = op_dims(y.shape(), ty).second;
-  Array out = Array::empty(dtype_of_v<T>, {m, n});
+  const std::int64_t rows = m == 1 ? z.shape(0) : m, cols = n == 1 ? z.shape(1) : n;
+  Array out = Array::empty(dtype_of_v<T>, {rows, cols});
   T* o = out.data_as<T>();
-  for (std::int64_t i = 0; i < m; ++i) {
-    for (std::int64_t j = 0; j < n; ++j) {
+  for (std::int64_t r = 0; r < rows; ++r) {
+    for (std::int64_t c = 0; c < cols; ++c) {
+      const std::int64_t i = m == 1 ? 0 : r, j = n == 1 ? 0 : c;
       T acc = 0;
       for (std::int64_t l = 0; l < k; ++l) {
         const T a = tx ? at<T>(x, l, i) : at<T>(x, i, l);
         const T b = ty ? at<T>(y, j, l) : at<T>(y, l, j);
         acc += a * b;
       }
-      *o++ = alpha * acc + beta * at<T>(z, i, j);
+      *o++ = alpha * acc + beta * at<T>(z, z.shape(0) == 1 ? 0 : r, z.shape(1) == 1 ? 0 : c);
     }
   }
   return out;
@@ -116,7 +134,7 @@ std::vector<Array> gemm_reference(const KernelArgs& args) {
   const Array& x = args.inputs[kX];
   const Array& y = args.inputs[kY];
   const bool tx = trans_x(args.attrs()), ty = trans_y(args.attrs());
-  gemm_shape(z.shape(), x.shape(), y.shape(), tx, ty);
+  gemm_shape(z.shape(), x.shape(), y.shape(), tx, ty, broadcast_z(args.attrs()));
   if (args.output_type(0).dtype == DType::float32) {
     return {gemm_typed<float>(z, args.inputs[kAlpha].item<float>(), x, y, args.inputs[kBeta].item<float>(), tx, ty)};
   }
@@ -147,9 +165,13 @@ std::vector<Variable> gemm_vjp(const VjpArgs& args) {
   const Variable& beta = args.input(kBeta);
   const Variable opx = op_of(args.input(kX), tx, w), opy = op_of(args.input(kY), ty, w);
   const Variable product = dot(Operand(opx, w), Operand(opy, w));
-  const Variable g_opx = mul(Operand(alpha, w), Operand(dot(Operand(g, w), Operand(transposed(opy, w), w)), w));
-  const Variable g_opy = mul(Operand(alpha, w), Operand(dot(Operand(transposed(opx, w), w), Operand(g, w)), w));
-  return {mul(Operand(beta, w), Operand(g, w)),
+  // With broadcast_z, z and the product get g summed back over the axes they repeated.
+  const bool bz = broadcast_z(args.node.attrs());
+  const Variable gp = bz ? detail::sum_back_to(g, product, w) : g;
+  const Variable g_opx = mul(Operand(alpha, w), Operand(dot(Operand(gp, w), Operand(transposed(opy, w), w)), w));
+  const Variable g_opy = mul(Operand(alpha, w), Operand(dot(Operand(transposed(opx, w), w), Operand(gp, w)), w));
+  const Variable gz = mul(Operand(beta, w), Operand(g, w));
+  return {bz ? detail::sum_back_to(gz, z, w) : gz,
           sum(Operand(mul(Operand(g, w), Operand(product, w)), w)),
           op_of(g_opx, tx, w),
           op_of(g_opy, ty, w),
@@ -173,6 +195,10 @@ std::vector<Variable> gemm_jvp(const JvpArgs& args) {
   if (inner.valid()) out = plus(out, mul(Operand(alpha, w), Operand(inner, w)), w);
   if (args.tangent(kBeta).valid()) out = plus(out, mul(Operand(args.tangent(kBeta), w), Operand(args.input(kZ), w)), w);
   if (args.tangent(kZ).valid()) out = plus(out, mul(Operand(beta, w), Operand(args.tangent(kZ), w)), w);
+  // With broadcast_z, the terms present need not span the output's broadcast shape.
+  if (broadcast_z(args.node.attrs()) && out.valid()) {
+    out = broadcast_to(Operand(out, w), detail::shape_operands(args.node.output(0), w));
+  }
   return {out};
 }
 

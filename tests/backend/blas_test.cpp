@@ -201,9 +201,8 @@ TEST(BlasLibrary, MixedDtypesConvertToTheResultDtype) {
   expect_call_matches_reference(out, {a, random_array(DType::float32, {3, 2}, rng)}, "int32 x float32");
 }
 
+// Integer products have a call of their own (tests/backend/blas_int_test.cpp).
 TEST(BlasLibrary, OtherDtypesAndScalingsRunTheReference) {
-  EXPECT_EQ(find_library_call(dot(matrix("a", DType::int64), matrix("b", DType::int64)).node()), nullptr);
-  EXPECT_EQ(find_library_call(matmul(matrix("a", DType::int32), matrix("b", DType::int32)).node()), nullptr);
   EXPECT_EQ(find_library_call(outer(vector("a", DType::bool_), vector("b", DType::bool_)).node()), nullptr);
   EXPECT_EQ(find_library_call(dot(scalar("a"), matrix("b")).node()), nullptr);
   EXPECT_EQ(find_library_call(exp(matrix("a")).node()), nullptr);
@@ -262,6 +261,66 @@ TEST(BlasLibrary, GemmSizeOneEmptyAndZeroScalars) {
                                       std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n));
       }
     }
+  }
+}
+
+}  // namespace
+}  // namespace hypatia
+
+namespace hypatia {
+namespace {
+
+// tensordot (the gradients of dot are tensordots): every pairing of axes, operands of
+// every layout, in place when the axes fold, packed otherwise; size-1 and empty axes.
+TEST(BlasLibrary, TensordotEveryPairing) {
+  struct Case {
+    Shape a, b;
+    std::vector<std::int64_t> sa, sb;
+  };
+  const Case cases[] = {
+      {{4, 5}, {5, 3}, {1}, {0}},       {{4, 5}, {3, 5}, {1}, {1}},       {{5, 4}, {5, 3}, {0}, {0}},
+      {{5, 4}, {3, 5}, {0}, {1}},       {{2, 3, 4}, {3, 4, 5}, {1, 2}, {0, 1}}, {{2, 3, 4}, {4, 3}, {2, 1}, {0, 1}},
+      {{3, 2, 4}, {4, 5, 3}, {0, 2}, {2, 0}}, {{4, 5}, {4, 5}, {0, 1}, {0, 1}}, {{4}, {3}, {}, {}},
+      {{1, 5}, {5, 1}, {-1}, {0}},      {{4, 1}, {1, 3}, {1}, {0}},       {{0, 5}, {5, 3}, {1}, {0}},
+      {{4, 0}, {0, 3}, {1}, {0}},
+  };
+  std::mt19937 rng(23);
+  for (const Case& c : cases) {
+    for (DType t : {DType::float32, DType::float64}) {
+      const Variable out = tensordot(symbolic("a", t, c.a), symbolic("b", t, c.b), c.sa, c.sb);
+      for (Layout la : kLayouts) {
+        for (Layout lb : kLayouts) {
+          if (shape_size(c.a) == 0 || shape_size(c.b) == 0) {
+            if (la != Layout::contiguous || lb != Layout::contiguous) continue;
+          }
+          expect_call_matches_reference(out, {make(t, c.a, la, rng), make(t, c.b, lb, rng)}, describe(c.a, la, c.b, lb, t));
+        }
+      }
+    }
+  }
+}
+
+// gemm with broadcast_z (made by the specialize rule for unknown sizes): BLAS when z
+// has the product's shape or broadcasts to it, the reference when the product would
+// broadcast; the same values either way.
+TEST(BlasLibrary, GemmBroadcastZ) {
+  std::mt19937 rng(19);
+  for (DType t : {DType::float32, DType::float64}) {
+    const Variable z = matrix("z", t), x = matrix("x", t), y = matrix("y", t);
+    const Variable out = apply1("gemm", {z, scalar("a", t), x, y, scalar("b", t)},
+                                Attrs{{"trans_x", true}, {"trans_y", false}, {"broadcast_z", true}}, SourceLocation::current());
+    const Shape zs[] = {{3, 4}, {1, 4}, {3, 1}, {1, 1}};
+    for (const Shape& s : zs) {
+      expect_call_matches_reference(out, {make(t, s, Layout::contiguous, rng), Array::full(t, {}, 1.5),
+                                          make(t, {5, 3}, Layout::transposed, rng), make(t, {5, 4}, Layout::col_step, rng),
+                                          Array::full(t, {}, -0.5)},
+                                    "z " + shape_str(s));
+    }
+    const std::vector<Array> args = {make(t, {3, 4}, Layout::contiguous, rng), Array::full(t, {}, 1.5),
+                                     make(t, {5, 1}, Layout::contiguous, rng), make(t, {5, 4}, Layout::contiguous, rng),
+                                     Array::full(t, {}, -0.5)};
+    expect_call_matches_reference(out, args, "a product of one row");
+    EXPECT_EQ((*find_library_call(out.node()))(out.node(), args)[0].shape(), (Shape{3, 4}));
   }
 }
 

@@ -68,5 +68,29 @@ TEST(GemmGrad, VerifyGradNonContiguous) {
   verify_grad(gemm_fun(true, false), {z, random_array({}, 63), x, y, random_array({}, 64)});
 }
 
+// broadcast_z (the specialize rule's gemm for unknown sizes): z of size-1 axes
+// broadcast up to the product, and a product of one row broadcast up to z; the
+// gradients are summed back over the repeated axes.
+TEST(GemmGrad, BroadcastZ) {
+  const Fun fun = [](const V& v) {
+    return apply1("gemm", v, Attrs{{"trans_x", false}, {"trans_y", false}, {"broadcast_z", true}},
+                  SourceLocation::current());
+  };
+  const Shape zs[] = {{2, 4}, {1, 4}, {2, 1}, {1, 1}};
+  for (const Shape& s : zs) {
+    SCOPED_TRACE(shape_str(s));
+    const std::vector<Array> p = {random_array(s, 70), random_array({}, 71), random_array({2, 3}, 72),
+                                  random_array({3, 4}, 73), random_array({}, 74)};
+    check_vjp(fun, p);
+    check_jvp(fun, p);
+    verify_grad(fun, p);
+  }
+  const std::vector<Array> row = {random_array({2, 4}, 75), random_array({}, 76), random_array({1, 3}, 77),
+                                  random_array({3, 4}, 78), random_array({}, 79)};
+  check_vjp(fun, row);
+  check_jvp(fun, row);
+  verify_grad(fun, row);
+}
+
 }  // namespace
 }  // namespace hypatia::testing

@@ -112,13 +112,11 @@ void expect_no_gemm(const std::vector<Variable>& inputs, const Variable& out) {
 
 TEST(SpecializeBlas, FormsThatWouldChangeMeaningStay) {
   const Variable x = mat("x", kX), y = mat("y", kY);
-  // Z broadcasts (a bias row), or may broadcast at run time (sizes unknown).
+  // Z broadcasts (a bias row, known to be one).
   const Variable bias = vector("bias", DType::float64);
   expect_no_gemm({x, y, bias}, dot(x, y) + bias);
   const Variable b = mat("b", {1, 2});
   expect_no_gemm({x, y, b}, dot(x, y) + b);
-  const Variable zu = matrix("zu", DType::float64);
-  expect_no_gemm({x, y, zu}, dot(x, y) + zu);
   // The product broadcast up to Z.
   const Variable row = mat("row", {1, 4}), z = mat("z", kZ);
   expect_no_gemm({row, y, z}, dot(row, y) + z);
@@ -131,6 +129,30 @@ TEST(SpecializeBlas, FormsThatWouldChangeMeaningStay) {
   expect_no_gemm({xi, yi, zi}, dot(xi, yi) + zi);
   const Variable v = tensor("v", DType::float64, {4}), w = tensor("w", DType::float64, {3});
   expect_no_gemm({x, v, w}, dot(x, v) + w);
+}
+
+// Z or the product of unknown sizes: a gemm with broadcast_z, which checks the shapes
+// at run time: the same values whether z has the product's shape, broadcasts to it
+// (a size-1 row or column at run time), or the product broadcasts up to z.
+TEST(SpecializeBlas, UnknownSizesGetTheRunTimeCheck) {
+  const Variable x = matrix("x", DType::float64), y = matrix("y", DType::float64), z = matrix("z", DType::float64);
+  const Shape zs[] = {kZ, {1, 2}, {3, 1}, {1, 1}};
+  for (const Shape& s : zs) {
+    const std::vector<Array> args = {values(kX, 31), values(kY, 32), values(s, 33, true)};
+    expect_rule_keeps_meaning({x, y, z}, dot(x, y) + z, args, "gemm_from_dot_plus");
+    expect_rule_keeps_meaning({x, y, z}, 2.0 * dot(x, y) - z, args, "gemm_from_dot_minus");
+    expect_rule_keeps_meaning({x, y, z}, z - dot(transpose(x), y), {values({4, 3}, 34), args[1], args[2]},
+                              "gemm_from_minus_dot");
+  }
+  // The product of one row, broadcast up to z's rows.
+  expect_rule_keeps_meaning({x, y, z}, dot(x, y) + z, {values({1, 4}, 35), values(kY, 36), values(kZ, 37)},
+                            "gemm_from_dot_plus");
+  const Node& root = compiled_root({x, y, z}, dot(x, y) + z);
+  ASSERT_EQ(root.op().name, "gemm");
+  EXPECT_TRUE(root.attrs().get_bool("broadcast_z"));
+  // Sizes that do not broadcast still raise at run time.
+  const Function f = function({x, y, z}, {dot(x, y) + z});
+  EXPECT_THROW(f({values(kX, 38), values(kY, 39), values({2, 2}, 40)}), ShapeError);
 }
 
 TEST(SpecializeBlas, ExcludedByName) {

@@ -1,4 +1,5 @@
-// Library calls of the CPU backend: matrix products through OpenBLAS's CBLAS.
+// Library calls of the CPU backend: matrix products through a BLAS (gemm from the
+// library blas_select.hpp chose at run time, gemv, dot and ger from OpenBLAS's CBLAS).
 //
 // Every product here is C (M x N, row stride ldc) = alpha * A (M x K) @ B (K x N) +
 // beta * C, for matrices given as a pointer and two byte strides. BLAS reads a matrix
@@ -8,10 +9,13 @@
 // buffer first. A product with M == 1 or N == 1 is a gemv, with both a dot; those read
 // vectors with any non-zero increment, negative ones included.
 //
-// Only float32 and float64 results have a call; for other dtypes, sizes past BLAS's
-// int, and the cases whose NaN semantics BLAS does not keep (gemm with alpha or beta
-// zero skips reading an operand), the op's reference kernel runs instead.
+// float32 and float64 products go to BLAS; integer products (dot, matmul, outer) run a
+// blocked loop here, wrapping as NumPy's do. Bool products, sizes past BLAS's int, and
+// the cases whose NaN semantics BLAS does not keep (gemm with alpha or beta zero skips
+// reading an operand) run the op's reference kernel instead.
 #include "backend/cpu/library.hpp"
+
+#include "backend/cpu/blas_select.hpp"
 
 #include <cblas.h>
 
@@ -41,10 +45,6 @@ struct Blas<float> {
                    float beta, float* y, int incy) {
     cblas_sgemv(CblasRowMajor, t, m, n, alpha, a, lda, x, incx, beta, y, incy);
   }
-  static void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, float alpha, const float* a, int lda,
-                   const float* b, int ldb, float beta, float* c, int ldc) {
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  }
   static void ger(int m, int n, float alpha, const float* x, int incx, const float* y, int incy, float* a, int lda) {
     cblas_sger(CblasRowMajor, m, n, alpha, x, incx, y, incy, a, lda);
   }
@@ -58,10 +58,6 @@ struct Blas<double> {
   static void gemv(CBLAS_TRANSPOSE t, int m, int n, double alpha, const double* a, int lda, const double* x, int incx,
                    double beta, double* y, int incy) {
     cblas_dgemv(CblasRowMajor, t, m, n, alpha, a, lda, x, incx, beta, y, incy);
-  }
-  static void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, double alpha, const double* a, int lda,
-                   const double* b, int ldb, double beta, double* c, int ldc) {
-    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   }
   static void ger(int m, int n, double alpha, const double* x, int incx, const double* y, int incy, double* a,
                   int lda) {
@@ -177,21 +173,77 @@ void product(const Mat& a, const Mat& b, T* c, std::int64_t ldc, T alpha, T beta
     const BlasMat<T> am = blas_mat<T>(a, sa);
     const BlasVec<T> x = blas_vec<T>(b.p, k, b.rs, sb);
     const bool no = am.layout.trans == CblasNoTrans;
-    Blas<T>::gemv(am.layout.trans, as_int(no ? m : k), as_int(no ? k : m), alpha, am.p, as_int(am.layout.ld), x.p,
-                  x.inc, beta, c, as_int(ldc));
+    blas::gemv(am.layout.trans == CblasTrans, as_int(no ? m : k), as_int(no ? k : m), alpha, am.p,
+               as_int(am.layout.ld), x.p, x.inc, beta, c, as_int(ldc));
   } else if (m == 1) {
     // A row of C: y = B^T x, x a row of A.
     if (beta == T(0)) std::fill(c, c + n, T(0));
     const BlasMat<T> bm = blas_mat<T>(b, sb);
     const BlasVec<T> x = blas_vec<T>(a.p, k, a.cs, sa);
     const bool no = bm.layout.trans == CblasNoTrans;
-    Blas<T>::gemv(flip(bm.layout.trans), as_int(no ? k : n), as_int(no ? n : k), alpha, bm.p, as_int(bm.layout.ld),
-                  x.p, x.inc, beta, c, 1);
+    blas::gemv(flip(bm.layout.trans) == CblasTrans, as_int(no ? k : n), as_int(no ? n : k), alpha, bm.p,
+               as_int(bm.layout.ld), x.p, x.inc, beta, c, 1);
   } else {
     const BlasMat<T> am = blas_mat<T>(a, sa);
     const BlasMat<T> bm = blas_mat<T>(b, sb);
-    Blas<T>::gemm(am.layout.trans, bm.layout.trans, as_int(m), as_int(n), as_int(k), alpha, am.p,
-                  as_int(am.layout.ld), bm.p, as_int(bm.layout.ld), beta, c, as_int(ldc));
+    blas::gemm(am.layout.trans == CblasTrans, bm.layout.trans == CblasTrans, as_int(m), as_int(n), as_int(k), alpha,
+               am.p, as_int(am.layout.ld), bm.p, as_int(bm.layout.ld), beta, c, as_int(ldc));
+  }
+}
+
+// C = A @ B for integers, wrapping (in the unsigned type, as NumPy's products wrap).
+// B is read a row at a time (packed first unless its rows are contiguous) and C's
+// row is updated a block of columns at a time, so the inner loop is a vectorizable
+// axpy over contiguous memory; blocks of K keep B's panel in cache.
+template <class T>
+void int_product(const Mat& a, const Mat& b, T* c, std::int64_t ldc) {
+  using U = std::make_unsigned_t<T>;
+  // Narrow types promote to int in `*`: multiply in unsigned int instead.
+  using W = std::conditional_t<(sizeof(U) < sizeof(unsigned)), unsigned, U>;
+  constexpr auto e = static_cast<std::int64_t>(sizeof(T));
+  const std::int64_t m = a.rows, k = a.cols, n = b.cols;
+  if (m == 0 || n == 0) return;
+  std::vector<U> packed;
+  const U* bp = reinterpret_cast<const U*>(b.p);
+  std::int64_t ldb = b.rs / e;
+  if (!(n == 1 || b.cs == e) || !(k <= 1 || (b.rs % e == 0 && b.rs > 0))) {
+    packed.resize(static_cast<std::size_t>(k * n));
+    for (std::int64_t p = 0; p < k; ++p) {
+      for (std::int64_t j = 0; j < n; ++j) {
+        packed[static_cast<std::size_t>(p * n + j)] = *reinterpret_cast<const U*>(b.p + p * b.rs + j * b.cs);
+      }
+    }
+    bp = packed.data();
+    ldb = n;
+  }
+  constexpr std::int64_t kBlockN = 1024, kBlockK = 128;
+  for (std::int64_t i = 0; i < m; ++i) {
+    U* ci = reinterpret_cast<U*>(c + i * ldc);
+    std::fill(ci, ci + n, U(0));
+  }
+  for (std::int64_t j0 = 0; j0 < n; j0 += kBlockN) {
+    const std::int64_t nj = std::min(kBlockN, n - j0);
+    for (std::int64_t p0 = 0; p0 < k; p0 += kBlockK) {
+      const std::int64_t np = std::min(kBlockK, k - p0);
+      for (std::int64_t i = 0; i < m; ++i) {
+        U* ci = reinterpret_cast<U*>(c + i * ldc) + j0;
+        for (std::int64_t p = p0; p < p0 + np; ++p) {
+          const W aip = *reinterpret_cast<const U*>(a.p + i * a.rs + p * a.cs);
+          const U* bj = bp + p * ldb + j0;
+          for (std::int64_t j = 0; j < nj; ++j) ci[j] = static_cast<U>(ci[j] + static_cast<U>(aip * W(bj[j])));
+        }
+      }
+    }
+  }
+}
+
+// C = A @ B (beta 0) for any dtype with a call.
+template <class T>
+void plain_product(const Mat& a, const Mat& b, T* c, std::int64_t ldc) {
+  if constexpr (std::is_floating_point_v<T>) {
+    product<T>(a, b, c, ldc, T(1), T(0));
+  } else {
+    int_product<T>(a, b, c, ldc);
   }
 }
 
@@ -254,7 +306,7 @@ std::vector<Array> dot_call(const Node& node, std::span<const Array> inputs) {
   const Mat am = as_rows(a);
   T* c = out.data_as<T>();
   if (nb == 1) {
-    product<T>(am, Mat{b.data(), k, 1, stride(b, 0), 0}, c, 1, T(1), T(0));
+    plain_product<T>(am, Mat{b.data(), k, 1, stride(b, 0), 0}, c, 1);
     return {out};
   }
   // out is (M, J, N) for b's J batch elements: each batch's product is an (M, N)
@@ -266,7 +318,7 @@ std::vector<Array> dot_call(const Node& node, std::span<const Array> inputs) {
   if (!fits_int(j_count * n)) return reference(node, inputs);
   for (std::int64_t j = 0; j < j_count; ++j) {
     const Mat bm{b.data() + offs[static_cast<std::size_t>(j)], k, n, stride(b, nb - 2), stride(b, nb - 1)};
-    product<T>(am, bm, c + j * n, j_count * n, T(1), T(0));
+    plain_product<T>(am, bm, c + j * n, j_count * n);
   }
   return {out};
 }
@@ -308,11 +360,109 @@ std::vector<Array> matmul_call(const Node& node, std::span<const Array> inputs) 
   const std::int64_t a_rs = na >= 2 ? stride(a, -2 + na) : 0, a_cs = stride(a, na - 1);
   const std::int64_t b_rs = stride(b, nb >= 2 ? nb - 2 : 0), b_cs = nb >= 2 ? stride(b, nb - 1) : 0;
   T* c = out.data_as<T>();
+  // b shared by the whole batch and a's matrices stacked at one row stride: the batch
+  // is one (batch * M, K) @ (K, N) product.
+  const auto count = static_cast<std::int64_t>(oa.size());
+  if (count > 1 && std::all_of(ob.begin(), ob.end(), [](std::int64_t o) { return o == 0; })) {
+    const std::int64_t rs = m > 1 ? a_rs : oa[1];
+    bool stacked = fits_int(count * m);
+    for (std::int64_t i = 0; stacked && i < count; ++i) stacked = oa[static_cast<std::size_t>(i)] == i * m * rs;
+    if (stacked) {
+      plain_product<T>(Mat{a.data(), count * m, k, rs, a_cs}, Mat{b.data(), k, n, b_rs, b_cs}, c, n);
+      return {out};
+    }
+  }
   for (std::size_t i = 0; i < oa.size(); ++i) {
     const Mat am{a.data() + oa[i], m, k, a_rs, a_cs};
     const Mat bm{b.data() + ob[i], k, n, b_rs, b_cs};
-    product<T>(am, bm, c + static_cast<std::int64_t>(i) * m * n, n, T(1), T(0));
+    plain_product<T>(am, bm, c + static_cast<std::int64_t>(i) * m * n, n);
   }
+  return {out};
+}
+
+// ---- tensordot: a product of a's free axes by b's, over the paired axes
+
+// Axes `axes` of x, in that order, as one axis of `size` elements `step` bytes apart;
+// false when they do not fold (size-1 axes are skipped; no axes at all are one of size 1).
+bool fold_axes(const Array& x, const std::vector<int>& axes, std::int64_t& size, std::int64_t& step) {
+  size = 1;
+  step = static_cast<std::int64_t>(dtype_size(x.dtype()));
+  bool any = false;
+  for (auto it = axes.rbegin(); it != axes.rend(); ++it) {
+    const std::int64_t n = x.shape(*it), s = stride(x, *it);
+    if (n == 1) continue;
+    if (!any) {
+      step = s;
+      size = n;
+      any = true;
+    } else if (s == step * size) {
+      size *= n;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// x as a (rows, cols) matrix over those axes: in place when both groups fold, else a
+// copy with the axes in that order.
+Mat fold_matrix(Array& x, const std::vector<int>& rows, const std::vector<int>& cols) {
+  Mat m{};
+  if (fold_axes(x, rows, m.rows, m.rs) && fold_axes(x, cols, m.cols, m.cs)) {
+    m.p = x.data();
+    return m;
+  }
+  std::vector<int> order(rows);
+  order.insert(order.end(), cols.begin(), cols.end());
+  x = x.transpose(order).copy();
+  std::vector<int> rr, cc;
+  for (std::size_t i = 0; i < rows.size(); ++i) rr.push_back(static_cast<int>(i));
+  for (std::size_t i = 0; i < cols.size(); ++i) cc.push_back(static_cast<int>(rows.size() + i));
+  fold_axes(x, rr, m.rows, m.rs);
+  fold_axes(x, cc, m.cols, m.cs);
+  m.p = x.data();
+  return m;
+}
+
+template <class T>
+std::vector<Array> tensordot_call(const Node& node, std::span<const Array> inputs) {
+  const DType t = dtype_of_v<T>;
+  Array a = as_dtype(inputs[0], t), b = as_dtype(inputs[1], t);
+  const int na = a.ndim(), nb = b.ndim();
+  const std::vector<std::int64_t>& a_axes = node.attrs().get_ints("a_axes");
+  const std::vector<std::int64_t>& b_axes = node.attrs().get_ints("b_axes");
+  if (a_axes.size() != b_axes.size()) return reference(node, inputs);
+  std::vector<int> sa, sb, fa, fb;
+  for (std::size_t i = 0; i < a_axes.size(); ++i) {
+    const std::int64_t x = a_axes[i] < 0 ? a_axes[i] + na : a_axes[i];
+    const std::int64_t y = b_axes[i] < 0 ? b_axes[i] + nb : b_axes[i];
+    // Out of range, repeated or unpaired sizes: the reference raises the op's error.
+    if (x < 0 || x >= na || y < 0 || y >= nb || a.shape(static_cast<int>(x)) != b.shape(static_cast<int>(y)) ||
+        std::find(sa.begin(), sa.end(), x) != sa.end() || std::find(sb.begin(), sb.end(), y) != sb.end()) {
+      return reference(node, inputs);
+    }
+    sa.push_back(static_cast<int>(x));
+    sb.push_back(static_cast<int>(y));
+  }
+  Shape out_shape;
+  for (int i = 0; i < na; ++i) {
+    if (std::find(sa.begin(), sa.end(), i) == sa.end()) {
+      fa.push_back(i);
+      out_shape.push_back(a.shape(i));
+    }
+  }
+  for (int i = 0; i < nb; ++i) {
+    if (std::find(sb.begin(), sb.end(), i) == sb.end()) {
+      fb.push_back(i);
+      out_shape.push_back(b.shape(i));
+    }
+  }
+  Array out = Array::empty(t, out_shape);
+  if (out.size() == 0) return {out};
+  const Mat am = fold_matrix(a, fa, sa);
+  const Mat bm = fold_matrix(b, sb, fb);
+  if (!all_fit_int({am.rows, am.cols, bm.cols})) return reference(node, inputs);
+  plain_product<T>(am, bm, out.data_as<T>(), bm.cols);
   return {out};
 }
 
@@ -327,14 +477,20 @@ std::vector<Array> outer_call(const Node& node, std::span<const Array> inputs) {
   };
   const Array a = flat(inputs[0]), b = flat(inputs[1]);
   const std::int64_t m = a.size(), n = b.size();
-  Array out = Array::zeros(t, {m, n});
-  if (out.size() == 0) return {out};
-  if (!all_fit_int({m, n})) return reference(node, inputs);
-  std::vector<T> sx, sy;
-  const BlasVec<T> x = blas_vec<T>(a.data(), m, stride(a, 0), sx);
-  const BlasVec<T> y = blas_vec<T>(b.data(), n, stride(b, 0), sy);
-  Blas<T>::ger(as_int(m), as_int(n), T(1), x.p, x.inc, y.p, y.inc, out.data_as<T>(), as_int(n));
-  return {out};
+  if constexpr (!std::is_floating_point_v<T>) {
+    Array out = Array::empty(t, {m, n});
+    int_product<T>(Mat{a.data(), m, 1, stride(a, 0), 0}, Mat{b.data(), 1, n, 0, stride(b, 0)}, out.data_as<T>(), n);
+    return {out};
+  } else {
+    Array out = Array::zeros(t, {m, n});
+    if (out.size() == 0) return {out};
+    if (!all_fit_int({m, n})) return reference(node, inputs);
+    std::vector<T> sx, sy;
+    const BlasVec<T> x = blas_vec<T>(a.data(), m, stride(a, 0), sx);
+    const BlasVec<T> y = blas_vec<T>(b.data(), n, stride(b, 0), sy);
+    Blas<T>::ger(as_int(m), as_int(n), T(1), x.p, x.inc, y.p, y.inc, out.data_as<T>(), as_int(n));
+    return {out};
+  }
 }
 
 // ---- gemm(z, alpha, x, y, beta) = alpha * op(x) @ op(y) + beta * z
@@ -349,12 +505,17 @@ std::vector<Array> gemm_call(const Node& node, std::span<const Array> inputs) {
   Mat ym{y.data(), y.shape(0), y.shape(1), stride(y, 0), stride(y, 1)};
   if (node.attrs().get_bool("trans_x")) xm = xm.t();
   if (node.attrs().get_bool("trans_y")) ym = ym.t();
-  // alpha == 0 or beta == 0 would let BLAS skip an operand and drop its NaNs.
-  if (alpha == T(0) || beta == T(0) || xm.cols != ym.rows || z.shape(0) != xm.rows || z.shape(1) != ym.cols ||
+  // alpha == 0 or beta == 0 would let BLAS skip an operand and drop its NaNs. With
+  // broadcast_z, a z that broadcasts to the product's shape is copied out broadcast;
+  // a product that would broadcast runs the reference.
+  const bool bz = node.attrs().has("broadcast_z") && node.attrs().get_bool("broadcast_z");
+  const bool z_fits = z.shape(0) == xm.rows && z.shape(1) == ym.cols;
+  const bool z_broadcasts = bz && (z.shape(0) == xm.rows || z.shape(0) == 1) && (z.shape(1) == ym.cols || z.shape(1) == 1);
+  if (alpha == T(0) || beta == T(0) || xm.cols != ym.rows || !(z_fits || z_broadcasts) ||
       !all_fit_int({xm.rows, xm.cols, ym.cols})) {
     return reference(node, inputs);
   }
-  Array out = z.copy();
+  Array out = z_fits ? z.copy() : z.broadcast_to({xm.rows, ym.cols}).copy();
   if (out.size() == 0) return {out};
   product<T>(xm, ym, out.data_as<T>(), ym.cols, alpha, beta);
   return {out};
@@ -371,6 +532,25 @@ const LibraryCall* by_dtype(DType t) {
   return nullptr;
 }
 
+// Float dtypes, and the integer ones for products (not bool: its product is an or of ands).
+template <template <class> class Call>
+const LibraryCall* by_dtype_or_int(DType t) {
+  static const LibraryCall i8 = Call<std::int8_t>{}, i16 = Call<std::int16_t>{}, i32 = Call<std::int32_t>{},
+                           i64 = Call<std::int64_t>{}, u8 = Call<std::uint8_t>{}, u16 = Call<std::uint16_t>{},
+                           u32 = Call<std::uint32_t>{}, u64 = Call<std::uint64_t>{};
+  switch (t) {
+    case DType::int8: return &i8;
+    case DType::int16: return &i16;
+    case DType::int32: return &i32;
+    case DType::int64: return &i64;
+    case DType::uint8: return &u8;
+    case DType::uint16: return &u16;
+    case DType::uint32: return &u32;
+    case DType::uint64: return &u64;
+    default: return by_dtype<Call>(t);
+  }
+}
+
 template <class T>
 struct DotCall {
   std::vector<Array> operator()(const Node& n, std::span<const Array> in) const { return dot_call<T>(n, in); }
@@ -378,6 +558,10 @@ struct DotCall {
 template <class T>
 struct MatmulCall {
   std::vector<Array> operator()(const Node& n, std::span<const Array> in) const { return matmul_call<T>(n, in); }
+};
+template <class T>
+struct TensordotCall {
+  std::vector<Array> operator()(const Node& n, std::span<const Array> in) const { return tensordot_call<T>(n, in); }
 };
 template <class T>
 struct OuterCall {
@@ -398,10 +582,11 @@ const LibraryCall* find_library_call(const Node& node) {
   if (op == "dot") {
     // A 0-d operand is a scaling, not a product: the reference kernel does it.
     if (in.size() != 2 || in[0].ndim() == 0 || in[1].ndim() == 0) return nullptr;
-    return by_dtype<DotCall>(t);
+    return by_dtype_or_int<DotCall>(t);
   }
-  if (op == "matmul") return in.size() == 2 ? by_dtype<MatmulCall>(t) : nullptr;
-  if (op == "outer") return in.size() == 2 ? by_dtype<OuterCall>(t) : nullptr;
+  if (op == "matmul") return in.size() == 2 ? by_dtype_or_int<MatmulCall>(t) : nullptr;
+  if (op == "outer") return in.size() == 2 ? by_dtype_or_int<OuterCall>(t) : nullptr;
+  if (op == "tensordot") return in.size() == 2 ? by_dtype_or_int<TensordotCall>(t) : nullptr;
   if (op == "gemm") {
     if (in.size() != 5) return nullptr;
     for (const Variable& v : in) {

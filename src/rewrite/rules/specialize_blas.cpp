@@ -4,16 +4,20 @@
 // them in place.
 //
 // gemm computes exactly the formula (NaN included: beta == 0 still reads Z), so the
-// rules keep values up to the product's rounding order. They fire only where nothing
-// broadcasts: X and Y matrices, Z's static shape fully known and equal to the
-// product's (a Z that broadcasts, like the bias row of dot(x, W) + b, stays an add),
-// alpha and beta of size 1. The product's dtype must be the result's and X's and Y's
+// rules keep values up to the product's rounding order. They fire for X and Y
+// matrices, alpha and beta of size 1, and a matrix Z: when Z's static shape is fully
+// known and equal to the product's, a plain gemm; when sizes of Z or the product are
+// unknown (either might be 1 and broadcast at run time), a gemm with broadcast_z,
+// whose kernel checks the shapes at run time and runs BLAS when z has the product's
+// shape, the formula with broadcasting otherwise. A Z of lower rank (the bias row of
+// dot(x, W) + b) stays an add, which fuses with what follows. The product's dtype must be the result's and X's and Y's
 // (a product rounded to float32 and then added in float64 is not one float64 gemm);
 // Z and 0-d scalars of other dtypes are cast to it, as the add or mul would.
 #include <optional>
 
 #include "hypatia/ops/blas.hpp"
 #include "hypatia/ops/elemwise.hpp"
+#include "ops/op_util.hpp"
 #include "rewrite/rule.hpp"
 
 namespace hypatia::rewrite {
@@ -68,6 +72,15 @@ bool same_known_shape(const Variable& z, const Variable& product) {
   return z.type().shape == product.type().shape;
 }
 
+Variable make_gemm(const Variable& z, const Variable& alpha, const Variable& x, const Variable& y,
+                   const Variable& beta, bool tx, bool ty, bool bz, SourceLocation where) {
+  if (!bz) {
+    return gemm(Operand(z, where), Operand(alpha, where), Operand(x, where), Operand(y, where), Operand(beta, where),
+                tx, ty);
+  }
+  return apply1("gemm", {z, alpha, x, y, beta}, Attrs{{"trans_x", tx}, {"trans_y", ty}, {"broadcast_z", true}}, where);
+}
+
 Variable negated(const Variable& s, SourceLocation where) {
   if (const auto c = scalar_constant(s)) return constant(-*c, s.dtype(), where);
   return hypatia::neg(Operand(s, where));
@@ -80,14 +93,25 @@ std::optional<Variable> fold(const Variable& v, const Variable& p_side, const Va
   const DType t = v.dtype();
   if (!is_float(t)) return std::nullopt;
   const auto p = as_scaled(p_side, t, true, where);
-  if (!p || p->term.type().shape != v.type().shape) return std::nullopt;
+  if (!p) return std::nullopt;
   auto q = as_scaled(q_side, t, false, where);
-  if (!q || !same_known_shape(q->term, p->term)) return std::nullopt;
+  if (!q || q->term.ndim() != 2) return std::nullopt;
+  const bool exact = same_known_shape(q->term, p->term) && p->term.type().shape == v.type().shape;
+  if (!exact) {
+    // Sizes known to differ (a known 1 that broadcasts) stay an add; unknown ones are
+    // the run-time check's. The result must keep v's static shape.
+    const Shape& zs = q->term.type().shape;
+    const Shape& ps = p->term.type().shape;
+    for (std::size_t d = 0; d < 2; ++d) {
+      if (zs[d] != kUnknownDim && ps[d] != kUnknownDim && zs[d] != ps[d]) return std::nullopt;
+    }
+    const Shape both[] = {zs, ps};
+    if (detail::broadcast_static(both) != v.type().shape) return std::nullopt;
+  }
   const Variable z = q->term.dtype() == t ? q->term : cast(Operand(q->term, where), t);
   const Variable alpha = negate_alpha ? negated(p->alpha, where) : p->alpha;
   const Variable beta = negate_beta ? negated(q->alpha, where) : q->alpha;
-  return gemm(Operand(z, where), Operand(alpha, where), Operand(input(p->term, 0), where),
-              Operand(input(p->term, 1), where), Operand(beta, where));
+  return make_gemm(z, alpha, input(p->term, 0), input(p->term, 1), beta, false, false, !exact, where);
 }
 
 bool is_matrix_transpose(const Variable& v) {
@@ -125,10 +149,11 @@ void register_specialize_blas_rules(RuleBook& book) {
                 const Variable& y = input(v, 3);
                 const bool fx = is_matrix_transpose(x), fy = is_matrix_transpose(y);
                 if (!fx && !fy) return std::nullopt;
-                const bool tx = v.node().attrs().get_bool("trans_x"), ty = v.node().attrs().get_bool("trans_y");
-                return gemm(Operand(input(v, 0), where), Operand(input(v, 1), where),
-                            Operand(fx ? input(x, 0) : x, where), Operand(fy ? input(y, 0) : y, where),
-                            Operand(input(v, 4), where), fx ? !tx : tx, fy ? !ty : ty);
+                const Attrs& attrs = v.node().attrs();
+                const bool tx = attrs.get_bool("trans_x"), ty = attrs.get_bool("trans_y");
+                const bool bz = attrs.has("broadcast_z") && attrs.get_bool("broadcast_z");
+                return make_gemm(input(v, 0), input(v, 1), fx ? input(x, 0) : x, fy ? input(y, 0) : y, input(v, 4),
+                                 fx ? !tx : tx, fy ? !ty : ty, bz, where);
               });
 }
 

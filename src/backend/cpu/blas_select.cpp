@@ -1,0 +1,333 @@
+// Run-time choice of the gemm library (see blas_select.hpp for why and how).
+#include "backend/cpu/blas_select.hpp"
+
+#include <cblas.h>
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <initializer_list>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace hypatia::cpu::blas {
+namespace {
+
+// ---- OpenBLAS, linked
+
+CBLAS_TRANSPOSE cblas_trans(bool t) { return t ? CblasTrans : CblasNoTrans; }
+
+void openblas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+                    int ldb, float beta, float* c, int ldc) {
+  cblas_sgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void openblas_dgemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda, const double* b,
+                    int ldb, double beta, double* c, int ldc) {
+  cblas_dgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+std::string openblas_core() {
+  const char* core = openblas_get_corename();
+  return core ? core : "?";
+}
+
+// ---- BLIS's typed API, dlopen'ed: bli_?gemm takes a row and a column stride per
+// matrix, so a transposed operand is just swapped strides.
+
+using BliDim = std::int64_t;  // BLIS's dim_t and inc_t (gint_t, 64 bits)
+template <class T>
+using BliGemm = void (*)(int transa, int transb, BliDim m, BliDim n, BliDim k, const T* alpha, const T* a,
+                         BliDim rsa, BliDim csa, const T* b, BliDim rsb, BliDim csb, const T* beta, T* c, BliDim rsc,
+                         BliDim csc);
+
+struct Blis {
+  BliGemm<float> sgemm = nullptr;
+  BliGemm<double> dgemm = nullptr;
+  std::string arch;
+};
+
+Blis& blis() {
+  static Blis b;
+  return b;
+}
+
+template <class T>
+void blis_gemm(BliGemm<T> f, bool ta, bool tb, int m, int n, int k, T alpha, const T* a, int lda, const T* b,
+               int ldb, T beta, T* c, int ldc) {
+  // op(A)(i, p) is a[i * lda + p], or a[p * lda + i] when transposed.
+  f(0, 0, m, n, k, &alpha, a, ta ? 1 : lda, ta ? lda : 1, b, tb ? 1 : ldb, tb ? ldb : 1, &beta, c, ldc, 1);
+}
+
+void blis_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb,
+                float beta, float* c, int ldc) {
+  blis_gemm(blis().sgemm, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void blis_dgemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda, const double* b,
+                int ldb, double beta, double* c, int ldc) {
+  blis_gemm(blis().dgemm, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+// gemv through BLIS's typed API and OpenBLAS's CBLAS.
+template <class T>
+using BliGemv = void (*)(int transa, int conjx, BliDim m, BliDim n, const T* alpha, const T* a, BliDim rsa, BliDim csa,
+                         const T* x, BliDim incx, const T* beta, T* y, BliDim incy);
+BliGemv<float> bli_sgemv_fn = nullptr;
+BliGemv<double> bli_dgemv_fn = nullptr;
+
+template <class T>
+void blis_gemv(bool t, int m, int n, T alpha, const T* a, int lda, const T* x, int incx, T beta, T* y, int incy) {
+  // CBLAS points a negative-increment vector at its lowest address, BLIS at element 0.
+  const BliDim nx = t ? m : n, ny = t ? n : m;
+  if (incx < 0) x -= (nx - 1) * incx;
+  if (incy < 0) y -= (ny - 1) * incy;
+  constexpr int kTrans = 1 << 3;  // BLIS_TRANSPOSE
+  if constexpr (std::is_same_v<T, float>) {
+    bli_sgemv_fn(t ? kTrans : 0, 0, m, n, &alpha, a, lda, 1, x, incx, &beta, y, incy);
+  } else {
+    bli_dgemv_fn(t ? kTrans : 0, 0, m, n, &alpha, a, lda, 1, x, incx, &beta, y, incy);
+  }
+}
+
+template <class T>
+void openblas_gemv(bool t, int m, int n, T alpha, const T* a, int lda, const T* x, int incx, T beta, T* y, int incy) {
+  if constexpr (std::is_same_v<T, float>) {
+    cblas_sgemv(CblasRowMajor, cblas_trans(t), m, n, alpha, a, lda, x, incx, beta, y, incy);
+  } else {
+    cblas_dgemv(CblasRowMajor, cblas_trans(t), m, n, alpha, a, lda, x, incx, beta, y, incy);
+  }
+}
+
+// A 7 x 5 gemv both ways, negative increments included, against a loop.
+template <class T>
+bool gemv_ok(GemvFn<T> fn) {
+  const int m = 7, n = 5, lda = 6;
+  std::vector<T> a(static_cast<std::size_t>(m * lda)), x(static_cast<std::size_t>(2 * m)), y(static_cast<std::size_t>(2 * m));
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<T>(static_cast<int>(i % 7) - 3);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<T>(static_cast<int>(i % 5) - 2);
+  for (bool t : {false, true}) {
+    for (int incx : {1, -2}) {
+      const int nx = t ? m : n, ny = t ? n : m;
+      std::fill(y.begin(), y.end(), T(1));
+      fn(t, m, n, T(2), a.data(), lda, x.data(), incx, T(3), y.data(), 1);
+      for (int i = 0; i < ny; ++i) {
+        T want = 3;
+        for (int j = 0; j < nx; ++j) {
+          const T xv = x[static_cast<std::size_t>(incx > 0 ? j * incx : (nx - 1 - j) * -incx)];
+          want += 2 * (t ? a[static_cast<std::size_t>(j * lda + i)] : a[static_cast<std::size_t>(i * lda + j)]) * xv;
+        }
+        if (y[static_cast<std::size_t>(i)] != want) return false;
+      }
+    }
+  }
+  return true;
+}
+
+// The number of threads BLIS should use: its own variables when set, else every CPU
+// this process may run on (BLIS's default is one thread).
+long blis_threads() {
+  for (const char* var : {"BLIS_NUM_THREADS", "OMP_NUM_THREADS"}) {
+    if (const char* v = std::getenv(var); v && std::atol(v) > 0) return std::atol(v);
+  }
+  return std::max(1U, std::thread::hardware_concurrency());
+}
+
+bool load_blis() {
+  void* h = nullptr;
+  for (const char* path : {"libblis.so.4", "/usr/lib/x86_64-linux-gnu/blis-openmp/libblis.so.4",
+                           "/usr/lib/x86_64-linux-gnu/blis-pthread/libblis.so.4"}) {
+    if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) != nullptr) break;
+  }
+  if (h == nullptr) return false;
+  Blis& b = blis();
+  b.sgemm = reinterpret_cast<BliGemm<float>>(dlsym(h, "bli_sgemm"));
+  b.dgemm = reinterpret_cast<BliGemm<double>>(dlsym(h, "bli_dgemm"));
+  auto set_threads = reinterpret_cast<void (*)(BliDim)>(dlsym(h, "bli_thread_set_num_threads"));
+  auto arch_id = reinterpret_cast<int (*)()>(dlsym(h, "bli_arch_query_id"));
+  auto arch_name = reinterpret_cast<const char* (*)(int)>(dlsym(h, "bli_arch_string"));
+  bli_sgemv_fn = reinterpret_cast<BliGemv<float>>(dlsym(h, "bli_sgemv"));
+  bli_dgemv_fn = reinterpret_cast<BliGemv<double>>(dlsym(h, "bli_dgemv"));
+  if (!b.sgemm || !b.dgemm || !set_threads || !arch_id || !arch_name) return false;
+  set_threads(blis_threads());
+  b.arch = arch_name(arch_id());
+  return true;
+}
+
+// ---- oneDNN's sgemm (row-major, like CBLAS), dlopen'ed
+
+using DnnlSgemm = int (*)(char transa, char transb, std::int64_t m, std::int64_t n, std::int64_t k, float alpha,
+                          const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
+                          std::int64_t ldc);
+DnnlSgemm dnnl_sgemm_fn = nullptr;
+
+void onednn_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+                  int ldb, float beta, float* c, int ldc) {
+  dnnl_sgemm_fn(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+std::string load_onednn() {
+  void* h = dlopen("libdnnl.so.3", RTLD_NOW | RTLD_LOCAL);
+  if (h == nullptr) h = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_LOCAL);
+  if (h == nullptr) return "";
+  dnnl_sgemm_fn = reinterpret_cast<DnnlSgemm>(dlsym(h, "dnnl_sgemm"));
+  auto isa = reinterpret_cast<int (*)()>(dlsym(h, "dnnl_get_effective_cpu_isa"));
+  if (!dnnl_sgemm_fn || !isa) return "";
+  // dnnl_cpu_isa_t: bit flags, avx2 = 0x7, avx512_core = 0x27 and wider ones above.
+  const int i = isa();
+  return i >= 0x27 ? "avx512" : i >= 0x7 ? "avx2" : "sse41";
+}
+
+// ---- the choice
+
+struct Features {
+  bool avx512f, avx2, fma;
+};
+
+Features cpu_features() {
+  __builtin_cpu_init();
+  return {__builtin_cpu_supports("avx512f") != 0, __builtin_cpu_supports("avx2") != 0,
+          __builtin_cpu_supports("fma") != 0};
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return s;
+}
+
+bool one_of(const std::string& s, std::initializer_list<const char*> names) {
+  return std::any_of(names.begin(), names.end(), [&](const char* n) { return s == n; });
+}
+
+// Whether OpenBLAS's loaded kernel uses the widest vectors the CPU has.
+bool openblas_fits(const Features& f) {
+  const std::string core = lower(openblas_core());
+  if (f.avx512f) return one_of(core, {"skylakex", "cooperlake", "sapphirerapids"});
+  if (f.avx2 && f.fma) return one_of(core, {"haswell", "zen", "skylakex", "cooperlake", "sapphirerapids"});
+  return true;  // older CPUs: OpenBLAS's own detection is all there is
+}
+
+// The candidates in order of preference for these features and this dtype.
+std::vector<std::string> preference(const Features& f, bool single) {
+  if (const char* forced = std::getenv("HYPATIA_BLAS"); forced && *forced) {
+    return {lower(forced), "openblas", "blis", "onednn"};
+  }
+  if (openblas_fits(f)) return {"openblas", "blis", "onednn"};
+  // OpenBLAS runs a generic kernel: BLIS and oneDNN detect the ISA themselves.
+  return single ? std::vector<std::string>{"blis", "onednn", "openblas"}
+                : std::vector<std::string>{"blis", "openblas"};
+}
+
+// A product with awkward sizes, both transposes, alpha and beta, against a loop.
+template <class T>
+bool gemm_ok(GemmFn<T> fn) {
+  const int m = 13, n = 11, k = 37;
+  for (int ta = 0; ta < 2; ++ta) {
+    for (int tb = 0; tb < 2; ++tb) {
+      std::vector<T> a(static_cast<std::size_t>(m * k)), b(static_cast<std::size_t>(k * n)),
+          c(static_cast<std::size_t>(m * n));
+      for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<T>(static_cast<int>(i * 7 % 19) - 9) / T(8);
+      for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<T>(static_cast<int>(i * 5 % 23) - 11) / T(4);
+      for (std::size_t i = 0; i < c.size(); ++i) c[i] = static_cast<T>(i % 5);
+      std::vector<T> want = c;
+      const int lda = ta ? m : k, ldb = tb ? k : n;
+      for (int i = 0; i < m; ++i) {
+        for (int j = 0; j < n; ++j) {
+          double s = 0;
+          for (int p = 0; p < k; ++p) {
+            s += static_cast<double>(ta ? a[static_cast<std::size_t>(p * lda + i)]
+                                        : a[static_cast<std::size_t>(i * lda + p)]) *
+                 static_cast<double>(tb ? b[static_cast<std::size_t>(j * ldb + p)]
+                                        : b[static_cast<std::size_t>(p * ldb + j)]);
+          }
+          T& w = want[static_cast<std::size_t>(i * n + j)];
+          w = static_cast<T>(2.0 * s + 0.5 * static_cast<double>(w));
+        }
+      }
+      fn(ta != 0, tb != 0, m, n, k, T(2), a.data(), lda, b.data(), ldb, T(0.5), c.data(), n);
+      for (std::size_t i = 0; i < c.size(); ++i) {
+        // The inputs are multiples of 1/8 and 1/4: every sum is exact in float.
+        if (!(std::abs(c[i] - want[i]) <= T(1e-3) * (1 + std::abs(want[i])))) return false;
+      }
+    }
+  }
+  return true;
+}
+
+struct Selection {
+  std::vector<GemmImpl> impls;
+  const GemmImpl* s = nullptr;
+  const GemmImpl* d = nullptr;
+  GemvFn<float> sgemv = openblas_gemv<float>;
+  GemvFn<double> dgemv = openblas_gemv<double>;
+  std::string report;
+};
+
+const Selection& selection() {
+  static const Selection sel = [] {
+    Selection out;
+    out.impls.push_back({"openblas", openblas_core(), openblas_sgemm, openblas_dgemm});
+    if (load_blis()) out.impls.push_back({"blis", blis().arch, blis_sgemm, blis_dgemm});
+    if (std::string isa = load_onednn(); !isa.empty()) out.impls.push_back({"onednn", isa, onednn_sgemm, nullptr});
+    const Features f = cpu_features();
+    auto pick = [&](bool single) -> const GemmImpl* {
+      for (const std::string& name : preference(f, single)) {
+        for (const GemmImpl& impl : out.impls) {
+          if (impl.name != name) continue;
+          if (single ? impl.sgemm && gemm_ok<float>(impl.sgemm) : impl.dgemm && gemm_ok<double>(impl.dgemm)) {
+            return &impl;
+          }
+        }
+      }
+      return &out.impls.front();
+    };
+    out.s = pick(true);
+    out.d = pick(false);
+    const bool have_blis = std::any_of(out.impls.begin(), out.impls.end(), [](const GemmImpl& i) { return i.name == "blis"; });
+    const char* forced = std::getenv("HYPATIA_BLAS");
+    const bool openblas_forced = forced != nullptr && lower(forced) == "openblas";
+    if (have_blis && !openblas_forced && bli_sgemv_fn && bli_dgemv_fn && gemv_ok<float>(blis_gemv<float>) &&
+        gemv_ok<double>(blis_gemv<double>)) {
+      out.sgemv = blis_gemv<float>;
+      out.dgemv = blis_gemv<double>;
+    }
+    out.report = std::string("cpu: avx512f ") + (f.avx512f ? "yes" : "no") + ", avx2 " + (f.avx2 ? "yes" : "no") +
+                 ", fma " + (f.fma ? "yes" : "no") + "; OpenBLAS kernel " + openblas_core() +
+                 (openblas_fits(f) ? " (fits)" : " (generic for this cpu)") + "; sgemm: " + out.s->name + " [" +
+                 out.s->kernel + "], dgemm: " + out.d->name + " [" + out.d->kernel + "], gemv: " +
+                 (out.sgemv == openblas_gemv<float> ? "openblas" : "blis");
+    return out;
+  }();
+  return sel;
+}
+
+// OpenMP's waiting threads, when left spinning (libgomp's default), hold the cores that
+// OpenBLAS's own pthreads need right after a fused kernel, and the two pools take turns
+// yielding to each other: the W4 training step burned 48-88 ms of CPU a call that
+// way, against 16 ms with passive waiting (bench/RESULTS.md). libgomp reads its policy
+// once, when it loads, which is when the first compiled module (or BLIS, or oneDNN) is
+// opened, after this library's start-up: so passive waiting is asked for here, unless
+// the user chose a policy or a spin count.
+const bool kPassiveOpenMP = [] {
+  if (std::getenv("OMP_WAIT_POLICY") == nullptr && std::getenv("GOMP_SPINCOUNT") == nullptr) {
+    setenv("OMP_WAIT_POLICY", "passive", 0);
+  }
+  return true;
+}();
+
+}  // namespace
+
+bool passive_openmp_requested() { return kPassiveOpenMP && std::getenv("OMP_WAIT_POLICY") != nullptr; }
+
+const std::vector<GemmImpl>& gemm_impls() { return selection().impls; }
+const GemmImpl& sgemm_impl() { return *selection().s; }
+const GemmImpl& dgemm_impl() { return *selection().d; }
+GemvFn<float> sgemv_fn() { return selection().sgemv; }
+GemvFn<double> dgemv_fn() { return selection().dgemv; }
+std::string selection_report() { return selection().report; }
+
+}  // namespace hypatia::cpu::blas

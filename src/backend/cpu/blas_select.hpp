@@ -1,0 +1,78 @@
+// Which BLAS runs the CPU backend's matrix products, chosen at run time.
+//
+// Debian's OpenBLAS 0.3.21 picks its kernel from the CPU's model and falls back to a
+// generic one on CPUs it does not know (an AVX-512 EPYC runs its Prescott kernel at a
+// fifth of the speed of its SkylakeX one), and OPENBLAS_CORETYPE can only be set
+// before it loads. So the candidates are: OpenBLAS (linked), BLIS's typed API and
+// oneDNN's sgemm (both dlopen'ed when installed: BLIS exports CBLAS names of its own,
+// which must not interpose on OpenBLAS's). The choice comes from the CPU's features
+// (cpuid: AVX-512F, AVX2, FMA), never its model name: OpenBLAS when the kernel it
+// loaded uses the widest vectors the CPU has, otherwise the candidate measured fastest
+// for that feature set (bench/RESULTS.md, W3). Each candidate must first pass a small
+// product checked against a plain loop, or the next one is taken.
+//
+// HYPATIA_BLAS=openblas|blis|onednn (read once) forces a candidate where it is
+// available and correct, for benchmarks and tests.
+//
+// Every gemm here is CBLAS's row-major one: C (m x n, row stride ldc) = alpha *
+// op(A) @ op(B) + beta * C, op transposing when asked, A and B stored row-major with
+// leading dimensions lda and ldb. beta == 0 writes C without reading it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace hypatia::cpu::blas {
+
+template <class T>
+using GemmFn = void (*)(bool trans_a, bool trans_b, int m, int n, int k, T alpha, const T* a, int lda, const T* b,
+                        int ldb, T beta, T* c, int ldc);
+
+struct GemmImpl {
+  std::string name;    // "openblas", "blis", "onednn"
+  std::string kernel;  // the kernel it runs here, as it reports it ("Zen", "zen3", "avx2")
+  GemmFn<float> sgemm = nullptr;
+  GemmFn<double> dgemm = nullptr;  // nullptr where the library has none (oneDNN)
+};
+
+// gemv, CBLAS's row-major one: y = alpha * op(A) x + beta * y, A (m x n) stored with
+// leading dimension lda, x and y with increments as CBLAS takes them (a negative one
+// starts at the vector's lowest address). BLIS's when it loaded and passed its check
+// (one thread: OpenBLAS's two-thread hand-over cost W5's 10000x100 gemv 2-3x its
+// single-thread time), else OpenBLAS's.
+template <class T>
+using GemvFn = void (*)(bool trans, int m, int n, T alpha, const T* a, int lda, const T* x, int incx, T beta, T* y,
+                        int incy);
+GemvFn<float> sgemv_fn();
+GemvFn<double> dgemv_fn();
+inline void gemv(bool t, int m, int n, float alpha, const float* a, int lda, const float* x, int incx, float beta,
+                 float* y, int incy) {
+  sgemv_fn()(t, m, n, alpha, a, lda, x, incx, beta, y, incy);
+}
+inline void gemv(bool t, int m, int n, double alpha, const double* a, int lda, const double* x, int incx,
+                 double beta, double* y, int incy) {
+  dgemv_fn()(t, m, n, alpha, a, lda, x, incx, beta, y, incy);
+}
+
+// Every candidate installed on this machine, OpenBLAS first.
+const std::vector<GemmImpl>& gemm_impls();
+
+// The chosen implementation for each dtype, and why (one line each).
+const GemmImpl& sgemm_impl();
+const GemmImpl& dgemm_impl();
+std::string selection_report();
+
+// Whether OMP_WAIT_POLICY is set (this library sets it to passive when it loads,
+// unless the user chose a policy or GOMP_SPINCOUNT: see blas_select.cpp for why).
+bool passive_openmp_requested();
+
+inline void gemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b, int ldb,
+                 float beta, float* c, int ldc) {
+  sgemm_impl().sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+inline void gemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda, const double* b,
+                 int ldb, double beta, double* c, int ldc) {
+  dgemm_impl().dgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+}  // namespace hypatia::cpu::blas
