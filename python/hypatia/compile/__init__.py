@@ -8,6 +8,7 @@ and the config defaults.
 from .. import _core
 from ..configparser import config
 from .mode import Mode, get_mode  # noqa: F401 (Mode: also hypatia.compile.Mode, as in Theano)
+from .sharedvalue import SharedVariable, shared  # noqa: F401 (theano.compile.shared, as in Theano)
 
 _MISSING = object()
 _LIST = 0  # the C++ structure argument for "a list of outputs" (anything but None or a list)
