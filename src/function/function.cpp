@@ -208,33 +208,7 @@ const std::vector<Variable>& Function::compiled_outputs() const { return program
 const RewriteTrace& Function::rewrite_trace() const { return program_->trace; }
 const Mode& Function::mode() const { return program_->mode; }
 const std::string& Function::linker() const { return program_->linker; }
-const std::vector<SharedVariable>& Function::shared_variables() const { return state_; }
 Updates Function::updates() const { return apply_updates_ ? program_->updates : Updates{}; }
-
-Function Function::copy(bool /*share_memory*/, const std::vector<std::pair<SharedVariable, SharedVariable>>& swap,
-                        bool delete_updates) const {
-  std::vector<SharedVariable> state = state_;
-  for (const auto& [old_var, new_var] : swap) {
-    if (!old_var.valid() || !new_var.valid()) throw TypeError("Function.copy: swap holds an empty SharedVariable");
-    if (old_var.type() != new_var.type()) {
-      throw TypeError("Function.copy: cannot swap shared variable '" + old_var.name() + "' (" + old_var.type().str() +
-                      ") for '" + new_var.name() + "' (" + new_var.type().str() + "): their types differ");
-    }
-    bool found = false;
-    for (SharedVariable& s : state) {
-      if (s == old_var) {
-        s = new_var;
-        found = true;
-      }
-    }
-    if (!found) {
-      throw ValueError("Function.copy: shared variable '" + old_var.name() + "' is not used by the function");
-    }
-  }
-  Function f(program_, std::move(state));
-  f.apply_updates_ = apply_updates_ && !delete_updates;
-  return f;
-}
 
 const std::string& Function::source() const {
   static const std::string none;

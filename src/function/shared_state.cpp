@@ -172,3 +172,34 @@ std::int64_t update_copies() { return g_update_copies.load(); }
 void count_update_copy() { g_update_copies.fetch_add(1); }
 
 }  // namespace hypatia::detail
+
+namespace hypatia {
+
+const std::vector<SharedVariable>& Function::shared_variables() const { return state_; }
+
+Function Function::copy(bool /*share_memory*/, const std::vector<std::pair<SharedVariable, SharedVariable>>& swap,
+                        bool delete_updates) const {
+  std::vector<SharedVariable> state = state_;
+  for (const auto& [old_var, new_var] : swap) {
+    if (!old_var.valid() || !new_var.valid()) throw TypeError("Function.copy: swap holds an empty SharedVariable");
+    if (old_var.type() != new_var.type()) {
+      throw TypeError("Function.copy: cannot swap shared variable '" + old_var.name() + "' (" + old_var.type().str() +
+                      ") for '" + new_var.name() + "' (" + new_var.type().str() + "): their types differ");
+    }
+    bool found = false;
+    for (SharedVariable& s : state) {
+      if (s == old_var) {
+        s = new_var;
+        found = true;
+      }
+    }
+    if (!found) {
+      throw ValueError("Function.copy: shared variable '" + old_var.name() + "' is not used by the function");
+    }
+  }
+  Function f(program_, std::move(state));
+  f.apply_updates_ = apply_updates_ && !delete_updates;
+  return f;
+}
+
+}  // namespace hypatia
