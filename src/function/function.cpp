@@ -8,6 +8,7 @@
 #include "backend/cpu/compiler.hpp"
 #include "backend/cpu/executor.hpp"
 #include "backend/interp/interp.hpp"
+#include "function/shared_state.hpp"
 #include "graph/op.hpp"
 
 namespace hypatia {
@@ -16,7 +17,13 @@ namespace detail {
 struct Program {
   std::vector<Variable> inputs;
   std::vector<Variable> outputs;           // as the user gave them
-  std::vector<Variable> compiled_outputs;  // after rewriting
+  std::vector<Variable> compiled_outputs;  // after rewriting; then one per update
+  // Shared variables (shared_state.hpp): the compiled graph's inputs are `inputs`, then
+  // one per shared variable the function was made with; its outputs, the outputs then
+  // one per update, which stores into the shared variable update_state names.
+  std::vector<Variable> all_inputs;
+  std::vector<std::size_t> update_state;
+  Updates updates;
   Mode mode;
   RewriteTrace trace;
   interp::Plan plan;
@@ -109,13 +116,17 @@ RewriteOptions Mode::rewrite_options() const {
   return options;
 }
 
-Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs, const Mode& mode,
-                  SourceLocation where) {
+Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
+                  const FunctionOptions& function_options, const Mode& mode, SourceLocation where) {
   const std::string at = format_location(where) + ": function: ";
   std::unordered_set<const Node*> given;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const Variable& v = inputs[i];
     if (!v.valid()) throw TypeError(at + "input " + std::to_string(i) + " is an empty Variable");
+    if (SharedVariable::of(v)) {
+      throw TypeError(at + "input " + std::to_string(i) + " is shared variable '" + v.name() +
+                      "': a function reads shared variables implicitly; leave it out of the inputs");
+    }
     if (!v.is_input()) {
       throw TypeError(at + "input " + std::to_string(i) +
                       " is not a graph input (made by tensor(), scalar(), matrix() ...) but " +
@@ -129,7 +140,9 @@ Function function(const std::vector<Variable>& inputs, const std::vector<Variabl
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     if (!outputs[i].valid()) throw TypeError(at + "output " + std::to_string(i) + " is an empty Variable");
   }
-  for (const auto& node : topological_order(outputs)) {
+  detail::ResolvedGraph resolved = detail::resolve_shared(inputs, outputs, function_options, at);
+  for (std::size_t i = inputs.size(); i < resolved.inputs.size(); ++i) given.insert(&resolved.inputs[i].node());
+  for (const auto& node : topological_order(resolved.outputs)) {
     if (node->op().name == "input" && !given.count(node.get())) {
       throw MissingInputError(at + "the outputs depend on input '" + node->attrs().get<std::string>("name") +
                               "' (made at " + format_location(node->where()) +
@@ -141,20 +154,24 @@ Function function(const std::vector<Variable>& inputs, const std::vector<Variabl
   program->outputs = outputs;
   program->mode = mode;
   const RewriteOptions options = mode.rewrite_options();
-  program->compiled_outputs = rewrite_graph(outputs, options, options.trace ? &program->trace : nullptr);
+  program->all_inputs = std::move(resolved.inputs);
+  program->update_state = std::move(resolved.update_state);
+  program->updates = std::move(resolved.updates);
+  program->compiled_outputs =
+      rewrite_graph(resolved.outputs, options, options.trace ? &program->trace : nullptr);
   program->linker = mode.backend();
   if (program->linker == "cpu") {
-    program->cpu = compile_cpu(inputs, program->compiled_outputs);
+    program->cpu = compile_cpu(program->all_inputs, program->compiled_outputs);
     if (!program->cpu) program->linker = "interp";
   }
-  program->plan = interp::make_plan(inputs, program->compiled_outputs);
+  program->plan = interp::make_plan(program->all_inputs, program->compiled_outputs);
   for (const auto& step : program->plan.steps) {
     if (step.node->op().name == "constant") {
       program->constant_buffers.push_back(step.node->attrs().get<Array>("value").buffer().get());
     }
   }
   program->where = where;
-  return Function(std::move(program));
+  return Function(std::move(program), std::move(resolved.state));
 }
 
 std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
@@ -169,6 +186,11 @@ std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
     if (!check_argument(p.inputs[i], i, args[i])) continue;
     if (converted.empty()) converted = args;
     converted[i] = args[i].astype(p.inputs[i].dtype());
+  }
+  // Shared variables' values follow the arguments (shared_state.cpp).
+  if (!state_.empty()) {
+    if (converted.empty()) converted = args;
+    detail::append_state(state_, converted);
   }
   const std::vector<Array>& checked = converted.empty() ? args : converted;
 
@@ -194,9 +216,13 @@ std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
   };
   for (std::size_t i = 0; i < results.size(); ++i) {
     Array& r = results[i];
-    if (is_taken(r.buffer().get(), i)) r = r.copy();
+    if (is_taken(r.buffer().get(), i)) {
+      r = r.copy();
+      if (i >= p.outputs.size()) detail::count_update_copy();
+    }
     if (!few) taken.insert(r.buffer().get());
   }
+  detail::apply_updates(state_, p.update_state, p.outputs.size(), results, apply_updates_);
   return results;
 }
 
@@ -207,6 +233,8 @@ const std::vector<Variable>& Function::compiled_outputs() const { return program
 const RewriteTrace& Function::rewrite_trace() const { return program_->trace; }
 const Mode& Function::mode() const { return program_->mode; }
 const std::string& Function::linker() const { return program_->linker; }
+Updates Function::updates() const { return apply_updates_ ? program_->updates : Updates{}; }
+
 const std::string& Function::source() const {
   static const std::string none;
   return program_->cpu ? program_->cpu->source() : none;
