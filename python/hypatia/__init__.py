@@ -36,11 +36,12 @@ from .compile import Function, In, Out, function  # noqa: E402
 from .compile.mode import Mode  # noqa: E402
 from . import gradient, printing, tensor  # noqa: E402
 from .gradient import grad  # noqa: E402
+from .tensor.shared_randomstreams import RandomStreams  # noqa: E402
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DisconnectedInputError", "Function", "GradientError", "In", "InternalError", "MissingInputError", "Mode",
-    "NullTypeGradError", "Out", "ShapeError", "UnusedInputError", "change_flags", "config", "function", "grad",
+    "NullTypeGradError", "Out", "RandomStreams", "ShapeError", "UnusedInputError", "change_flags", "config", "function", "grad",
     "gradient", "printing", "tensor",
 ]
