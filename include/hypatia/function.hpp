@@ -12,6 +12,22 @@
 // FAST_RUN (the default) runs every phase; FAST_COMPILE runs only stabilize, so a
 // user's numbers never depend on the mode.
 //
+// Shared variables (hypatia/shared.hpp) in the graph are implicit inputs, read at
+// every call. FunctionOptions adds Theano's updates and givens:
+// - givens: (variable, replacement) pairs substituted into the outputs and updates
+//   before compiling; a replacement has the dtype and rank of what it replaces (and its
+//   known sizes). Theano's minibatch idiom `givens={x: data[i*bs:(i+1)*bs]}` over a
+//   shared `data` makes `i` the only argument.
+// - updates: (shared variable, expression) pairs. Every expression is computed from
+//   the values before the call, together with the outputs; then all are stored at once
+//   (a swap of two variables by updates works). An expression must have the variable's
+//   rank and a dtype that converts to its dtype without loss (it is converted);
+//   updating one variable twice is a ValueError. The stored value is the result buffer
+//   the call made: no copy.
+// - Default updates (SharedVariable::set_default_update) of the shared variables the
+//   function reads are added, unless no_default_updates or the variable has an update
+//   in `updates`; no_default_updates_for leaves out only the variables it lists.
+//
 // Then it runs on a backend (Theano's linker): `cpu` (fused kernels rendered as C++,
 // compiled once when the function is made and cached on disk; FAST_RUN's default) or
 // `interp` (the reference kernels; FAST_COMPILE's default). Mode::linker picks one
@@ -28,6 +44,7 @@
 #include "hypatia/array.hpp"
 #include "hypatia/graph.hpp"
 #include "hypatia/rewrite.hpp"
+#include "hypatia/shared.hpp"
 
 namespace hypatia {
 
@@ -60,8 +77,19 @@ struct Mode {
   Mode&& with_linker(std::string l) && { linker = std::move(l); return std::move(*this); }
 };
 
+// Theano's function options: see the comment at the top of this file.
+// The initializers let `FunctionOptions{updates}` name only what it needs.
+struct FunctionOptions {
+  Updates updates = {};
+  std::vector<std::pair<Variable, Variable>> givens = {};
+  bool no_default_updates = false;
+  // The shared variables whose default updates are left out (Theano's list form).
+  std::vector<SharedVariable> no_default_updates_for = {};
+};
+
 class Function {
  public:
+  // One argument per explicit input; returns the outputs, after applying the updates.
   std::vector<Array> operator()(const std::vector<Array>& args) const;
 
   const std::vector<Variable>& inputs() const;
@@ -78,18 +106,40 @@ class Function {
   // The C++ source generated for the cpu backend (empty for interp, or when the graph
   // has nothing to compile).
   const std::string& source() const;
+  // The shared variables the function reads (its implicit inputs), in graph order.
+  const std::vector<SharedVariable>& shared_variables() const;
+  // The updates the function applies after each call (defaults included), as
+  // (variable, expression as given) pairs.
+  Updates updates() const;
+
+  // Theano's Function.copy: a function running the same compiled code. `swap`
+  // replaces shared variables (old -> new, of the same type) in the copy
+  // only; the others are shared with this function, updates included. With
+  // delete_updates the copy applies no updates. Intermediate buffers are never kept
+  // between calls, so share_memory changes nothing here (accepted for Theano's sake).
+  Function copy(bool share_memory = false, const std::vector<std::pair<SharedVariable, SharedVariable>>& swap = {},
+                bool delete_updates = false) const;
 
  private:
-  friend Function function(const std::vector<Variable>&, const std::vector<Variable>&, const Mode&,
-                           SourceLocation);
-  explicit Function(std::shared_ptr<const detail::Program> program) : program_(std::move(program)) {}
+  friend Function function(const std::vector<Variable>&, const std::vector<Variable>&, const FunctionOptions&,
+                           const Mode&, SourceLocation);
+  Function(std::shared_ptr<const detail::Program> program, std::vector<SharedVariable> state)
+      : program_(std::move(program)), state_(std::move(state)) {}
   std::shared_ptr<const detail::Program> program_;
+  std::vector<SharedVariable> state_;  // bound to the program's implicit inputs
+  bool apply_updates_ = true;
 };
 
-// Every input must be a graph input (not a constant or a computed value), given once;
-// every input the outputs depend on must be listed (MissingInputError otherwise).
+// Every input must be a graph input (not a constant, a shared variable or a computed
+// value), given once; every input the outputs and updates depend on must be listed
+// (MissingInputError otherwise).
 Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
-                  const Mode& mode, SourceLocation where = SourceLocation::current());
+                  const FunctionOptions& options, const Mode& mode = Mode{},
+                  SourceLocation where = SourceLocation::current());
+inline Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
+                         const Mode& mode, SourceLocation where = SourceLocation::current()) {
+  return function(inputs, outputs, FunctionOptions{}, mode, where);
+}
 inline Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
                          SourceLocation where = SourceLocation::current()) {
   return function(inputs, outputs, Mode{}, where);

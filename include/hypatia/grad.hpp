@@ -64,8 +64,8 @@ struct GradOptions {
   // Differentiate the cost after the stabilize rewrites (hypatia/rewrite.hpp), so that
   // the gradients of stable forms are stable too: d/dx log(sigmoid(x)) is then the
   // derivative of -softplus(-x), 1 at x = -800 and not 0 * inf. Done only when every
-  // wrt is a graph input and no consider_constant or known_grads name an intermediate
-  // variable that a rewrite could replace.
+  // wrt is a graph input or a shared variable and no consider_constant or known_grads
+  // name an intermediate variable that a rewrite could replace.
   bool stabilize_cost = true;
 };
 

@@ -45,8 +45,16 @@ struct Type {
   friend bool operator==(const Type&, const Type&) = default;
 };
 
+// An object a node owns and that equals only itself (a shared variable's storage,
+// hypatia/shared.hpp): nodes holding different ones never merge.
+struct Opaque {
+  std::shared_ptr<void> object;
+  friend bool operator==(const Opaque& a, const Opaque& b) { return a.object == b.object; }
+};
+
 // Attribute values ops carry: axes, flags, dtypes, constant payloads.
-using AttrValue = std::variant<bool, std::int64_t, double, std::string, std::vector<std::int64_t>, DType, Array>;
+using AttrValue =
+    std::variant<bool, std::int64_t, double, std::string, std::vector<std::int64_t>, DType, Array, Opaque>;
 
 class Attrs {
  public:

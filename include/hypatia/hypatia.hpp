@@ -6,6 +6,7 @@
 #include "hypatia/dtype.hpp"
 #include "hypatia/error.hpp"
 #include "hypatia/function.hpp"
+#include "hypatia/shared.hpp"
 #include "hypatia/grad.hpp"
 #include "hypatia/graph.hpp"
 #include "hypatia/rewrite.hpp"

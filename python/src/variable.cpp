@@ -66,6 +66,8 @@ py::object attr_value(const AttrValue& value) {
           return dtype_str(v);
         } else if constexpr (std::is_same_v<T, Array>) {
           return to_numpy(v, false);
+        } else if constexpr (std::is_same_v<T, Opaque>) {
+          return py::none();  // a shared variable's storage: reached through the variable
         } else {
           return py::cast(v);
         }
@@ -76,6 +78,7 @@ py::object attr_value(const AttrValue& value) {
 std::string variable_str(const Variable& v) {
   if (v.is_input()) return v.name().empty() ? "<" + v.type().str() + ">" : v.name();
   if (v.is_constant()) return "TensorConstant{" + v.constant_value().str() + "}";
+  if (v.node().op().name == "shared") return v.name().empty() ? "<shared " + v.type().str() + ">" : v.name();
   return v.node().op().name + "." + std::to_string(v.index());
 }
 

@@ -8,6 +8,7 @@
 #include "backend/cpu/compiler.hpp"
 #include "backend/cpu/executor.hpp"
 #include "backend/interp/interp.hpp"
+#include "function/shared_state.hpp"
 #include "graph/op.hpp"
 
 namespace hypatia {
@@ -16,7 +17,13 @@ namespace detail {
 struct Program {
   std::vector<Variable> inputs;
   std::vector<Variable> outputs;           // as the user gave them
-  std::vector<Variable> compiled_outputs;  // after rewriting
+  std::vector<Variable> compiled_outputs;  // after rewriting; then one per update
+  // Shared variables (shared_state.hpp): the compiled graph's inputs are `inputs`, then
+  // one per shared variable the function was made with; its outputs, the outputs then
+  // one per update, which stores into the shared variable update_state names.
+  std::vector<Variable> all_inputs;
+  std::vector<std::size_t> update_state;
+  Updates updates;
   Mode mode;
   RewriteTrace trace;
   interp::Plan plan;
@@ -105,13 +112,17 @@ RewriteOptions Mode::rewrite_options() const {
   return options;
 }
 
-Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs, const Mode& mode,
-                  SourceLocation where) {
+Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
+                  const FunctionOptions& function_options, const Mode& mode, SourceLocation where) {
   const std::string at = format_location(where) + ": function: ";
   std::unordered_set<const Node*> given;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const Variable& v = inputs[i];
     if (!v.valid()) throw TypeError(at + "input " + std::to_string(i) + " is an empty Variable");
+    if (SharedVariable::of(v)) {
+      throw TypeError(at + "input " + std::to_string(i) + " is shared variable '" + v.name() +
+                      "': a function reads shared variables implicitly; leave it out of the inputs");
+    }
     if (!v.is_input()) {
       throw TypeError(at + "input " + std::to_string(i) +
                       " is not a graph input (made by tensor(), scalar(), matrix() ...) but " +
@@ -125,7 +136,9 @@ Function function(const std::vector<Variable>& inputs, const std::vector<Variabl
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     if (!outputs[i].valid()) throw TypeError(at + "output " + std::to_string(i) + " is an empty Variable");
   }
-  for (const auto& node : topological_order(outputs)) {
+  detail::ResolvedGraph resolved = detail::resolve_shared(inputs, outputs, function_options, at);
+  for (std::size_t i = inputs.size(); i < resolved.inputs.size(); ++i) given.insert(&resolved.inputs[i].node());
+  for (const auto& node : topological_order(resolved.outputs)) {
     if (node->op().name == "input" && !given.count(node.get())) {
       throw MissingInputError(at + "the outputs depend on input '" + node->attrs().get<std::string>("name") +
                               "' (made at " + format_location(node->where()) +
@@ -137,20 +150,24 @@ Function function(const std::vector<Variable>& inputs, const std::vector<Variabl
   program->outputs = outputs;
   program->mode = mode;
   const RewriteOptions options = mode.rewrite_options();
-  program->compiled_outputs = rewrite_graph(outputs, options, options.trace ? &program->trace : nullptr);
+  program->all_inputs = std::move(resolved.inputs);
+  program->update_state = std::move(resolved.update_state);
+  program->updates = std::move(resolved.updates);
+  program->compiled_outputs =
+      rewrite_graph(resolved.outputs, options, options.trace ? &program->trace : nullptr);
   program->linker = mode.backend();
   if (program->linker == "cpu") {
-    program->cpu = compile_cpu(inputs, program->compiled_outputs);
+    program->cpu = compile_cpu(program->all_inputs, program->compiled_outputs);
     if (!program->cpu) program->linker = "interp";
   }
-  program->plan = interp::make_plan(inputs, program->compiled_outputs);
+  program->plan = interp::make_plan(program->all_inputs, program->compiled_outputs);
   for (const auto& step : program->plan.steps) {
     if (step.node->op().name == "constant") {
       program->constant_buffers.push_back(step.node->attrs().get<Array>("value").buffer().get());
     }
   }
   program->where = where;
-  return Function(std::move(program));
+  return Function(std::move(program), std::move(resolved.state));
 }
 
 std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
@@ -160,8 +177,9 @@ std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
                     " argument" + (p.inputs.size() == 1 ? "" : "s") + ", got " + std::to_string(args.size()));
   }
   std::vector<Array> checked;
-  checked.reserve(args.size());
+  checked.reserve(args.size() + state_.size());
   for (std::size_t i = 0; i < args.size(); ++i) checked.push_back(check_argument(p.inputs[i], i, args[i]));
+  detail::append_state(state_, checked);
 
   std::vector<Array> results = p.cpu ? p.cpu->run(checked) : interp::run(p.plan, checked);
 
@@ -171,10 +189,15 @@ std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
   for (const Array& a : args) taken.insert(a.buffer().get());
   for (const Array& a : checked) taken.insert(a.buffer().get());
   taken.insert(p.constant_buffers.begin(), p.constant_buffers.end());
-  for (Array& r : results) {
-    if (taken.count(r.buffer().get())) r = r.copy();
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    Array& r = results[i];
+    if (taken.count(r.buffer().get())) {
+      r = r.copy();
+      if (i >= p.outputs.size()) detail::count_update_copy();
+    }
     taken.insert(r.buffer().get());
   }
+  detail::apply_updates(state_, p.update_state, p.outputs.size(), results, apply_updates_);
   return results;
 }
 
@@ -185,6 +208,34 @@ const std::vector<Variable>& Function::compiled_outputs() const { return program
 const RewriteTrace& Function::rewrite_trace() const { return program_->trace; }
 const Mode& Function::mode() const { return program_->mode; }
 const std::string& Function::linker() const { return program_->linker; }
+const std::vector<SharedVariable>& Function::shared_variables() const { return state_; }
+Updates Function::updates() const { return apply_updates_ ? program_->updates : Updates{}; }
+
+Function Function::copy(bool /*share_memory*/, const std::vector<std::pair<SharedVariable, SharedVariable>>& swap,
+                        bool delete_updates) const {
+  std::vector<SharedVariable> state = state_;
+  for (const auto& [old_var, new_var] : swap) {
+    if (!old_var.valid() || !new_var.valid()) throw TypeError("Function.copy: swap holds an empty SharedVariable");
+    if (old_var.type() != new_var.type()) {
+      throw TypeError("Function.copy: cannot swap shared variable '" + old_var.name() + "' (" + old_var.type().str() +
+                      ") for '" + new_var.name() + "' (" + new_var.type().str() + "): their types differ");
+    }
+    bool found = false;
+    for (SharedVariable& s : state) {
+      if (s == old_var) {
+        s = new_var;
+        found = true;
+      }
+    }
+    if (!found) {
+      throw ValueError("Function.copy: shared variable '" + old_var.name() + "' is not used by the function");
+    }
+  }
+  Function f(program_, std::move(state));
+  f.apply_updates_ = apply_updates_ && !delete_updates;
+  return f;
+}
+
 const std::string& Function::source() const {
   static const std::string none;
   return program_->cpu ? program_->cpu->source() : none;

@@ -92,7 +92,8 @@ Variable stabilized(const Variable& cost, const std::vector<Variable>& wrt, cons
     return cost;
   }
   for (const Variable& w : wrt) {
-    if (!w.valid() || !w.is_input()) return cost;
+    // Graph inputs and shared variables (the parameters a training loop updates).
+    if (!w.valid() || !(w.is_input() || w.node().op().name == "shared")) return cost;
   }
   RewriteOptions stabilize;
   stabilize.phases = {"stabilize"};

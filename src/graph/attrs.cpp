@@ -37,6 +37,7 @@ std::string value_str(const AttrValue& v) {
       return s + "]";
     }
     std::string operator()(DType t) const { return std::string(dtype_name(t)); }
+    std::string operator()(const Opaque&) const { return "<opaque>"; }
     std::string operator()(const Array& a) const {
       if (a.size() <= 8) return a.str();
       // Appended piece by piece: g++ 12 at -O3 warns (-Wrestrict, falsely) on the
@@ -93,6 +94,8 @@ std::size_t Attrs::hash() const {
             return s;
           } else if constexpr (std::is_same_v<X, DType>) {
             return std::hash<int>()(static_cast<int>(x));
+          } else if constexpr (std::is_same_v<X, Opaque>) {
+            return std::hash<const void*>()(x.object.get());
           } else if constexpr (std::is_same_v<X, double>) {
             std::uint64_t bits;
             std::memcpy(&bits, &x, sizeof bits);

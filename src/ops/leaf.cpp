@@ -1,6 +1,7 @@
-// Leaves: graph inputs and constants. They have no inputs and no kernel: the
+// Leaves: graph inputs, shared variables and constants. They have no inputs and no kernel: the
 // function binds inputs to its arguments and constants to their values.
 #include "graph/op.hpp"
+#include "hypatia/shared.hpp"
 #include "ops/op_util.hpp"
 
 namespace hypatia {
@@ -21,6 +22,26 @@ void register_leaf_ops(OpRegistry& r) {
       .lowers(Lowering::leaf())
       .set_aliasing(Aliasing::none())
       .not_differentiable("an input is a leaf: gradients flow to it, not through it");
+
+  // The storage is an Opaque attribute, so two shared variables never merge; the
+  // function replaces each by an input bound to its current value at every call, so
+  // the kernel below serves only graphs evaluated some other way.
+  r.define("shared")
+      .set_summary("A shared variable (hypatia/shared.hpp): a leaf whose value the library stores.")
+      .set_traits(kLeaf)
+      .set_infer([](const InferArgs& a) {
+        return std::vector<Type>{Type{a.attrs.get<DType>("dtype"), a.attrs.get_ints("shape")}};
+      })
+      .set_shape([](const ShapeArgs& a) {
+        return std::vector<SymShape>{detail::symbolic_shape(a.node.output(0), a.where)};
+      })
+      .set_reference([](const KernelArgs& a) {
+        const auto& storage = *static_cast<const detail::SharedStorage*>(a.attrs().get<Opaque>("storage").object.get());
+        return std::vector<Array>{storage.value};
+      })
+      .lowers(Lowering::leaf())
+      .set_aliasing(Aliasing::none())
+      .not_differentiable("a shared variable is a leaf: gradients flow to it, not through it");
 
   r.define("constant")
       .set_summary("A constant array, part of the graph.")
