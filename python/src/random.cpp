@@ -123,7 +123,7 @@ void bind_random(py::module_& m) {
       py::arg("state"), py::arg("size") = py::none(), py::arg("n") = 1, py::arg("pvals") = py::none(),
       py::arg("dtype") = "int64", doc_of("random_multinomial", state_doc).c_str());
 
-  //ALIASIDE bind_random_streams(m);
+  bind_random_streams(m);
 }
 
 }  // namespace hypatia::python
