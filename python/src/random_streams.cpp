@@ -57,7 +57,16 @@ void bind_random_streams(py::module_& m) {
            })
       .def("seed", &RandomStreams::seed, py::arg("seed"))
       .def("get_seed", &RandomStreams::get_seed)
-      .def("updates", &RandomStreams::updates);
+      .def("updates", [](const RandomStreams& r) {
+        // The states as SharedVariables where Python knows that class, else as their
+        // TensorVariable base.
+        const bool bound = py::detail::get_type_info(typeid(SharedVariable)) != nullptr;
+        py::list out;
+        for (const auto& [state, update] : r.updates()) {
+          out.append(py::make_tuple(bound ? py::cast(state) : py::cast(static_cast<const Variable&>(state)), update));
+        }
+        return out;
+      });
 }
 
 }  // namespace hypatia::python

@@ -71,3 +71,68 @@ def test_errors_name_the_op_and_the_line():
         draw(T.random_integers, size=(3,), low=5, high=5)
     with pytest.raises(hypatia.ShapeError, match="cannot be broadcast to size"):
         draw(T.random_normal, size=(3,), mean=np.zeros(2))
+
+
+# ---------------------------------------------------------------- RandomStreams
+
+
+def test_random_streams_is_theanos():
+    assert hypatia.RandomStreams is RandomStreams
+    from hypatia.tensor import shared_randomstreams
+    assert shared_randomstreams.RandomStreams is RandomStreams
+
+
+def test_each_call_advances_and_seed_resets():
+    srng = RandomStreams(seed=234)
+    rv_u = srng.uniform((2, 2))
+    rv_n = srng.normal((2, 2))
+    f = hypatia.function([], rv_u)
+    a, b = f(), f()
+    assert a.shape == (2, 2) and not np.array_equal(a, b)
+    srng.seed(234)
+    np.testing.assert_array_equal(f(), a)
+    np.testing.assert_array_equal(f(), b)
+    # Same seed, same numbers, in another stream and on the other backend.
+    g = hypatia.function([], RandomStreams(234).uniform((2, 2)), mode=hypatia.Mode(linker="interp"))
+    np.testing.assert_array_equal(g(), a)
+    # Two draws of one stream differ.
+    u, n = hypatia.function([], [rv_u, rv_n])()
+    assert not np.array_equal(u, n)
+    assert len(srng.state_updates) == 2
+
+
+def test_symbolic_sizes_and_theano_signatures():
+    srng = RandomStreams(seed=1)
+    n = T.lscalar("n")
+    v = T.lvector("v")
+    outs = [
+        srng.uniform(size=(n, 3), low=-1, high=1),
+        srng.normal(size=v, avg=5.0, std=0.1, ndim=2),
+        srng.binomial(size=(n,), n=1, p=0.3, dtype="int8"),
+        srng.random_integers(size=(n,), low=1, high=3),
+        srng.integers(4, size=(n,)),
+        srng.choice(size=(n,), a=10, replace=False),
+        srng.permutation(size=(2,), n=5),
+        srng.multinomial(size=(n,), n=7, pvals=[0.5, 0.25, 0.25]),
+        srng.truncated_normal(size=(n,), avg=0.0, std=1.0),
+    ]
+    u, z, b, ri, it, c, p, m, t = hypatia.function([n, v], outs)(4, np.array([2, 3]))
+    assert u.shape == (4, 3) and u.dtype == hypatia.config.floatX
+    assert z.shape == (2, 3) and abs(z.mean() - 5) < 0.5
+    assert b.dtype == np.int8 and set(b) <= {0, 1}
+    assert set(ri) <= {1, 2, 3}
+    assert set(it) <= {0, 1, 2, 3}
+    assert len(set(c)) == 4
+    assert p.shape == (2, 5) and all(sorted(r) == list(range(5)) for r in p)
+    assert m.shape == (4, 3) and np.all(m.sum(axis=1) == 7)
+    assert np.all(np.abs(t) <= 2)
+
+
+def test_streams_statistics_ks():
+    srng = RandomStreams(seed=99)
+    f = hypatia.function([], [srng.normal((N,), avg=-1.0, std=0.5), srng.truncated_normal((N,), std=2.0),
+                              srng.uniform((N,), low=2.0, high=4.0)])
+    x, t, u = f()
+    assert scipy.stats.kstest(x, scipy.stats.norm(-1, 0.5).cdf).pvalue > KS_P
+    assert scipy.stats.kstest(t, scipy.stats.truncnorm(-2, 2, scale=2).cdf).pvalue > KS_P
+    assert scipy.stats.kstest(u, scipy.stats.uniform(2, 2).cdf).pvalue > KS_P
