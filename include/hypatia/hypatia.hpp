@@ -19,4 +19,6 @@
 #include "hypatia/ops/nnet.hpp"
 #include "hypatia/ops/reduce.hpp"
 #include "hypatia/ops/shape.hpp"
+#include "hypatia/ops/random.hpp"
 #include "hypatia/ops/sort.hpp"
+#include "hypatia/random.hpp"

@@ -38,11 +38,12 @@ from .compile.sharedvalue import SharedVariable, shared  # noqa: E402
 from .compile.mode import Mode  # noqa: E402
 from . import gradient, printing, tensor  # noqa: E402
 from .gradient import grad  # noqa: E402
+from .tensor.shared_randomstreams import RandomStreams  # noqa: E402
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CompileError", "DisconnectedInputError", "Function", "GradientError", "In", "InternalError",
-    "MissingInputError", "Mode", "NullTypeGradError", "Out", "ShapeError", "SharedVariable", "UnusedInputError",
+    "MissingInputError", "Mode", "NullTypeGradError", "Out", "RandomStreams", "ShapeError", "SharedVariable", "UnusedInputError",
     "change_flags", "config", "function", "grad", "gradient", "printing", "shared", "tensor",
 ]

@@ -141,6 +141,12 @@ void bind_ops_index(py::module_& m);  // ops_index.cpp: set/inc_subtensor, take,
 void bind_ops_struct(py::module_& m);  // ops_struct.cpp: join, stack, split, tile, repeat, roll, pad ...
 void bind_ops_sort(py::module_& m);   // ops_sort.cpp: sort, cumulative, triangles, diagonals, counting
 void bind_ops_nnet(py::module_& m);   // ops_nnet.cpp: logaddexp, logsumexp, softmax, cross-entropy ...
+void bind_random(py::module_& m);     // random.cpp: the random ops (and RandomStreams)
+void bind_random_streams(py::module_& m);  // random_streams.cpp: RandomStreams (called by bind_random)
+// size for the random ops: None or () (the parameters' broadcast shape), an int, a
+// sequence of ints and int scalar variables, x.shape, or an int vector variable of
+// known length.
+std::vector<Operand> random_sizes(py::handle size, SourceLocation where, const char* what);
 void bind_cache(py::module_& m);      // cache.cpp: the CPU backend's module cache (hypatia.cache)
 void bind_shared(py::module_& m);     // shared.cpp: SharedVariable, shared()
 // ops_sort.cpp: TensorVariable's methods for this round's ops (after bind_variable).

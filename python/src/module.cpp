@@ -20,6 +20,7 @@ PYBIND11_MODULE(_core, m) {
   hp::bind_ops_struct(m);
   hp::bind_ops_sort(m);
   hp::bind_ops_nnet(m);
+  hp::bind_random(m);
   hp::bind_cache(m);
   hp::bind_variable_methods(m);
   m.def("_set_package_dir", &hp::set_package_dir, pybind11::arg("dir"),

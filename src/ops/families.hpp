@@ -28,6 +28,7 @@ class OpRegistry;
   X(diagonal)                  \
   X(counting)                  \
   X(nnet)                      \
+  X(random)                    \
   X(grad)
 
 #define HYPATIA_X(family) void register_##family##_ops(OpRegistry& registry);

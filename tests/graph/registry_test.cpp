@@ -41,6 +41,9 @@ const char* const kRequiredOps[] = {
     "diagonal", "alloc_diagonal", "one_hot", "bincount",
     // stable nnet ops
     "logaddexp", "log1mexp", "logsumexp", "softmax", "log_softmax", "softmax_cross_entropy",
+    // random sampling
+    "random_uniform", "random_normal", "random_truncated_normal", "random_binomial", "random_integers",
+    "random_choice", "random_permutation", "random_multinomial",
 };
 
 // Ops whose derivative Hypatia cannot build yet, with why.

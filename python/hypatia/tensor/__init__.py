@@ -169,8 +169,20 @@ from .._core import (  # noqa: E402,F401  (the stable nnet ops)
     softmax,
     softmax_cross_entropy,
 )
+from .._core import (  # noqa: E402,F401  (the random ops: a state in, (new state, sample) out)
+    random_binomial,
+    random_choice,
+    random_integers,
+    random_multinomial,
+    random_normal,
+    random_permutation,
+    random_state,
+    random_truncated_normal,
+    random_uniform,
+)
 from . import nnet  # noqa: E402,F401
 from . import special  # noqa: E402,F401
+from . import shared_randomstreams  # noqa: E402,F401
 # Theano's theano.tensor had these from theano.gradient; the helper ops stay there.
 from ..gradient import Lop, Rop, grad, hessian, jacobian, verify_grad  # noqa: E402,F401
 from ..compile.sharedvalue import SharedVariable, shared  # noqa: E402,F401  (theano.tensor.shared)
