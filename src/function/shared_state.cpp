@@ -1,5 +1,6 @@
 #include "function/shared_state.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <unordered_map>
 #include <unordered_set>
@@ -122,6 +123,10 @@ ResolvedGraph resolve_shared(const std::vector<Variable>& inputs, const std::vec
   g.updates = std::move(given_updates);
   g.inputs = inputs;
   g.state = shared_in(all);
+  // A variable whose update does not read it (s <- x) is bound too, to be stored into.
+  for (const auto& [s, u] : updates) {
+    if (std::find(g.state.begin(), g.state.end(), s) == g.state.end()) g.state.push_back(s);
+  }
   std::unordered_map<const Node*, std::size_t> state_index;
   std::vector<std::pair<Variable, Variable>> bind;
   for (std::size_t i = 0; i < g.state.size(); ++i) {
