@@ -1,11 +1,13 @@
 # Installs the Debian 12 packages Hypatia needs to build and test, when missing.
 # Sourced by scripts/setup and scripts/test; needs root (or sudo) only to install.
 hypatia_deps() {
-  # C++ build and tests (OpenBLAS for the CPU backend's matrix products), then the
-  # Python package (bindings, and its tests' NumPy, SciPy as the oracle for special
-  # functions, pytest and hypothesis).
-  local packages="cmake ninja-build g++ clang libclang-rt-14-dev libgtest-dev ccache libopenblas-dev"
+  # C++ build and tests (OpenBLAS for the CPU backend's matrix products, zlib for the
+  # digits demo's gzipped CSV), then the Python package (bindings, and its tests' NumPy,
+  # SciPy as the oracle for special functions, pytest and hypothesis), and the digits
+  # data set of the demo (python3-sklearn ships it; the demo reads the file only).
+  local packages="cmake ninja-build g++ clang libclang-rt-14-dev libgtest-dev ccache libopenblas-dev zlib1g-dev"
   packages="$packages pybind11-dev python3-dev python3-numpy python3-scipy python3-pytest python3-hypothesis"
+  packages="$packages python3-sklearn"
   local missing=""
   for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -20,3 +20,4 @@
 #include "hypatia/ops/reduce.hpp"
 #include "hypatia/ops/shape.hpp"
 #include "hypatia/ops/sort.hpp"
+#include "hypatia/optim.hpp"
