@@ -8,13 +8,13 @@
 // (both branches of sigmoid_binary_crossentropy).
 #include <string>
 
+#include "graph/op.hpp"
 #include "hypatia/error.hpp"
 #include "hypatia/ops/elemwise.hpp"
 #include "hypatia/ops/nnet.hpp"
 #include "hypatia/ops/reduce.hpp"
 #include "hypatia/ops/shape.hpp"
 #include "hypatia/ops/sort.hpp"
-#include "graph/op.hpp"
 
 namespace hypatia {
 namespace {
@@ -44,7 +44,8 @@ bool is_index_dtype(DType t) { return is_integer(t); }
 
 Variable relu(const Operand& x, double alpha) {
   const SourceLocation w = x.where();
-  if (alpha == 0.0) return maximum(x, at(0.0, w));
+  // An integer 0, so an integer x keeps its dtype (a 0.0 would make it float64).
+  if (alpha == 0.0) return maximum(x, Operand(0, w));
   return where(at(gt(x, at(0.0, w)), w), x, at(mul(at(alpha, w), x), w));
 }
 
@@ -109,8 +110,7 @@ Variable sigmoid_binary_crossentropy(const Operand& logits, const Operand& targe
   const SourceLocation w = logits.where();
   // x > 0: (1 - t) x + softplus(-x); elsewhere: softplus(x) - t x. Both finite for
   // every finite x, and each is a sum of non-negative terms on its side (0 <= t <= 1).
-  const Variable above =
-      add(at(mul(at(sub(at(1.0, w), target), w), logits), w), at(softplus(at(neg(logits), w)), w));
+  const Variable above = add(at(mul(at(sub(at(1.0, w), target), w), logits), w), at(softplus(at(neg(logits), w)), w));
   const Variable below = sub(at(softplus(logits), w), at(mul(target, logits), w));
   return where(at(gt(logits, at(0.0, w)), w), at(above, w), at(below, w));
 }

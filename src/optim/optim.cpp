@@ -37,7 +37,9 @@ Variable keep_dtype(const Variable& update, const SharedVariable& target, Source
 }
 
 // The learning rate as a variable meeting the gradient's dtype (a number takes it).
-Variable rate_for(const Operand& lr, const Variable& g) { return lr.is_literal() ? lr.variable_like(g.dtype()) : lr.variable(); }
+Variable rate_for(const Operand& lr, const Variable& g) {
+  return lr.is_literal() ? lr.variable_like(g.dtype()) : lr.variable();
+}
 
 }  // namespace
 
@@ -73,8 +75,7 @@ std::vector<Variable> Gradients::resolve(const std::vector<SharedVariable>& para
   return grads_;
 }
 
-Updates sgd(const std::vector<SharedVariable>& params, const Gradients& grads, const Sgd& hyper,
-            SourceLocation where) {
+Updates sgd(const std::vector<SharedVariable>& params, const Gradients& grads, const Sgd& hyper, SourceLocation where) {
   const std::vector<Variable> gs = grads.resolve(params, "sgd", where);
   const At at{where};
   Updates updates;

@@ -1,11 +1,12 @@
 // The optimizers of hypatia/optim.hpp on a convex quadratic, cost = 0.5 sum(a (p - c)^2)
 // (gradient a (p - c)), against their closed-form steps computed here in plain doubles
 // for three steps; state kept in shared variables; dtypes; the error messages.
+#include "hypatia/optim.hpp"
+
 #include <cmath>
 #include <functional>
 #include <vector>
 
-#include "hypatia/optim.hpp"
 #include "test_util.hpp"
 
 namespace hypatia {
@@ -139,9 +140,9 @@ TEST(Optim, GradientsListSymbolicRateAndFloat32) {
   // A float32 parameter stays float32 under a float64 rate, with every optimizer.
   const SharedVariable w = shared(Array::from({1.0f, -2.0f}), "w");
   const Variable cost = sum(sqr(w));
-  for (const Updates& u : {optim::sgd({w}, cost, {.learning_rate = lr}), optim::momentum({w}, cost),
-                           optim::nesterov({w}, cost), optim::adam({w}, cost, {.learning_rate = lr}),
-                           optim::rmsprop({w}, cost), optim::adadelta({w}, cost)}) {
+  for (const Updates& u :
+       {optim::sgd({w}, cost, {.learning_rate = lr}), optim::momentum({w}, cost), optim::nesterov({w}, cost),
+        optim::adam({w}, cost, {.learning_rate = lr}), optim::rmsprop({w}, cost), optim::adadelta({w}, cost)}) {
     for (const auto& [s, e] : u) EXPECT_EQ(e.dtype(), s.dtype()) << s.name();
   }
   lr.set_value(Array::scalar(0.25));

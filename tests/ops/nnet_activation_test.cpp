@@ -27,8 +27,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kHuge = 1e308;
 
 // Values where the naive formulas overflow, cancel or underflow, and NaN.
-const std::vector<double> kEdges = {-kInf, -kHuge, -1000, -40, -2.5, -1e-300, 0, 1e-300, 0.3, 2.5, 40, 1000, kHuge,
-                                    kInf,  kNaN};
+const std::vector<double> kEdges = {-kInf, -kHuge, -1000, -40,  -2.5,  -1e-300, 0,   1e-300,
+                                    0.3,   2.5,    40,    1000, kHuge, kInf,    kNaN};
 
 Variable input(DType t, int ndim, const char* name = "x") {
   return tensor(name, t, Shape(static_cast<std::size_t>(ndim), kUnknownDim));
@@ -104,8 +104,7 @@ TEST(NnetActivation, NonContiguousAndShapeInference) {
   const Array t = base.transpose();  // (3, 2)
   const Variable x = input(DType::float64, 2);
   const std::vector<double> flat = {-3, 2, -1, -0.25, 0.5, 4};  // t in C order
-  expect_array(eval1({x}, elu(x), {t}), DType::float64, {3, 2},
-               map(flat, [](LD v) { return ref_elu(v, 1); }));
+  expect_array(eval1({x}, elu(x), {t}), DType::float64, {3, 2}, map(flat, [](LD v) { return ref_elu(v, 1); }));
   expect_array(eval1({x}, relu(x, 0.5), {t.slice(0, 2, -4, -1)}), DType::float64, {3, 2},
                {0.5, 4, 0.5 * -1, 0.5 * -0.25, 0.5 * -3, 2});
   for (const Variable& out : {relu(x), elu(x), selu(x), softsign(x), hard_sigmoid(x)}) {
@@ -120,10 +119,12 @@ TEST(NnetLoss, CategoricalCrossentropy) {
   expect_array(eval1({p, idx}, categorical_crossentropy(p, idx), {probs, Array::from<std::int64_t>({2, 1})}),
                DType::float64, {2}, {-std::log(0.5), -std::log(0.8)});
   const Variable one_hot = input(DType::float64, 2, "t");
-  expect_array(eval1({p, one_hot}, categorical_crossentropy(p, one_hot), {probs, Array::from<double>({{0., 0, 1}, {0., 1, 0}})}),
-               DType::float64, {2}, {-std::log(0.5), -std::log(0.8)});
+  expect_array(
+      eval1({p, one_hot}, categorical_crossentropy(p, one_hot), {probs, Array::from<double>({{0., 0, 1}, {0., 1, 0}})}),
+      DType::float64, {2}, {-std::log(0.5), -std::log(0.8)});
   // Soft targets.
-  expect_array(eval1({p, one_hot}, categorical_crossentropy(p, one_hot), {probs, Array::from<double>({{0.5, 0.5, 0}, {0., 0, 1}})}),
+  expect_array(eval1({p, one_hot}, categorical_crossentropy(p, one_hot),
+                     {probs, Array::from<double>({{0.5, 0.5, 0}, {0., 0, 1}})}),
                DType::float64, {2}, {-(0.5 * std::log(0.2) + 0.5 * std::log(0.3)), -std::log(0.1)});
   // Of a softmax, from the logits: finite at a gap of 2000 where softmax underflows to 0.
   const Variable z = input(DType::float64, 2, "z");
@@ -145,12 +146,14 @@ TEST(NnetLoss, CategoricalCrossentropy) {
 TEST(NnetLoss, BinaryCrossentropy) {
   const Variable o = input(DType::float64, 1, "o");
   const Variable t = input(DType::float64, 1, "t");
-  expect_array(eval1({o, t}, binary_crossentropy(o, t), {Array::from<double>({0.2, 0.9, 0.5}), Array::from<double>({0., 1, 0.25})}),
+  expect_array(eval1({o, t}, binary_crossentropy(o, t),
+                     {Array::from<double>({0.2, 0.9, 0.5}), Array::from<double>({0., 1, 0.25})}),
                DType::float64, {3}, {-std::log(0.8), -std::log(0.9), -std::log(0.5)}, 1e-15);
   // Of a sigmoid, from the logits: binary_crossentropy(sigmoid(1000), 0) is 1000, where
   // the naive log(1 - sigmoid(1000)) = log(0) gives inf.
   const Variable z = input(DType::float64, 1, "z");
-  expect_array(eval1({z, t}, binary_crossentropy(sigmoid(z), t), {Array::from<double>({1000., -1000, 0}), Array::from<double>({0., 1, 1})}),
+  expect_array(eval1({z, t}, binary_crossentropy(sigmoid(z), t),
+                     {Array::from<double>({1000., -1000, 0}), Array::from<double>({0., 1, 1})}),
                DType::float64, {3}, {1000, 1000, std::log(2.0)});
 }
 
@@ -167,14 +170,14 @@ TEST(NnetLoss, SigmoidBinaryCrossentropyAtEveryScale) {
                  DType::float64, {static_cast<std::int64_t>(xs.size())}, want, 1e-14);
   }
   // With rewrites on (the default mode) the value stays the same.
-  const Array out = function({z, t}, {sigmoid_binary_crossentropy(z, t)})(
-      {Array::from<double>({-kHuge, 40.0, kHuge}), Array::scalar(1.0)})[0];
+  const Array out = function(
+      {z, t}, {sigmoid_binary_crossentropy(z, t)})({Array::from<double>({-kHuge, 40.0, kHuge}), Array::scalar(1.0)})[0];
   expect_array(out, DType::float64, {3}, {kHuge, static_cast<double>(ref_softplus(-40)), 0}, 1e-14);
   // NaN propagates; float32 stays float32.
   const Variable z32 = input(DType::float32, 1, "z32");
   const Variable t32 = input(DType::float32, 0, "t32");
-  expect_array(eval1({z32, t32}, sigmoid_binary_crossentropy(z32, t32), {Array::from<double>({kNaN, 3e38}).astype(DType::float32),
-                                                                     Array::scalar(0.0f)}),
+  expect_array(eval1({z32, t32}, sigmoid_binary_crossentropy(z32, t32),
+                     {Array::from<double>({kNaN, 3e38}).astype(DType::float32), Array::scalar(0.0f)}),
                DType::float32, {2}, {kNaN, 3e38}, 1e-6);
 }
 
