@@ -121,9 +121,11 @@ def test_a_seeded_logistic_regression_converges_with_each_optimizer():
     rng = np.random.default_rng(0)
     x_data = rng.normal(size=(200, 5))
     y_data = (x_data @ rng.normal(size=5) > 0).astype("int64")
-    for make, kw in [(optim.sgd, dict(learning_rate=0.5)), (optim.momentum, dict(learning_rate=0.1)),
-                     (optim.nesterov, dict(learning_rate=0.1)), (optim.adam, dict(learning_rate=0.05)),
-                     (optim.rmsprop, dict(learning_rate=0.01)), (optim.adadelta, dict())]:
+    # (optimizer, hyperparameters, the factor the cost must fall by in 100 full-batch
+    # steps from log 2); adadelta's unit-free steps start tiny (sqrt(epsilon)).
+    for make, kw, factor in [(optim.sgd, dict(learning_rate=0.5), 3), (optim.momentum, dict(learning_rate=0.1), 3),
+                             (optim.nesterov, dict(learning_rate=0.1), 3), (optim.adam, dict(learning_rate=0.05), 3),
+                             (optim.rmsprop, dict(learning_rate=0.01), 3), (optim.adadelta, dict(), 1.5)]:
         W = hypatia.shared(np.zeros((5, 2)), name="W")
         b = hypatia.shared(np.zeros(2), name="b")
         x, y = T.dmatrix("x"), T.lvector("y")
@@ -133,7 +135,7 @@ def test_a_seeded_logistic_regression_converges_with_each_optimizer():
         first = float(train(x_data, y_data))
         for _ in range(100):
             last = float(train(x_data, y_data))
-        assert last < first / 3, (make.__name__, first, last)
+        assert last < first / factor, (make.__name__, first, last)
 
 
 def test_errors():
