@@ -148,7 +148,7 @@ std::string bar(std::size_t done, std::size_t total, int width = 30) {
 
 struct Options {
   std::string data = kDigitsPath;
-  int epochs = 20;
+  int epochs = 10;
   int hidden = 256;
   std::uint64_t seed = 0;
   bool synthetic = false;
