@@ -33,6 +33,7 @@ from ._core import (  # noqa: E402
 )
 from .configparser import change_flags, config  # noqa: E402
 from .compile import Function, In, Out, function  # noqa: E402
+from .compile.sharedvalue import SharedVariable, shared  # noqa: E402
 from .compile.mode import Mode  # noqa: E402
 from . import gradient, printing, tensor  # noqa: E402
 from .gradient import grad  # noqa: E402
@@ -41,6 +42,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DisconnectedInputError", "Function", "GradientError", "In", "InternalError", "MissingInputError", "Mode",
-    "NullTypeGradError", "Out", "ShapeError", "UnusedInputError", "change_flags", "config", "function", "grad",
-    "gradient", "printing", "tensor",
+    "NullTypeGradError", "Out", "ShapeError", "SharedVariable", "UnusedInputError", "change_flags", "config",
+    "function", "grad", "gradient", "printing", "shared", "tensor",
 ]

@@ -142,6 +142,7 @@ void bind_ops_struct(py::module_& m);  // ops_struct.cpp: join, stack, split, ti
 void bind_ops_sort(py::module_& m);   // ops_sort.cpp: sort, cumulative, triangles, diagonals, counting
 void bind_ops_nnet(py::module_& m);   // ops_nnet.cpp: logaddexp, logsumexp, softmax, cross-entropy ...
 void bind_cache(py::module_& m);      // cache.cpp: the CPU backend's module cache (hypatia.cache)
+void bind_shared(py::module_& m);     // shared.cpp: SharedVariable, shared()
 // ops_sort.cpp: TensorVariable's methods for this round's ops (after bind_variable).
 void bind_variable_methods(py::module_& m);
 

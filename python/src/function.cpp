@@ -8,51 +8,194 @@
 #include <unordered_set>
 
 #include "binding.hpp"
+#include "graph/op.hpp"
 
 namespace hypatia::python {
 namespace {
 
+// The shape of a function's result (hypatia.function's `outputs`).
+enum class Structure { one, list, dict };
+
 class CompiledFunction {
  public:
-  CompiledFunction(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs, const Mode& mode,
-                   std::vector<std::optional<bool>> allow_downcast, SourceLocation where)
-      : function_(hypatia::function(inputs, outputs, mode, where)),
+  CompiledFunction(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
+                   const FunctionOptions& options, const Mode& mode, std::vector<std::optional<bool>> allow_downcast,
+                   SourceLocation where)
+      : function_(hypatia::function(inputs, outputs, options, mode, where)),
         allow_downcast_(std::move(allow_downcast)),
         where_(where) {
     if (allow_downcast_.size() != inputs.size()) allow_downcast_.resize(inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i) who_.push_back(describe_input(inputs[i], i));
   }
+  CompiledFunction(const CompiledFunction& other, Function copied)
+      : function_(std::move(copied)),
+        allow_downcast_(other.allow_downcast_),
+        who_(other.who_),
+        where_(other.where_),
+        structure_(other.structure_),
+        keys_(other.keys_) {}
 
-  py::list call(const py::sequence& args) const {
-    const std::vector<Variable>& inputs = function_.inputs();
+  // A list of NumPy arrays, one per output.
+  py::list run(const py::sequence& args) const {
     const std::size_t n = py::len(args);
-    if (n != inputs.size()) {
-      throw TypeError("function made at " + format_location(where_) + " takes " + std::to_string(inputs.size()) +
-                      " argument" + (inputs.size() == 1 ? "" : "s") + ", got " + std::to_string(n));
-    }
+    check_count(n);
     std::vector<py::object> keep;  // what borrowed arguments view, alive until the call ends
     std::vector<Array> arrays;
     arrays.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::string who = describe_input(inputs[i], i);
-      arrays.push_back(filter_argument(args[i], inputs[i].type(), allow_downcast_[i], who, keep));
-    }
-    std::vector<Array> results;
-    {
-      py::gil_scoped_release release;  // the run touches no Python object
-      results = function_(arrays);
-    }
-    py::list out;
-    for (const Array& r : results) out.append(to_numpy(r));
+    for (std::size_t i = 0; i < n; ++i) arrays.push_back(argument(args[i], i, keep));
+    const std::vector<Array> results = execute(arrays);
+    py::list out(results.size());
+    for (std::size_t i = 0; i < results.size(); ++i) out[i] = to_numpy(results[i]);
     return out;
   }
 
+  // f(*args, **kwargs): positional arguments, one per input, go straight to the core;
+  // anything else (keywords, defaults, output_subset) through the Python method
+  // `_call_slow` of hypatia.compile.Function.
+  static py::object call(py::handle self, py::args args, py::kwargs kwargs) {
+    const CompiledFunction& f = self.cast<const CompiledFunction&>();
+    if ((kwargs && py::len(kwargs) != 0) || args.size() != f.who_.size()) {
+      return self.attr("_call_slow")(*args, **kwargs);
+    }
+    return f.call_positional(args.ptr());
+  }
+
+  // Every argument given positionally (`args` a tuple of the right length).
+  py::object call_positional(PyObject* args) const {
+    const std::size_t n = who_.size();
+    std::vector<py::object> keep;
+    std::vector<Array> arrays;
+    arrays.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      arrays.push_back(argument(PyTuple_GET_ITEM(args, static_cast<Py_ssize_t>(i)), i, keep));
+    }
+    const std::vector<Array> results = execute(arrays);
+    const CompiledFunction& f = *this;
+    switch (f.structure_) {
+      case Structure::one:
+        return to_numpy(results.at(0));
+      case Structure::list: {
+        py::list out(results.size());
+        for (std::size_t i = 0; i < results.size(); ++i) out[i] = to_numpy(results[i]);
+        return out;
+      }
+      case Structure::dict: {
+        py::dict out;
+        for (std::size_t i = 0; i < results.size(); ++i) out[f.keys_[i]] = to_numpy(results[i]);
+        return out;
+      }
+    }
+    return py::none();
+  }
+
+  void set_structure(py::handle structure) {
+    if (structure.is_none()) {
+      structure_ = Structure::one;
+    } else if (py::isinstance<py::list>(structure)) {
+      structure_ = Structure::dict;
+      keys_.clear();
+      for (py::handle k : structure) keys_.push_back(py::reinterpret_borrow<py::object>(k));
+    } else {
+      structure_ = Structure::list;
+    }
+  }
+
   const Function& function() const { return function_; }
+  std::size_t arity() const { return who_.size(); }
 
  private:
+  void check_count(std::size_t n) const {
+    const std::size_t want = who_.size();
+    if (n != want) {
+      throw TypeError("function made at " + format_location(where_) + " takes " + std::to_string(want) +
+                      " argument" + (want == 1 ? "" : "s") + ", got " + std::to_string(n));
+    }
+  }
+
+  Array argument(py::handle value, std::size_t i, std::vector<py::object>& keep) const {
+    return filter_argument(value, function_.inputs()[i].type(), allow_downcast_[i], who_[i], keep);
+  }
+
+  std::vector<Array> execute(const std::vector<Array>& arrays) const {
+    py::gil_scoped_release release;  // the run touches no Python object
+    return function_(arrays);
+  }
+
   Function function_;
   std::vector<std::optional<bool>> allow_downcast_;
+  std::vector<std::string> who_;  // "input 0 ('x')", made once
   SourceLocation where_;
+  Structure structure_ = Structure::list;
+  std::vector<py::object> keys_;
 };
+
+// hypatia.Function's tp_call slot (see _install_fast_call): pybind's dispatch of
+// __call__(*args, **kwargs) costs more than the rest of a small call, so a call with
+// every argument positional goes from Python to the core here directly.
+PyObject* call_slow(PyObject* self, PyObject* args, PyObject* kwargs) {
+  PyObject* method = PyObject_GetAttrString(self, "_call_slow");
+  if (method == nullptr) return nullptr;
+  PyObject* result = PyObject_Call(method, args, kwargs);
+  Py_DECREF(method);
+  return result;
+}
+
+PyObject* fast_call(PyObject* self, PyObject* args, PyObject* kwargs) {
+  const CompiledFunction* f = nullptr;
+  try {
+    f = py::handle(self).cast<const CompiledFunction*>();
+    if ((kwargs != nullptr && PyDict_GET_SIZE(kwargs) != 0) ||
+        static_cast<std::size_t>(PyTuple_GET_SIZE(args)) != f->arity()) {
+      return call_slow(self, args, kwargs);
+    }
+    return f->call_positional(args).release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+    return nullptr;
+  } catch (...) {
+    // A user error (bad argument, kernel error): the slow path raises it again as
+    // pybind translates it (the call changed nothing: updates are stored last).
+    return call_slow(self, args, kwargs);
+  }
+}
+
+std::vector<std::pair<Variable, Variable>> variable_pairs(py::handle pairs, const char* what, SourceLocation where) {
+  std::vector<std::pair<Variable, Variable>> out;
+  if (pairs.is_none()) return out;
+  for (py::handle item : pairs) {
+    const py::sequence pair = py::reinterpret_borrow<py::sequence>(item);
+    if (py::len(pair) != 2) {
+      throw TypeError(format_location(where) + ": function: " + what + " must be (variable, expression) pairs");
+    }
+    out.emplace_back(to_variable(pair[0], where), to_variable(pair[1], where));
+  }
+  return out;
+}
+
+FunctionOptions function_options(py::handle updates, py::handle givens, py::handle no_default_updates,
+                                 SourceLocation where) {
+  FunctionOptions options;
+  for (auto& [target, expr] : variable_pairs(updates, "updates", where)) {
+    const auto s = SharedVariable::of(target);
+    if (!s) {
+      throw TypeError(format_location(where) + ": function: an update's target must be a shared variable "
+                      "(hypatia.shared), not " + (target.is_input() ? "input '" + target.name() + "'" :
+                      "a " + target.node().op().name + " expression"));
+    }
+    options.updates.emplace_back(*s, expr);
+  }
+  options.givens = variable_pairs(givens, "givens", where);
+  if (py::isinstance<py::bool_>(no_default_updates)) {
+    options.no_default_updates = no_default_updates.cast<bool>();
+  } else if (!no_default_updates.is_none()) {
+    for (py::handle v : no_default_updates) {
+      const auto s = SharedVariable::of(to_variable(v, where));
+      if (!s) throw TypeError(format_location(where) + ": function: no_default_updates lists a non-shared variable");
+      options.no_default_updates_for.push_back(*s);
+    }
+  }
+  return options;
+}
 
 // Positions of the inputs that no output depends on.
 std::vector<std::size_t> unused_inputs(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs) {
@@ -113,17 +256,30 @@ void bind_rewrite(py::module_& m) {
 void bind_function(py::module_& m) {
   py::class_<CompiledFunction> cls(m, "CompiledFunction",
                                    "The compiled core of hypatia.function (see hypatia.compile.Function).");
+  cls.def(py::init([](const CompiledFunction& other,
+                      const std::vector<std::pair<SharedVariable, SharedVariable>>& swap, bool delete_updates) {
+            return CompiledFunction(other, other.function().copy(false, swap, delete_updates));
+          }),
+          py::arg("other"), py::arg("swap"), py::arg("delete_updates"),
+          "A copy of other running the same compiled code (Theano's Function.copy).");
   cls.def(py::init([](py::handle inputs, py::handle outputs, py::handle on_unused_input,
                       std::vector<std::optional<bool>> allow_downcast, const std::string& mode,
-                      std::vector<std::string> excluding, bool trace_rewrites, std::string linker) {
+                      std::vector<std::string> excluding, bool trace_rewrites, std::string linker,
+                      py::handle updates, py::handle givens, py::handle no_default_updates, py::handle structure) {
             const SourceLocation w = user_location();
             const std::vector<Variable> ins = variables(inputs, "input", w);
             const std::vector<Variable> outs = variables(outputs, "output", w);
             const Mode m{mode, std::move(excluding), trace_rewrites, std::move(linker)};
-            CompiledFunction compiled(ins, outs, m, std::move(allow_downcast), w);  // checks the inputs first
+            const FunctionOptions options = function_options(updates, givens, no_default_updates, w);
+            // checks the inputs first
+            CompiledFunction compiled(ins, outs, options, m, std::move(allow_downcast), w);
+            compiled.set_structure(structure);
             const std::string policy = py::str(on_unused_input);
             if (policy != "ignore") {
-              for (std::size_t i : unused_inputs(ins, outs)) {
+              std::vector<Variable> used = outs;
+              for (const auto& [s, u] : options.updates) used.push_back(u);
+              if (!options.givens.empty()) used = clone_replace(used, options.givens);
+              for (std::size_t i : unused_inputs(ins, used)) {
                 const std::string message =
                     format_location(w) + ": function: " + describe_input(ins[i], i) +
                     " is not part of the graph that computes the outputs; remove it, or pass "
@@ -137,9 +293,23 @@ void bind_function(py::module_& m) {
           py::arg("inputs"), py::arg("outputs"), py::arg("on_unused_input") = "raise",
           py::arg("allow_downcast") = std::vector<std::optional<bool>>{}, py::arg("mode") = "FAST_RUN",
           py::arg("excluding") = std::vector<std::string>{}, py::arg("trace_rewrites") = false,
-          py::arg("linker") = "")
-      .def("__call__", &CompiledFunction::call, py::arg("args"),
+          py::arg("linker") = "", py::arg("updates") = py::none(), py::arg("givens") = py::none(),
+          py::arg("no_default_updates") = false, py::arg("structure") = py::list())
+      .def("__call__", &CompiledFunction::call,
+           "Runs the function: one argument per input (NumPy arrays, numbers, lists), positionally or by name.")
+      .def("_run", &CompiledFunction::run, py::arg("args"),
            "Runs the function on a sequence of arguments (one per input); a list of NumPy arrays.")
+      .def_property_readonly("shared_variables",
+                             [](const CompiledFunction& f) { return f.function().shared_variables(); },
+                             "The shared variables the function reads (its implicit inputs).")
+      .def_property_readonly(
+          "updates",
+          [](const CompiledFunction& f) {
+            py::list out;
+            for (const auto& [s, u] : f.function().updates()) out.append(py::make_tuple(s, u));
+            return out;
+          },
+          "The (shared variable, expression) pairs the function applies after each call, defaults included.")
       .def_property_readonly("inputs", [](const CompiledFunction& f) { return f.function().inputs(); })
       .def_property_readonly("outputs", [](const CompiledFunction& f) { return f.function().outputs(); })
       .def("source", [](const CompiledFunction& f) { return f.function().source(); },
@@ -154,6 +324,18 @@ void bind_function(py::module_& m) {
             return f.function().rewrite_trace();
           },
           "What the rewriter did (a RewriteTrace), or None unless the mode asked for a trace.");
+
+  m.def(
+      "_install_fast_call",
+      [](py::type cls) {
+        if (!PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(cls.ptr()),
+                              reinterpret_cast<PyTypeObject*>(py::type::of<CompiledFunction>().ptr()))) {
+          throw TypeError("_install_fast_call: not a subclass of CompiledFunction");
+        }
+        reinterpret_cast<PyTypeObject*>(cls.ptr())->tp_call = fast_call;
+      },
+      py::arg("cls"),
+      "Makes calls of cls (a Python subclass of CompiledFunction defining no __call__) go to C++ directly.");
 
   bind_rewrite(m);
 

@@ -10,6 +10,7 @@ PYBIND11_MODULE(_core, m) {
   hp::bind_config(m);
   hp::bind_type(m);
   hp::bind_variable(m);
+  hp::bind_shared(m);
   hp::bind_array(m);
   hp::bind_function(m);
   hp::bind_ops(m);

@@ -195,7 +195,7 @@ def test_modes_and_unbuilt_features():
         assert hypatia.function([x], x + 1, mode=mode)(1.0) == 2.0
     with pytest.raises(ValueError, match="DebugMode"):
         hypatia.function([x], x, mode="DebugMode")
-    with pytest.raises(NotImplementedError, match="shared"):
+    with pytest.raises(TypeError, match="must be a shared variable"):
         hypatia.function([x], x, updates=[(x, x + 1)])
     with pytest.raises(NotImplementedError):
         hypatia.function([x], x, profile=True)

@@ -8,8 +8,10 @@ and the config defaults.
 from .. import _core
 from ..configparser import config
 from .mode import Mode, get_mode  # noqa: F401 (Mode: also hypatia.compile.Mode, as in Theano)
+from .sharedvalue import SharedVariable, shared  # noqa: F401 (theano.compile.shared, as in Theano)
 
 _MISSING = object()
+_LIST = 0  # the C++ structure argument for "a list of outputs" (anything but None or a list)
 
 
 class In:
@@ -17,19 +19,34 @@ class In:
 
     name: the keyword the function takes it by (default: the variable's name).
     value: a default, used when the call leaves the input out.
+    update: an expression of the input (and others) that becomes its value after each
+      call: the input is then implicit state the function keeps (Theano's meaning),
+      starting at ``value``; a call may still set it by keyword.
+    mutable: True allows the function to overwrite the argument's memory (Theano's
+      meaning); hypatia never does, so the flag only permits.
     borrow: accepted for Theano's sake; arguments are never modified or kept, and
       results never share memory with them, whatever it says.
     allow_downcast: this input's own allow_input_downcast.
     """
 
-    def __init__(self, variable, name=None, value=_MISSING, borrow=False, allow_downcast=None):
+    def __init__(self, variable, name=None, value=_MISSING, update=None, mutable=False, borrow=False,
+                 allow_downcast=None, strict=False, implicit=None):
         if not isinstance(variable, _core.TensorVariable):
             raise TypeError(f"In: {variable!r} is not a TensorVariable")
+        if isinstance(variable, _core.SharedVariable):
+            raise TypeError(f"In: {variable!r} is a shared variable: functions read shared variables implicitly; "
+                            "leave it out of the inputs")
+        if update is not None and value is _MISSING:
+            raise TypeError(f"In: the input {variable!r} has an update, so it needs a starting value (value=...)")
         self.variable = variable
         self.name = name if name is not None else variable.name
         self.value = value
+        self.update = update
+        self.mutable = mutable
         self.borrow = borrow
         self.allow_downcast = allow_downcast
+        self.strict = strict
+        self.implicit = update is not None if implicit is None else implicit
 
     @property
     def has_default(self):
@@ -49,29 +66,48 @@ class Out:
         self.borrow = borrow
 
 
-class Function:
+class Function(_core.CompiledFunction):
     """A compiled function. Call it with one value per input, positionally or by
     name; NumPy arrays, Python numbers and lists are accepted. It returns NumPy arrays
     shaped like the ``outputs`` given to hypatia.function: one array, a list, or a
-    dict."""
+    dict. ``output_subset=[i, ...]`` (or dict keys) returns only those outputs.
 
-    def __init__(self, core, specs, structure, name, mode):
-        self._core = core
-        self._specs = specs
+    Positional calls with every argument go straight to C++ (``_core.CompiledFunction
+    .__call__``); keywords, defaults and output_subset come through ``_call_slow``.
+    """
+
+    def _setup(self, specs, state, structure, name, mode):
+        self._specs = specs  # the explicit inputs' In
+        self._state = state  # {name: shared variable} of the In(update=...) inputs
         self._structure = structure  # None: one output; a list of keys: a dict; else a list
         self._names = {s.name: i for i, s in enumerate(specs) if s.name is not None}
         self.name = name
         self.mode = mode
+        return self
 
-    def __call__(self, *args, **kwargs):
+    def _call_slow(self, *args, output_subset=None, **kwargs):
+        for key in [k for k in kwargs if k in self._state and k not in self._names]:
+            self._state[key].set_value(kwargs.pop(key))
         if kwargs or len(args) < len(self._specs):
             args = self._bind(args, kwargs)
-        results = self._core(args)
-        if self._structure is None:
+        results = self._run(args)
+        structure = self._structure
+        if output_subset is not None:
+            if isinstance(structure, list) and structure is not list:
+                positions = [structure.index(k) if k in structure else k for k in output_subset]
+            else:
+                positions = list(output_subset)
+            for p in positions:
+                if not isinstance(p, int) or not 0 <= p < len(results):
+                    raise IndexError(f"{self._describe()}: output_subset names {p!r}, which is not an output")
+            if isinstance(structure, list) and structure is not list:
+                return {structure[p]: results[p] for p in positions}
+            return [results[p] for p in positions]
+        if structure is None:
             return results[0]
-        if self._structure is list:
+        if structure is list:
             return results
-        return dict(zip(self._structure, results))
+        return dict(zip(structure, results))
 
     def _bind(self, args, kwargs):
         n = len(self._specs)
@@ -98,25 +134,40 @@ class Function:
     def _describe(self):
         return f"function {self.name!r}" if self.name else "function"
 
+    def copy(self, share_memory=False, swap=None, delete_updates=False, name=None, profile=None):
+        """A function running the same compiled code (Theano's Function.copy).
+
+        swap: {old shared variable: new one} (same type) used by the copy instead; the
+          other shared variables are shared with this function, updates included.
+        delete_updates: the copy applies no updates.
+        share_memory: accepted for Theano's sake (no buffers are kept between calls).
+        """
+        pairs = list(swap.items()) if isinstance(swap, dict) else list(swap or [])
+        for old, new in pairs:
+            if not isinstance(old, _core.SharedVariable) or not isinstance(new, _core.SharedVariable):
+                raise TypeError("Function.copy: swap maps shared variables to shared variables")
+        copied = Function(self, pairs, bool(delete_updates))
+        return copied._setup(self._specs, self._state, self._structure, name if name is not None else self.name,
+                             self.mode)
+
+    def get_shared(self):
+        """The shared variables the function reads (Theano's get_shared)."""
+        return list(self.shared_variables)
+
+    def free(self):
+        """Theano's free(): no intermediate buffers are kept between calls, so nothing to free."""
+
+    def __copy__(self):
+        return self.copy()
+
     def graph_text(self):
         """The graph the function runs (after rewriting), one node a line."""
-        return self._core.graph_text()
+        return super().graph_text()
 
     def source(self):
         """The C++ source generated for the cpu backend (fused kernels, readable, one
         comment per statement naming its graph op); '' on the interp backend."""
-        return self._core.source()
-
-    @property
-    def linker(self):
-        """The backend the function runs on: 'cpu' or 'interp' (after any fallback)."""
-        return self._core.linker
-
-    @property
-    def rewrite_trace(self):
-        """What the rewriter did (firings, counts(), passes; str() reads well), or
-        None unless the function was compiled with Mode(trace_rewrites=True)."""
-        return self._core.rewrite_trace
+        return super().source()
 
     @property
     def inputs(self):
@@ -126,18 +177,39 @@ class Function:
     @property
     def outputs(self):
         """The symbolic outputs, in the order of the results."""
-        return list(self._core.outputs)
+        return list(_core.CompiledFunction.outputs.__get__(self))
 
     def __repr__(self):
         return f"<hypatia.Function {self.name or ''}({', '.join(str(v) for v in self.inputs)})>"
+
+
+# Calls skip Python: f(x, y) goes to C++ at once (keywords and defaults come back to
+# _call_slow).
+_core._install_fast_call(Function)
 
 
 def _output_variable(out):
     return out.variable if isinstance(out, Out) else out
 
 
-def function(inputs, outputs=None, mode=None, updates=None, givens=None, name=None,
-             allow_input_downcast=None, profile=None, on_unused_input=None):
+def _pairs(value, what, pair):
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return list(value.items())
+    if isinstance(value, (list, tuple)):
+        pairs = list(value)
+        for p in pairs:
+            if not isinstance(p, (list, tuple)) or len(p) != 2:
+                raise TypeError(f"hypatia.function: {what}: replacements are {pair} pairs: a dict, or a list of pairs")
+        return pairs
+    raise TypeError(f"hypatia.function: {what}: replacements are {pair} pairs: a dict, or a list of pairs, "
+                    f"not {type(value).__name__}")
+
+
+def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_default_updates=False,
+             accept_inplace=False, name=None, rebuild_strict=True, allow_input_downcast=None, profile=None,
+             on_unused_input=None):
     """Compiles ``outputs`` as a function of ``inputs`` (Theano's theano.function).
 
     inputs: a list of TensorVariables or In.
@@ -145,17 +217,22 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, name=No
       of them (a dict); Out(variable, borrow=...) anywhere a variable goes.
     mode: 'FAST_RUN', 'FAST_COMPILE' or a hypatia.Mode (default config.mode); the
       rules and phases named in config.optimizer_excluding are left out too.
-    givens: {old: new} or [(old, new)] replaced in the outputs before compiling.
+    updates: {shared: expression} or [(shared, expression)]: every expression is
+      computed from the values before the call, then all are stored (see
+      hypatia.shared); an expression must have the variable's rank and a dtype that
+      converts to its dtype without loss.
+    givens: {old: new} or [(old, new)] replaced in the outputs and updates before
+      compiling (Theano's minibatch idiom: {x: data[i * bs:(i + 1) * bs]}).
+    no_default_updates: True leaves out every shared variable's default_update; a list
+      of shared variables, only theirs.
     allow_input_downcast: True lets every argument convert to its input's dtype
       even with loss; None (the default) lets only Python floats convert to floatX
       and values that convert exactly; False, only lossless dtypes.
     on_unused_input: 'raise', 'warn' or 'ignore' (default config.on_unused_input).
-    updates (shared variables) and profile are not built yet.
+    profile is not built yet.
     """
     if not isinstance(inputs, (list, tuple)):
         raise TypeError("the inputs of hypatia.function must be in a list, even when there is only one")
-    if updates:
-        raise NotImplementedError("updates need shared variables (hypatia.shared), which are not built yet")
     if profile:
         raise NotImplementedError("profiling comes with the compiled backends; it is not built yet")
     mode = get_mode(config.mode if mode is None else mode)
@@ -166,11 +243,16 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, name=No
     if on_unused_input not in ("raise", "warn", "ignore"):
         raise ValueError(f"on_unused_input must be 'raise', 'warn' or 'ignore', not {on_unused_input!r}")
 
-    specs = [i if isinstance(i, In) else In(i) if isinstance(i, _core.TensorVariable) else i for i in inputs]
-    for position, spec in enumerate(specs):
+    specs = []
+    for position, i in enumerate(inputs):
+        if isinstance(i, _core.SharedVariable):
+            raise TypeError(f"hypatia.function: input {position} is shared variable {i.name or ''!r}: functions "
+                            "read shared variables implicitly; leave it out of the inputs")
+        spec = i if isinstance(i, In) else In(i) if isinstance(i, _core.TensorVariable) else i
         if not isinstance(spec, In):
             raise TypeError(f"hypatia.function: input {position} is a {type(spec).__name__}, not a TensorVariable "
                             "(make inputs with hypatia.tensor: T.matrix('x'), ...)")
+        specs.append(spec)
 
     if outputs is None:
         structure, outs = list, []
@@ -182,14 +264,32 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, name=No
         structure, outs = None, [_output_variable(outputs)]
     outs = [o if isinstance(o, _core.TensorVariable) else _core.as_tensor_variable(o) for o in outs]
 
-    if givens:
-        pairs = list(givens.items()) if isinstance(givens, dict) else list(givens)
-        outs = _core.clone_replace(outs, pairs)
+    update_pairs = _pairs(updates, "updates", "(shared variable, expression)")
+    given_pairs = _pairs(givens, "givens", "(old, new)")
+    # In(x, value=v, update=e): x becomes a shared variable the function owns.
+    state = {}
+    explicit = []
+    for spec in specs:
+        if spec.update is None:
+            explicit.append(spec)
+            continue
+        from .sharedvalue import shared  # noqa: PLC0415 (a cycle at import time otherwise)
+        import numpy  # noqa: PLC0415
+        holder = shared(numpy.array(spec.value, dtype=spec.variable.dtype), name=spec.name)
+        given_pairs.append((spec.variable, holder))
+        update_pairs.append((holder, spec.update))
+        if spec.name is not None:
+            state[spec.name] = holder
+    if isinstance(no_default_updates, (list, tuple)):
+        no_default = list(no_default_updates)
+    else:
+        no_default = bool(no_default_updates)
 
-    core = _core.CompiledFunction([s.variable for s in specs], outs, on_unused_input,
-                                  [allow_input_downcast if s.allow_downcast is None else s.allow_downcast
-                                   for s in specs], *mode._core_args())
-    return Function(core, specs, structure, name, mode)
+    f = Function([s.variable for s in explicit], outs, on_unused_input,
+                 [allow_input_downcast if s.allow_downcast is None else s.allow_downcast for s in explicit],
+                 *mode._core_args(), updates=update_pairs, givens=given_pairs, no_default_updates=no_default,
+                 structure=_LIST if structure is list else structure)
+    return f._setup(explicit, state, structure, name, mode)
 
 
 def _eval(self, inputs_to_values=None):

@@ -173,6 +173,7 @@ from . import nnet  # noqa: E402,F401
 from . import special  # noqa: E402,F401
 # Theano's theano.tensor had these from theano.gradient; the helper ops stay there.
 from ..gradient import Lop, Rop, grad, hessian, jacobian, verify_grad  # noqa: E402,F401
+from ..compile.sharedvalue import SharedVariable, shared  # noqa: E402,F401  (theano.tensor.shared)
 
 # ---------------------------------------------------------------- other names
 # Theano's and NumPy's names for the same ops.
