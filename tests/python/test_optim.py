@@ -8,10 +8,6 @@ import hypatia
 import hypatia.tensor as T
 from hypatia import optim
 
-# Shared variables come from branch h-shared's Python bindings; until they are merged
-# these tests cannot run (they ran against that branch's build when written).
-pytestmark = pytest.mark.skipif(not hasattr(hypatia, "shared"), reason="needs hypatia.shared (h-shared)")
-
 A = np.array([1.0, 4.0, 0.5])
 C = np.array([0.5, -1.0, 2.0])
 P0 = np.array([1.0, 1.0, -1.0])

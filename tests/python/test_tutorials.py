@@ -8,14 +8,9 @@ and must converge to the stated thresholds."""
 import timeit
 
 import numpy
-import pytest
 
 import hypatia as theano
 import hypatia.tensor as T
-
-# Shared variables come from branch h-shared's Python bindings; until they are merged
-# these tests cannot run (they ran against that branch's build when written).
-pytestmark = pytest.mark.skipif(not hasattr(theano, "shared"), reason="needs hypatia.shared (h-shared)")
 
 
 # ---- logistic_sgd.py
