@@ -21,4 +21,5 @@
 #include "hypatia/ops/shape.hpp"
 #include "hypatia/ops/random.hpp"
 #include "hypatia/ops/sort.hpp"
+#include "hypatia/optim.hpp"
 #include "hypatia/random.hpp"

@@ -163,3 +163,146 @@ def test_verify_grad(case):
     }
     fun, pt = funs[case]
     gradient.verify_grad(fun, pt, rng=np.random.default_rng(0))
+
+
+# ---- activations and losses (hypatia/ops/nnet.hpp's compositions)
+
+EDGES = np.array([-INF, -1e308, -1000, -40, -2.5, -1e-300, 0, 1e-300, 0.3, 2.5, 40, 1000, 1e308, INF, np.nan])
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def np_elu(x, alpha=1.0):
+    with np.errstate(all="ignore"):
+        return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+
+
+def np_softplus(x):
+    with np.errstate(all="ignore"):
+        return np.where(x > 0, x + np.log1p(np.exp(-np.abs(x))), np.log1p(np.exp(np.minimum(x, 0))))
+
+
+ACTIVATIONS = {
+    "relu": (T.nnet.relu, lambda x: np.maximum(x, 0)),
+    "leaky_relu": (lambda v: T.nnet.relu(v, 0.1), lambda x: np.where(x > 0, x, 0.1 * x)),
+    "elu": (T.nnet.elu, np_elu),
+    "elu_alpha": (lambda v: T.nnet.elu(v, alpha=0.3), lambda x: np_elu(x, 0.3)),
+    "selu": (T.nnet.selu, lambda x: SELU_SCALE * np_elu(x, SELU_ALPHA)),
+    "softsign": (T.nnet.softsign, lambda x: x / (1 + np.abs(x))),
+    "hard_sigmoid": (T.nnet.hard_sigmoid, lambda x: np.clip(0.2 * x + 0.5, 0, 1)),
+    "sigmoid": (T.nnet.sigmoid, sp.expit),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_activations_vs_numpy(name, dtype):
+    build, ref = ACTIVATIONS[name]
+    x = EDGES.astype(dtype) if dtype == "float64" else np.clip(EDGES, -3e38, 3e38).astype(dtype)
+    if name == "softsign":  # inf / inf: NaN in the formula, in NumPy and in Theano alike
+        x = x[np.isfinite(x) | np.isnan(x)]
+    if name == "selu" and dtype == "float64":  # scale * 1e308 overflows in any formula
+        x = x[np.abs(x) != 1e308]
+    with np.errstate(all="ignore"):
+        want = ref(x).astype(dtype)
+    got = run(build, x)
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got, want, rtol=2e-6 if dtype == "float32" else 1e-15, atol=0, equal_nan=True)
+    assert np.isnan(got).sum() == np.isnan(x).sum()  # NaN only from NaN
+
+
+def test_activation_dtypes_and_symbolic_alpha():
+    i = np.array([-3, 0, 4], dtype="int32")
+    assert_same(run(T.nnet.relu, i), np.array([0, 0, 4], dtype="int32"))
+    assert_same(run(lambda v: T.nnet.relu(v, 0.5), i), np.array([-1.5, 0, 4]))
+    a = T.dscalar("a")
+    x = T.dvector("x")
+    f = hypatia.function([x, a], T.nnet.relu(x, a))
+    assert_same(f(np.array([-2.0, 3.0]), 0.25), np.array([-0.5, 3.0]))
+    assert run(T.nnet.selu, np.array(-INF)) == pytest.approx(-1.7580993408473766, rel=1e-15)
+
+
+def test_categorical_crossentropy_of_softmax_is_stable():
+    z = np.array([[0.0, -1000.0, 1000.0], [5.0, 5.0, 5.0]])
+    y = np.array([1, 0])
+    want = np.array([2000.0, np.log(3.0)])
+    assert_same(run(lambda v: T.nnet.categorical_crossentropy(T.nnet.softmax(v), y), z), want, rtol=1e-15)
+    one_hot = np.eye(3)[y]
+    assert_same(run(lambda v: T.nnet.categorical_crossentropy(T.nnet.softmax(v), one_hot), z), want, rtol=1e-15)
+    with pytest.raises(TypeError, match="rank"):
+        T.nnet.categorical_crossentropy(T.dmatrix(), T.ltensor3())
+
+
+def test_binary_crossentropy():
+    o, t = np.array([0.2, 0.9, 0.5]), np.array([0.0, 1.0, 0.25])
+    assert_same(run(T.nnet.binary_crossentropy, o, t), -(t * np.log(o) + (1 - t) * np.log1p(-o)), rtol=1e-15)
+    # Of a sigmoid: from the logits, finite where 1 - sigmoid(1000) is 0.
+    z = np.array([1000.0, -1000.0, 0.0])
+    assert_same(run(lambda v: T.nnet.binary_crossentropy(T.nnet.sigmoid(v), np.array([0.0, 1.0, 1.0])), z),
+                np.array([1000.0, 1000.0, np.log(2)]), rtol=1e-15)
+
+
+@pytest.mark.parametrize("target", [0.0, 1.0, 0.3])
+def test_sigmoid_binary_crossentropy_at_every_scale(target):
+    z = np.array([-1e308, -1e20, -1000, -40, -1, -1e-300, 0, 1e-300, 1, 40, 1000, 1e20, 1e308])
+    with np.errstate(all="ignore"):
+        want = target * np_softplus(-z) + (1 - target) * np_softplus(z)
+    got = run(lambda v: T.nnet.sigmoid_binary_crossentropy(v, target), z)
+    assert np.all(np.isfinite(got))
+    np.testing.assert_allclose(got, want, rtol=1e-14)
+    assert special.sigmoid_binary_crossentropy is T.nnet.sigmoid_binary_crossentropy
+
+
+def test_activation_gradients_at_huge_inputs_are_finite():
+    x = T.dvector("x")
+    big = np.array([-1e308, -1000.0, 1000.0, 1e308])
+    for cost, want in [
+        (T.nnet.elu(x).sum(), [0, 0, 1, 1]),
+        (T.nnet.relu(x, 0.1).sum(), [0.1, 0.1, 1, 1]),
+        (T.nnet.sigmoid(x).sum(), [0, 0, 0, 0]),
+        (T.nnet.hard_sigmoid(x).sum(), [0, 0, 0, 0]),
+        (T.nnet.sigmoid_binary_crossentropy(x, 1.0).sum(), [-1, -1, 0, 0]),
+        (T.nnet.binary_crossentropy(T.nnet.sigmoid(x), 0.25).sum(), [-0.25, -0.25, 0.75, 0.75]),
+    ]:
+        g = hypatia.function([x], T.grad(cost, x))(big)
+        assert np.all(np.isfinite(g))
+        np.testing.assert_allclose(g, want, atol=1e-12)
+
+
+def away_from_zero(shape):
+    v = RNG.uniform(-3, 3, size=shape)
+    return np.where(np.abs(v) < 0.1, v + np.copysign(0.2, v), v)
+
+
+@pytest.mark.parametrize("case", ["relu", "leaky_relu", "elu", "selu", "softsign", "hard_sigmoid", "categorical_int",
+                                  "categorical_onehot", "binary", "binary_of_sigmoid", "sigmoid_binary"])
+def test_verify_grad_activations_and_losses(case):
+    probs = np.array([[0.2, 0.3, 0.5], [0.1, 0.6, 0.3]])
+    y = np.array([2, 0])
+    target = np.array([0.0, 1.0, 0.4])
+    funs = {
+        "relu": (T.nnet.relu, [away_from_zero((3, 4))]),
+        "leaky_relu": (lambda a: T.nnet.relu(a, 0.2), [away_from_zero((3, 4)).T]),
+        "elu": (T.nnet.elu, [away_from_zero((3, 4))]),
+        "selu": (special.selu, [away_from_zero((3, 4))]),
+        "softsign": (T.nnet.softsign, [away_from_zero((3, 4))]),
+        "hard_sigmoid": (T.nnet.hard_sigmoid, [np.array([-4.0, -1.0, 0.3, 2.0, 3.5])]),
+        "categorical_int": (lambda a: T.nnet.categorical_crossentropy(a, y), [probs]),
+        "categorical_onehot": (lambda a: T.nnet.categorical_crossentropy(a, np.eye(3)[y]), [probs]),
+        "binary": (T.nnet.binary_crossentropy, [np.array([0.2, 0.7, 0.9]), target]),
+        "binary_of_sigmoid": (lambda a, t: T.nnet.binary_crossentropy(T.nnet.sigmoid(a), t), [away_from_zero(3), target]),
+        "sigmoid_binary": (T.nnet.sigmoid_binary_crossentropy, [away_from_zero(3), target]),
+    }
+    fun, pt = funs[case]
+    gradient.verify_grad(fun, pt, rng=np.random.default_rng(1))
+    gradient.verify_grad(fun, [p.astype("float32") for p in pt], rng=np.random.default_rng(2))
+
+
+def test_nnet_and_special_names():
+    for name in ["relu", "elu", "selu", "softsign", "hard_sigmoid", "ultra_fast_sigmoid", "sigmoid", "softplus",
+                 "softmax", "logsoftmax", "log_softmax", "categorical_crossentropy", "binary_crossentropy",
+                 "sigmoid_binary_crossentropy", "crossentropy_softmax_1hot", "crossentropy_categorical_1hot"]:
+        assert getattr(T.nnet, name).__doc__, name
+    for name in ["softmax", "log_softmax", "logsumexp", "relu", "elu", "selu", "softsign", "hard_sigmoid", "expit",
+                 "log1pexp", "sigmoid", "softplus", "binary_crossentropy", "categorical_crossentropy"]:
+        assert callable(getattr(special, name)), name
+    assert T.nnet.sigmoid is T.sigmoid and special.expit is T.sigmoid

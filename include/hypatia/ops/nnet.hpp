@@ -39,4 +39,41 @@ Variable log_softmax(const Operand& x, std::int64_t axis = -1);
 // logit gap, with its own gradient (softmax(logits) - one_hot(targets)) * g.
 Variable softmax_cross_entropy(const Operand& logits, const Operand& targets);
 
+// Activations and losses of neural networks, built from the ops above and the
+// elementwise ones (src/ops/nnet_compose.cpp), with Theano's names and semantics. Each
+// composition is stable in value and gradient: no branch of a `where` can overflow, so
+// no inf * 0 reaches a gradient. Integer inputs compute in float64 where the formula
+// needs a float (as NumPy's `x * 0.2`); float32 stays float32.
+
+// Theano's relu: max(x, 0) for alpha 0, otherwise x where x > 0 and alpha * x elsewhere
+// (leaky relu). NaN propagates.
+Variable relu(const Operand& x, double alpha = 0.0);
+// x where x > 0, alpha * expm1(x) elsewhere (Clevert et al.); the expm1 branch sees
+// min(x, 0), so a huge x gives neither inf nor a NaN gradient.
+Variable elu(const Operand& x, double alpha = 1.0);
+// scale * elu(x, alpha) with Klambauer et al.'s alpha = 1.6732632423543772 and
+// scale = 1.0507009873554805 (self-normalizing networks).
+Variable selu(const Operand& x);
+// x / (1 + |x|).
+Variable softsign(const Operand& x);
+// Theano's hard_sigmoid: clip(0.2 x + 0.5, 0, 1).
+Variable hard_sigmoid(const Operand& x);
+
+// Theano's categorical_crossentropy over the last axis of coding_dist (probabilities):
+// integer class indices of one rank less give -log(coding_dist[..., target]); a
+// distribution (one-hot or soft) of coding_dist's shape gives
+// -sum(true_dist * log(coding_dist), -1). coding_dist = softmax(z) over the last axis
+// is recognized and computed from z (softmax_cross_entropy / log_softmax), stable at
+// any logit gap. Another rank or float indices are a TypeError.
+Variable categorical_crossentropy(const Operand& coding_dist, const Operand& true_dist);
+// Theano's binary_crossentropy: -(target log(output) + (1 - target) log(1 - output)),
+// elementwise with broadcasting; output = sigmoid(z) is computed from z as
+// sigmoid_binary_crossentropy(z, target).
+Variable binary_crossentropy(const Operand& output, const Operand& target);
+// binary_crossentropy(sigmoid(logits), target) without forming the sigmoid: (1 - t) x
+// + softplus(-x) for x > 0, softplus(x) - t x elsewhere, so neither side overflows nor
+// cancels at huge |logits| (the value is 0 where a huge logit agrees with its target);
+// gradient sigmoid(x) - t.
+Variable sigmoid_binary_crossentropy(const Operand& logits, const Operand& target);
+
 }  // namespace hypatia

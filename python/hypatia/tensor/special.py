@@ -41,3 +41,20 @@ def log1mexp(x):
 def logaddexp(a, b):
     """numpy.logaddexp: log(exp(a) + exp(b)) without overflow."""
     return _core.logaddexp(a, b)
+
+
+from .._core import (  # noqa: E402,F401  (PyTensor's activations and losses, as in nnet)
+    binary_crossentropy,
+    categorical_crossentropy,
+    elu,
+    hard_sigmoid,
+    selu,
+    sigmoid,
+    sigmoid_binary_crossentropy,
+    softplus,
+    softsign,
+)
+from .nnet import relu  # noqa: E402,F401
+
+expit = sigmoid  # scipy.special.expit
+log1pexp = softplus  # PyTensor's name for softplus
