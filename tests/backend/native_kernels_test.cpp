@@ -306,7 +306,9 @@ TEST(NativeKernels, EveryLoopNestOpHasANativeKernel) {
     EXPECT_TRUE(has != is_kept) << op->name << (has ? ": native and kept both" : ": neither native nor kept");
     native += has ? 1 : 0;
   }
-  EXPECT_GE(native, 29);  // of the 38 loop-nest ops today
+  // 28 of the 37 loop-nest ops today (tensordot became a library call; its native
+  // kernel serves the dtypes BLAS does not take).
+  EXPECT_GE(native, 28);
   for (const std::string& name : kept) {
     const OpDef* op = OpRegistry::get().find(name);
     ASSERT_NE(op, nullptr) << name;

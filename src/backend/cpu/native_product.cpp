@@ -3,8 +3,8 @@
 // output row accumulates a[i, k] * b[k, :] for k in order, a loop the compiler
 // vectorizes. Every output element thus sums the same products in the same order,
 // from zero, as the reference loop does: the same values. (Matrix products of floats
-// that want BLAS speed are dot/matmul, library calls; this is for tensordot's
-// general axes and every dtype.)
+// that want BLAS speed are library calls, tensordot's included; the executor falls
+// back to these kernels for the dtypes the library does not take, such as bool.)
 #include <algorithm>
 
 #include "backend/cpu/native_kernels.hpp"
