@@ -20,8 +20,9 @@ def shared(value, name=None, strict=False, allow_downcast=None, borrow=False, br
       a copy: later writes to it are seen by the functions.
     broadcastable: a tuple of booleans, one per axis: True declares the axis to have
       size 1 (Theano's broadcastable pattern).
-    strict, allow_downcast: accepted for Theano's sake; the type is the value's own, so
-      there is nothing to convert.
+    strict, allow_downcast: accepted for Theano's sake but not used: the type is the
+      value's own, and set_value converts a new value as a function argument is
+      converted (safe casts only, Theano's default), whatever they say.
     """
     if kwargs:
         raise TypeError(f"shared() got unexpected keyword arguments: {', '.join(sorted(kwargs))}")
