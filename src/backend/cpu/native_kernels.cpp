@@ -62,6 +62,13 @@ const std::vector<std::string>& reference_kept_ops() {
     // bench/loop_ops.py measures them against NumPy (bench/RESULTS.md, "loop ops").
     std::vector<std::string> k = {"alloc_diagonal", "arange", "arange_length", "bincount", "bincount_length",
                                   "eye",            "shape",  "shape_i",       "tri"};
+    // The random ops (src/ops/random.cpp): their reference kernel is already one typed
+    // loop over contiguous memory, a Philox sub-stream per element; not yet measured
+    // against NumPy's generators (NOTES.md).
+    for (const char* op : {"random_binomial", "random_choice", "random_integers", "random_multinomial",
+                           "random_normal", "random_permutation", "random_truncated_normal", "random_uniform"}) {
+      k.emplace_back(op);
+    }
     std::sort(k.begin(), k.end());
     return k;
   }();
