@@ -3,13 +3,14 @@
 #include <algorithm>
 
 #include "ops/kernel_util.hpp"
+#include "ops/op_util.hpp"
 
 namespace hypatia::detail {
 namespace {
 
 std::string shapes_text(std::span<const Shape> shapes) {
   std::string s;
-  for (std::size_t i = 0; i < shapes.size(); ++i) s += (i ? " " : "") + static_shape_text(shapes[i]);
+  for (std::size_t i = 0; i < shapes.size(); ++i) s += (i ? " " : "") + static_shape_str(shapes[i]);
   return s;
 }
 
@@ -19,8 +20,8 @@ std::string shapes_text(std::span<const Shape> shapes) {
 }
 
 [[noreturn]] void value_mismatch(const Shape& y, const Shape& selection) {
-  throw ShapeError("shape mismatch: value array of shape " + static_shape_text(y) +
-                   " could not be broadcast to indexing result of shape " + static_shape_text(selection));
+  throw ShapeError("shape mismatch: value array of shape " + static_shape_str(y) +
+                   " could not be broadcast to indexing result of shape " + static_shape_str(selection));
 }
 
 [[noreturn]] void out_of_bounds(const std::string& index, int axis, std::int64_t size) {
@@ -54,15 +55,6 @@ void add_offsets(const Array& indices, const Shape& index_shape, int axis, std::
 
 }  // namespace
 
-std::string static_shape_text(const Shape& shape) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i) s += ", ";
-    s += shape[i] == kUnknownDim ? "?" : std::to_string(shape[i]);
-  }
-  if (shape.size() == 1) s += ",";
-  return s + ")";
-}
 
 void check_index_dtype(const Type& t, const char* what) {
   if (is_integer(t.dtype)) return;

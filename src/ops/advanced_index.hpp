@@ -19,8 +19,6 @@
 
 namespace hypatia::detail {
 
-// "(2, ?)": a static shape as NumPy prints shapes, '?' for unknown sizes.
-std::string static_shape_text(const Shape& shape);
 
 // TypeError unless `t` is an integer dtype: "indices must be integers, not float64".
 void check_index_dtype(const Type& t, const char* what);

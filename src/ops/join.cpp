@@ -352,8 +352,8 @@ Variable stack(const std::vector<Operand>& xs, std::int64_t axis) {
     if (!same) {
       detail::builder_error(ErrorKind::value, w, "stack",
                             "all input arrays must have the same shape, but the array at index 0 has shape " +
-                                detail::type_shape_str(t0.shape) + " and the array at index " + std::to_string(i) +
-                                " has shape " + detail::type_shape_str(t.shape));
+                                detail::static_shape_str(t0.shape) + " and the array at index " + std::to_string(i) +
+                                " has shape " + detail::static_shape_str(t.shape));
     }
   }
   const int a = detail::checked_at(w, "stack", [&] { return detail::axis_in(axis, t0.ndim() + 1); });

@@ -103,14 +103,5 @@ Array scatter_add_axes(const Array& g, const std::vector<AxisMap>& maps, const S
   return out;
 }
 
-std::string type_shape_str(const Shape& shape) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i) s += ", ";
-    s += shape[i] == kUnknownDim ? "?" : std::to_string(shape[i]);
-  }
-  if (shape.size() == 1) s += ",";
-  return s + ")";
-}
 
 }  // namespace hypatia::detail

@@ -46,7 +46,5 @@ Array gather_axes(const Array& x, const std::vector<AxisMap>& maps, const Shape&
 // has g.shape()[k] entries when not empty. Integers wrap; bools OR.
 Array scatter_add_axes(const Array& g, const std::vector<AxisMap>& maps, const Shape& out_shape);
 
-// The static shape of a Type as NumPy prints shapes, "?" for unknown sizes.
-std::string type_shape_str(const Shape& shape);
 
 }  // namespace hypatia::detail

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "hypatia/array.hpp"
@@ -21,5 +22,19 @@ std::vector<std::int64_t> repeat_axis_counts(const Array& repeats, std::int64_t 
 // src/ops/subtensor.cpp: the view of x that subtensor's `items` and run-time `bounds`
 // select; IndexError as subtensor's kernel.
 Array subtensor_select(const Array& x, const std::vector<std::int64_t>& items, std::span<const Array> bounds);
+
+// src/ops/rearrange.cpp (diff and its gradient): b - a, wrapping for integers;
+// "differs" for bools (NumPy's diff uses not_equal).
+template <class T>
+T difference(T b, T a) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return b != a;
+  } else if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(static_cast<U>(b) - static_cast<U>(a)));
+  } else {
+    return b - a;
+  }
+}
 
 }  // namespace hypatia::detail

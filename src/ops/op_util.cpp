@@ -143,6 +143,17 @@ std::vector<SymShape> shape_of_broadcast(const ShapeArgs& args) {
 
 std::vector<SymShape> shape_same_as_input0(const ShapeArgs& args) { return {args.input_shapes.at(0)}; }
 
+
+std::string static_shape_str(const Shape& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i) s += ", ";
+    s += shape[i] == kUnknownDim ? "?" : std::to_string(shape[i]);
+  }
+  if (shape.size() == 1) s += ",";
+  return s + ")";
+}
+
 }  // namespace hypatia::detail
 
 namespace hypatia::detail {

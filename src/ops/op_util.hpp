@@ -64,6 +64,9 @@ SymShape broadcast_symbolic(std::span<const SymShape> shapes, SourceLocation whe
 // The known value of a symbolic size, or kUnknownDim.
 std::int64_t static_size(const Variable& size);
 
+// "(2, ?)": a static shape as NumPy prints shapes, '?' for an unknown size.
+std::string static_shape_str(const Shape& shape);
+
 // Shape functions for common cases.
 std::vector<SymShape> shape_of_broadcast(const ShapeArgs& args);  // elementwise
 std::vector<SymShape> shape_same_as_input0(const ShapeArgs& args);

@@ -29,15 +29,6 @@ namespace {
 
 // ---- shared by every random op
 
-std::string shape_str(const Shape& shape) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i) s += ", ";
-    s += shape[i] == kUnknownDim ? "?" : std::to_string(shape[i]);
-  }
-  if (shape.size() == 1) s += ",";
-  return s + ")";
-}
 
 void check_state(const InferArgs& a) {
   const Type& t = a.type(0);
@@ -59,7 +50,7 @@ Shape static_sizes(const InferArgs& a, int first) {
   Shape out;
   for (int i = first; i < a.num_inputs(); ++i) {
     const std::int64_t n = detail::static_size(a.inputs[static_cast<std::size_t>(i)]);
-    if (n != kUnknownDim && n < 0) throw ValueError("negative dimensions are not allowed (size " + shape_str(out) + ")");
+    if (n != kUnknownDim && n < 0) throw ValueError("negative dimensions are not allowed (size " + detail::static_shape_str(out) + ")");
     out.push_back(n);
   }
   return out;
@@ -75,7 +66,7 @@ void check_fit(const Shape& size, std::initializer_list<Shape> params) {
       fits = d == 1 || d == kUnknownDim || s == kUnknownDim || d == s;
     }
     if (!fits) {
-      throw ShapeError("parameters of shape " + shape_str(p) + " cannot be broadcast to size " + shape_str(size));
+      throw ShapeError("parameters of shape " + detail::static_shape_str(p) + " cannot be broadcast to size " + detail::static_shape_str(size));
     }
   }
 }
@@ -91,7 +82,7 @@ struct StateValue {
 
 StateValue read_state(const Array& state) {
   if (state.ndim() != 1 || state.shape(0) != 2) {
-    throw ValueError("the stream state must have shape (2,), not " + shape_str(state.shape()));
+    throw ValueError("the stream state must have shape (2,), not " + detail::static_shape_str(state.shape()));
   }
   const auto v = state.to_vector<std::uint64_t>();
   return {v[0], v[1]};
@@ -116,8 +107,8 @@ template <class T>
 Array param_as(const Array& p, const Shape& shape) {
   const Shape both[] = {p.shape(), shape};
   if (p.ndim() > static_cast<int>(shape.size()) || detail::broadcast_shapes(std::span<const Shape>(both)) != shape) {
-    throw ShapeError("parameters of shape " + shape_str(p.shape()) + " cannot be broadcast to size " +
-                     shape_str(shape));
+    throw ShapeError("parameters of shape " + detail::static_shape_str(p.shape()) + " cannot be broadcast to size " +
+                     detail::static_shape_str(shape));
   }
   return p.astype(dtype_of_v<T>).broadcast_to(shape).contiguous();
 }

@@ -433,23 +433,11 @@ std::vector<Variable> pad_grad_vjp(const VjpArgs& a) {
 
 // ---------------------------------------------------------------- diff
 
-// b - a, wrapping for integers; "differs" for bools (NumPy's diff uses not_equal).
-template <class T>
-T difference(T b, T a) {
-  if constexpr (std::is_same_v<T, bool>) {
-    return b != a;
-  } else if constexpr (std::is_integral_v<T>) {
-    using U = std::make_unsigned_t<T>;
-    return static_cast<T>(static_cast<U>(static_cast<U>(b) - static_cast<U>(a)));
-  } else {
-    return b - a;
-  }
-}
 
 Array difference_of(const Array& b, const Array& a) {
   return visit_dtype(a.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    return detail::map_broadcast<T, T, 2>(std::array<Array, 2>{b, a}, [](T u, T v) { return difference(u, v); });
+    return detail::map_broadcast<T, T, 2>(std::array<Array, 2>{b, a}, [](T u, T v) { return detail::difference(u, v); });
   });
 }
 
@@ -693,7 +681,7 @@ Variable flip(const Operand& x, Axes axis) {
     std::sort(checked.begin(), checked.end());
     if (std::adjacent_find(checked.begin(), checked.end()) != checked.end()) {
       detail::builder_error(ErrorKind::value, w, "flip",
-                            "repeated axis in axes " + detail::type_shape_str(axis.list()));
+                            "repeated axis in axes " + detail::static_shape_str(axis.list()));
     }
     axes = checked;
   }

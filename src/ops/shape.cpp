@@ -23,16 +23,6 @@
 namespace hypatia {
 namespace {
 
-// "(2, ?)": a static shape as NumPy prints shapes, '?' for unknown sizes.
-std::string static_shape_str(const Shape& shape) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i) s += ", ";
-    s += shape[i] == kUnknownDim ? "?" : std::to_string(shape[i]);
-  }
-  if (shape.size() == 1) s += ",";
-  return s + ")";
-}
 
 // "[1, x, 0]": a dimshuffle pattern in Theano's notation.
 std::string pattern_str(const std::vector<std::int64_t>& pattern) {
@@ -262,7 +252,7 @@ std::vector<Type> infer_broadcast_to(const InferArgs& a) {
   const std::span<const Variable> sizes = a.inputs.subspan(1);
   const int nd = static_cast<int>(sizes.size());
   auto cannot = [&] {
-    return ShapeError("cannot broadcast an array of shape " + static_shape_str(t.shape) + " to shape " +
+    return ShapeError("cannot broadcast an array of shape " + detail::static_shape_str(t.shape) + " to shape " +
                       requested_str(sizes));
   };
   if (nd < t.ndim()) throw cannot();
@@ -308,17 +298,17 @@ std::vector<Type> infer_specify_shape(const InferArgs& a) {
   const Type& t = a.type(0);
   const Shape& want = a.attrs.get_ints("shape");
   if (static_cast<int>(want.size()) != t.ndim()) {
-    throw ShapeError("the expected shape " + static_shape_str(want) + " has " + std::to_string(want.size()) +
+    throw ShapeError("the expected shape " + detail::static_shape_str(want) + " has " + std::to_string(want.size()) +
                      " dimensions, x of type " + t.str() + " has " + std::to_string(t.ndim()));
   }
   Shape out = t.shape;
   for (std::size_t i = 0; i < want.size(); ++i) {
     if (want[i] == kUnknownDim) continue;
     if (want[i] < 0) {
-      throw ValueError("negative size " + std::to_string(want[i]) + " in shape " + static_shape_str(want));
+      throw ValueError("negative size " + std::to_string(want[i]) + " in shape " + detail::static_shape_str(want));
     }
     if (t.shape[i] != kUnknownDim && t.shape[i] != want[i]) {
-      throw ShapeError("x of type " + t.str() + " cannot have the expected shape " + static_shape_str(want) +
+      throw ShapeError("x of type " + t.str() + " cannot have the expected shape " + detail::static_shape_str(want) +
                        " (dimension " + std::to_string(i) + " differs)");
     }
     out[i] = want[i];
@@ -331,7 +321,7 @@ std::vector<Array> specify_shape_reference(const KernelArgs& a) {
   const Shape& want = a.attrs().get_ints("shape");
   for (std::size_t i = 0; i < want.size(); ++i) {
     if (want[i] == kUnknownDim || want[i] == x.shape()[i]) continue;
-    const std::string shapes = "expected shape " + static_shape_str(want) + ", got " + shape_str(x.shape());
+    const std::string shapes = "expected shape " + detail::static_shape_str(want) + ", got " + shape_str(x.shape());
     if (a.attrs().get<std::string>("caller") == "squeeze") {
       throw ValueError("squeeze: cannot squeeze out axis " + std::to_string(i) + ", whose size is " +
                        std::to_string(x.shape()[i]) + ", not 1 (" + shapes + ")");

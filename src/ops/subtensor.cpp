@@ -254,15 +254,6 @@ SymShape selection_shape(const SymShape& xs, const Type& out_type, const std::ve
   return out;
 }
 
-// "(2, ?)" with '?' for unknown sizes.
-std::string static_shape_str(const Shape& shape) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    s += (i ? ", " : "") + (shape[i] == kUnknownDim ? std::string("?") : std::to_string(shape[i]));
-  }
-  return s + (shape.size() == 1 ? ",)" : ")");
-}
-
 std::string cannot_broadcast(const std::string& from, const std::string& to) {
   return "could not broadcast input array from shape " + from + " into shape " + to;
 }
@@ -365,7 +356,7 @@ std::vector<Type> infer_inc_subtensor(const InferArgs& a) {
     const std::int64_t sd = sel[sel.size() - static_cast<std::size_t>(i)];
     fits = yd == kUnknownDim || sd == kUnknownDim || yd == 1 || yd == sd;
   }
-  if (!fits) throw ShapeError(cannot_broadcast(static_shape_str(y.shape), static_shape_str(sel)));
+  if (!fits) throw ShapeError(cannot_broadcast(detail::static_shape_str(y.shape), detail::static_shape_str(sel)));
   if (!a.attrs.get_bool("set")) {
     const DType p = promote_types(t.dtype, y.dtype);
     if (!can_cast_same_kind(p, t.dtype)) throw TypeError(cannot_cast_add(p, t.dtype));

@@ -173,18 +173,6 @@ Result pad_kernel(const Node& node, std::span<const Array> in) {
   return std::vector<Array>{gather_axes(x, maps, shape, &fill)};
 }
 
-// b - a, wrapping for integers; "differs" for bools (as the reference's difference).
-template <class T>
-T difference(T b, T a) {
-  if constexpr (std::is_same_v<T, bool>) {
-    return b != a;
-  } else if constexpr (std::is_integral_v<T>) {
-    using U = std::make_unsigned_t<T>;
-    return static_cast<T>(static_cast<U>(static_cast<U>(b) - static_cast<U>(a)));
-  } else {
-    return b - a;
-  }
-}
 
 Result diff_kernel(const Node& node, std::span<const Array> in) {
   const Array x = in[0].contiguous();
@@ -204,7 +192,7 @@ Result diff_kernel(const Node& node, std::span<const Array> in) {
     for (std::int64_t o = 0; o < outer; ++o) {
       const T* s = src + o * n * inner;
       T* d = dst + o * m;
-      for (std::int64_t i = 0; i < m; ++i) d[i] = difference<T>(s[i + inner], s[i]);
+      for (std::int64_t i = 0; i < m; ++i) d[i] = detail::difference<T>(s[i + inner], s[i]);
     }
   });
   return std::vector<Array>{out};

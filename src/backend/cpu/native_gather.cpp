@@ -316,27 +316,13 @@ Result inc_subtensor_kernel(const Node& node, std::span<const Array> in) {
   const std::size_t nd = c.shape.size();
   visit_dtype(x.dtype(), [&]<class X>(std::type_identity<X>) {
     visit_dtype(p, [&]<class P>(std::type_identity<P>) {
-      std::vector<std::int64_t> index(nd, 0);
-      std::byte* d = sel.data();
-      const std::byte* s = yp.data();
       const std::int64_t inner = c.shape[nd - 1], ds = c.strides[0][nd - 1], ss = c.strides[1][nd - 1];
-      for (;;) {
+      for_each_line(c, sel.data(), yp.data(), [&](std::byte* d, const std::byte* s) {
         for (std::int64_t k = 0; k < inner; ++k) {
           X* xe = reinterpret_cast<X*>(d + k * ds);
           *xe = added<X, P>(*xe, *reinterpret_cast<const P*>(s + k * ss));
         }
-        std::size_t k = nd - 1;
-        for (;;) {
-          if (k == 0) return;
-          --k;
-          d += c.strides[0][k];
-          s += c.strides[1][k];
-          if (++index[k] < c.shape[k]) break;
-          d -= c.strides[0][k] * c.shape[k];
-          s -= c.strides[1][k] * c.shape[k];
-          index[k] = 0;
-        }
-      }
+      });
     });
   });
   return std::vector<Array>{out};

@@ -153,17 +153,6 @@ Result pad_grad_kernel(const Node& node, std::span<const Array> in) {
   return std::vector<Array>{scatter_add_axes(g, detail::pad_axis_maps(node.attrs(), shape), shape)};
 }
 
-template <class T>
-T difference(T b, T a) {
-  if constexpr (std::is_same_v<T, bool>) {
-    return b != a;
-  } else if constexpr (std::is_integral_v<T>) {
-    using U = std::make_unsigned_t<T>;
-    return static_cast<T>(static_cast<U>(static_cast<U>(b) - static_cast<U>(a)));
-  } else {
-    return b - a;
-  }
-}
 
 // diff_grad(g, n): r[i] = g[i - 1] - g[i] along the axis, g zero outside [0, n - 1),
 // each term as the reference forms it (0 - g[0], not -g[0]).
@@ -189,7 +178,7 @@ Result diff_grad_kernel(const Node& node, std::span<const Array> in) {
         for (std::int64_t k = 0; k < inner; ++k) {
           const T later = i >= 1 ? s[(i - 1) * inner + k] : T{};
           const T same = i < m ? s[i * inner + k] : T{};
-          d[i * inner + k] = difference<T>(later, same);
+          d[i * inner + k] = detail::difference<T>(later, same);
         }
       }
     }

@@ -32,24 +32,9 @@ void copy_same(const Array& src, Array& dst) {
   const std::size_t nd = c.shape.size();
   const std::int64_t inner = c.shape[nd - 1];
   const std::int64_t ds = c.strides[0][nd - 1], ss = c.strides[1][nd - 1];
-  std::vector<std::int64_t> index(nd, 0);
   by_item(src.itemsize(), [&]<class U>(std::type_identity<U>) {
-    std::byte* d = dst.data();
-    const std::byte* s = src.data();
-    for (;;) {
-      copy_line<U>(d, ds, s, ss, inner);
-      std::size_t k = nd - 1;
-      for (;;) {
-        if (k == 0) return;
-        --k;
-        d += c.strides[0][k];
-        s += c.strides[1][k];
-        if (++index[k] < c.shape[k]) break;
-        d -= c.strides[0][k] * c.shape[k];
-        s -= c.strides[1][k] * c.shape[k];
-        index[k] = 0;
-      }
-    }
+    for_each_line(c, dst.data(), src.data(),
+                  [&](std::byte* d, const std::byte* s) { copy_line<U>(d, ds, s, ss, inner); });
   });
 }
 

@@ -59,10 +59,30 @@ struct Collapsed {
 };
 Collapsed collapse(const Shape& shape, const std::vector<const Strides*>& views);
 
+// Calls line(d, s) with the start of every innermost line of a two-view Collapsed
+// (view 0 written from d, view 1 read from s), walking the outer dimensions as an
+// odometer; the line is c.shape.back() elements long, strides c.strides[v].back().
+template <class Line>
+void for_each_line(const Collapsed& c, std::byte* d, const std::byte* s, Line&& line) {
+  const std::size_t nd = c.shape.size();
+  std::vector<std::int64_t> index(nd, 0);
+  for (;;) {
+    line(d, s);
+    std::size_t k = nd - 1;
+    for (;;) {
+      if (k == 0) return;
+      --k;
+      d += c.strides[0][k];
+      s += c.strides[1][k];
+      if (++index[k] < c.shape[k]) break;
+      d -= c.strides[0][k] * c.shape[k];
+      s -= c.strides[1][k] * c.shape[k];
+      index[k] = 0;
+    }
+  }
+}
+
 // dst = src element by element, for one dtype and one shape, any strides.
 void copy_same(const Array& src, Array& dst);
-
-// src as a C-contiguous array of its own dtype (src itself when it already is one).
-inline Array contiguous(const Array& src) { return src.contiguous(); }
 
 }  // namespace hypatia::cpu::native
