@@ -8,32 +8,12 @@
 #include "backend/cpu/compiler.hpp"
 #include "backend/cpu/executor.hpp"
 #include "backend/interp/interp.hpp"
+#include "function/program.hpp"
 #include "function/shared_state.hpp"
 #include "graph/op.hpp"
 
 namespace hypatia {
 
-namespace detail {
-struct Program {
-  std::vector<Variable> inputs;
-  std::vector<Variable> outputs;           // as the user gave them
-  std::vector<Variable> compiled_outputs;  // after rewriting; then one per update
-  // Shared variables (shared_state.hpp): the compiled graph's inputs are `inputs`, then
-  // one per shared variable the function was made with; its outputs, the outputs then
-  // one per update, which stores into the shared variable update_state names.
-  std::vector<Variable> all_inputs;
-  std::vector<std::size_t> update_state;
-  Updates updates;
-  Mode mode;
-  RewriteTrace trace;
-  interp::Plan plan;
-  std::shared_ptr<const cpu::Executable> cpu;  // set: runs on the cpu backend
-  std::string linker;
-  // The constants' buffers, found once: outputs must never be views of them.
-  std::vector<const Buffer*> constant_buffers;
-  SourceLocation where;
-};
-}  // namespace detail
 
 namespace {
 
@@ -171,6 +151,7 @@ Function function(const std::vector<Variable>& inputs, const std::vector<Variabl
     }
   }
   program->where = where;
+  program->observer = detail::make_step_observer(*program);
   return Function(std::move(program), std::move(resolved.state));
 }
 
@@ -194,7 +175,8 @@ std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
   }
   const std::vector<Array>& checked = converted.empty() ? args : converted;
 
-  std::vector<Array> results = p.cpu ? p.cpu->run(checked) : interp::run(p.plan, checked);
+  std::vector<Array> results = p.cpu ? p.cpu->run(checked, p.observer.get())
+                                     : interp::run(p.plan, checked, p.observer.get());
 
   // Outputs are the caller's own: never a view of an argument, a constant, or
   // another output. Few buffers (the usual case) are compared directly, many through

@@ -515,45 +515,88 @@ void run_kernel(const KernelStep& k, CallState& c) {
   k.fn(static_cast<std::int64_t>(nd), cshape.data(), base.data(), cst.data(), shape_size(out_shape), count);
 }
 
-void run_steps(const ExecutablePlan& p, const std::vector<Array>& args, CallState& c) {
+void run_step(const ExecutablePlan& p, const Step& step, CallState& c) {
+  switch (step.kind) {
+    case Step::Kind::argument:
+      break;  // run_steps binds arguments
+    case Step::Kind::constant:
+      c.value[static_cast<std::size_t>(step.out[0])] = &step.value;
+      break;
+    case Step::Kind::kernel:
+      run_kernel(p.kernels[static_cast<std::size_t>(step.index)], c);
+      break;
+    case Step::Kind::library:
+    case Step::Kind::native:
+    case Step::Kind::reference: {
+      std::vector<Array>& ins = c.ins;
+      ins.clear();
+      for (int i : step.in) ins.push_back(*c.value[static_cast<std::size_t>(i)]);
+      std::vector<Array> outs;
+      if (step.kind == Step::Kind::library) {
+        try {
+          outs = (*step.call)(*step.node, ins);
+        } catch (const UserError&) {
+          outs = interp::run_node(*step.node, ins);  // raises the interpreter's error
+        }
+      } else if (step.kind == Step::Kind::native) {
+        outs = run_native(step.native, *step.node, ins);
+      } else {
+        outs = interp::run_node(*step.node, ins);
+      }
+      ins.clear();
+      for (std::size_t j = 0; j < step.out.size(); ++j) {
+        const auto slot = static_cast<std::size_t>(step.out[j]);
+        c.own[slot] = std::move(outs[j]);
+        c.value[slot] = &c.own[slot];
+      }
+      break;
+    }
+  }
+}
+
+const char* kind_name(Step::Kind kind) {
+  switch (kind) {
+    case Step::Kind::kernel: return "kernel";
+    case Step::Kind::library: return "library";
+    case Step::Kind::native: return "native";
+    default: return "reference";
+  }
+}
+
+// One step seen by an observer (step_observer.hpp): what it reads and writes, as
+// variables and values.
+void run_observed(const ExecutablePlan& p, const Step& step, int index, CallState& c, StepObserver& observer) {
+  std::vector<std::shared_ptr<const Node>> nodes;
+  std::vector<Variable> outputs;
+  const std::vector<Variable>* inputs = nullptr;
+  if (step.kind == Step::Kind::kernel) {
+    const KernelStep& k = p.kernels[static_cast<std::size_t>(step.index)];
+    for (const Node* n : k.group.nodes) nodes.push_back(n->shared_from_this());
+    inputs = &k.inputs;
+    outputs = k.outputs;
+  } else {
+    nodes.push_back(step.node);
+    inputs = &step.node->inputs();
+    for (int i = 0; i < step.node->num_outputs(); ++i) outputs.push_back(step.node->output(i));
+  }
+  const StepView view{index, kind_name(step.kind), nodes, *inputs, outputs};
+  std::vector<Array> in_values, out_values;
+  for (int i : step.in) in_values.push_back(*c.value[static_cast<std::size_t>(i)]);
+  observer.before(view, in_values);
+  run_step(p, step, c);
+  for (int i : step.out) out_values.push_back(*c.value[static_cast<std::size_t>(i)]);
+  observer.after(view, in_values, out_values);
+}
+
+void run_steps(const ExecutablePlan& p, const std::vector<Array>& args, CallState& c, StepObserver* observer) {
   for (std::size_t s = 0; s < p.steps.size(); ++s) {
     const Step& step = p.steps[s];
-    switch (step.kind) {
-      case Step::Kind::argument:
-        c.value[static_cast<std::size_t>(step.out[0])] = &args[static_cast<std::size_t>(step.index)];
-        break;
-      case Step::Kind::constant:
-        c.value[static_cast<std::size_t>(step.out[0])] = &step.value;
-        break;
-      case Step::Kind::kernel:
-        run_kernel(p.kernels[static_cast<std::size_t>(step.index)], c);
-        break;
-      case Step::Kind::library:
-      case Step::Kind::native:
-      case Step::Kind::reference: {
-        std::vector<Array>& ins = c.ins;
-        ins.clear();
-        for (int i : step.in) ins.push_back(*c.value[static_cast<std::size_t>(i)]);
-        std::vector<Array> outs;
-        if (step.kind == Step::Kind::library) {
-          try {
-            outs = (*step.call)(*step.node, ins);
-          } catch (const UserError&) {
-            outs = interp::run_node(*step.node, ins);  // raises the interpreter's error
-          }
-        } else if (step.kind == Step::Kind::native) {
-          outs = run_native(step.native, *step.node, ins);
-        } else {
-          outs = interp::run_node(*step.node, ins);
-        }
-        ins.clear();
-        for (std::size_t j = 0; j < step.out.size(); ++j) {
-          const auto slot = static_cast<std::size_t>(step.out[j]);
-          c.own[slot] = std::move(outs[j]);
-          c.value[slot] = &c.own[slot];
-        }
-        break;
-      }
+    if (step.kind == Step::Kind::argument) {
+      c.value[static_cast<std::size_t>(step.out[0])] = &args[static_cast<std::size_t>(step.index)];
+    } else if (observer != nullptr && step.kind != Step::Kind::constant) {
+      run_observed(p, step, static_cast<int>(s), c, *observer);
+    } else {
+      run_step(p, step, c);
     }
     // Dead temporaries: a buffer nobody else holds (no view of it lives) goes to the pool.
     for (int dead : p.memory.free_after[s]) {
@@ -566,9 +609,10 @@ void run_steps(const ExecutablePlan& p, const std::vector<Array>& args, CallStat
   }
 }
 
+
 }  // namespace
 
-std::vector<Array> Executable::run(const std::vector<Array>& args) const {
+std::vector<Array> Executable::run(const std::vector<Array>& args, StepObserver* observer) const {
   const ExecutablePlan& p = *plan_;
   std::unique_ptr<CallState> c = p.states.acquire();
   const auto n = static_cast<std::size_t>(p.num_slots);
@@ -578,7 +622,7 @@ std::vector<Array> Executable::run(const std::vector<Array>& args) const {
   }
   std::vector<Array> results;
   try {
-    run_steps(p, args, *c);
+    run_steps(p, args, *c, observer);
     results.reserve(p.output_slots.size());
     for (std::size_t i = 0; i < p.output_slots.size(); ++i) {
       const auto slot = static_cast<std::size_t>(p.output_slots[i]);

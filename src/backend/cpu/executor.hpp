@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "backend/cpu/compiler.hpp"
+#include "backend/step_observer.hpp"
 #include "hypatia/array.hpp"
 #include "hypatia/graph.hpp"
 
@@ -37,8 +38,9 @@ class Executable {
   Executable(const Executable&) = delete;
   Executable& operator=(const Executable&) = delete;
 
-  // `args` are already checked against the input types.
-  std::vector<Array> run(const std::vector<Array>& args) const;
+  // `args` are already checked against the input types. An observer
+  // (step_observer.hpp) sees every kernel, library call, native and reference step.
+  std::vector<Array> run(const std::vector<Array>& args, StepObserver* observer = nullptr) const;
 
   // The generated C++ source (empty when there is no kernel).
   const std::string& source() const;

@@ -76,7 +76,23 @@ std::vector<Array> run_node(const Node& node, const std::vector<Array>& ins) {
   return out;
 }
 
-std::vector<Array> run(const Plan& plan, const std::vector<Array>& args) {
+namespace {
+
+// One step seen by an observer: the node's own inputs and outputs as the step's.
+void run_observed(const Plan::Step& step, int index, const std::vector<Array>& ins, std::vector<Array>& out,
+                  StepObserver& observer) {
+  const std::vector<std::shared_ptr<const Node>> nodes{step.node};
+  std::vector<Variable> outputs;
+  for (int i = 0; i < step.node->num_outputs(); ++i) outputs.push_back(step.node->output(i));
+  const StepView view{index, "reference", nodes, step.node->inputs(), outputs};
+  observer.before(view, ins);
+  out = run_node(*step.node, ins);
+  observer.after(view, ins, out);
+}
+
+}  // namespace
+
+std::vector<Array> run(const Plan& plan, const std::vector<Array>& args, StepObserver* observer) {
   std::vector<std::vector<Array>> values(plan.steps.size());
   for (std::size_t s = 0; s < plan.steps.size(); ++s) {
     const Plan::Step& step = plan.steps[s];
@@ -88,7 +104,11 @@ std::vector<Array> run(const Plan& plan, const std::vector<Array>& args) {
       for (const auto& [from, index] : step.inputs) {
         ins.push_back(values[static_cast<std::size_t>(from)][static_cast<std::size_t>(index)]);
       }
-      values[s] = run_node(*step.node, ins);
+      if (observer != nullptr && step.node->op().name != "constant") {
+        run_observed(step, static_cast<int>(s), ins, values[s], *observer);
+      } else {
+        values[s] = run_node(*step.node, ins);
+      }
     }
     for (int dead : plan.free_after[s]) values[static_cast<std::size_t>(dead)].clear();
   }

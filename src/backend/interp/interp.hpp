@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hypatia/array.hpp"
+#include "backend/step_observer.hpp"
 #include "hypatia/graph.hpp"
 
 namespace hypatia::interp {
@@ -30,7 +31,8 @@ Plan make_plan(const std::vector<Variable>& inputs, const std::vector<Variable>&
 
 // Runs the plan; `args` are already checked against the input types. A user error in
 // a kernel is re-raised with the node's op, its operand types and the user's line.
-std::vector<Array> run(const Plan& plan, const std::vector<Array>& args);
+// An observer (step_observer.hpp) sees every node but the inputs and constants.
+std::vector<Array> run(const Plan& plan, const std::vector<Array>& args, StepObserver* observer = nullptr);
 
 // One node by its reference kernel, with run()'s error message and output checks
 // (the compiled backends run what they do not compile through this, so their errors
