@@ -67,8 +67,6 @@ const SleefExp& sleef_exp() {
   return s;
 }
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 // ---- AVX2 vectors of T: 8 floats or 4 doubles.
 
 template <class T>
