@@ -29,6 +29,7 @@
 #include <cstdlib>
 #include <limits>
 #include <span>
+#include <string_view>
 #include <thread>
 
 #include "backend/cpu/native_kernels.hpp"
@@ -288,7 +289,9 @@ constexpr i64 kParallelElements = i64{1} << 17;
 
 template <class T>
 void over_rows(RowOp op, const T* x, T* y, i64 rows, i64 n, typename Avx<T>::Exp f) {
-  const i64 team = rows * std::max<i64>(n, 1) >= kParallelElements ? std::min<i64>(team_size(), rows) : 1;
+  // At least half the threshold's elements for each thread.
+  const i64 elements = rows * std::max<i64>(n, 1);
+  const i64 team = std::min<i64>({team_size(), rows, std::max<i64>(1, elements / (kParallelElements / 2))});
   if (team <= 1) {
     run_rows<T>(op, x, y, n, 0, rows, f);
     return;
@@ -308,7 +311,7 @@ using Result = std::optional<std::vector<Array>>;
 Result rows_kernel(RowOp op, const Node& node, const Array& x, int reduced, Shape out_shape) {
   const DType t = node.output_types()[0].dtype;
   const SleefExp& sleef = sleef_exp();
-  if (x.dtype() != t || (t != DType::float32 && t != DType::float64) || sleef.f == nullptr) return std::nullopt;
+  if (x.dtype() != t || (t != DType::float32 && t != DType::float64) || !native_rows_available()) return std::nullopt;
   i64 n = 1;
   for (int d = x.ndim() - reduced; d < x.ndim(); ++d) n *= x.shape()[static_cast<std::size_t>(d)];
   const i64 rows = n == 0 ? shape_size(out_shape) : x.size() / n;
@@ -359,7 +362,12 @@ Result logsumexp_kernel(const Node& node, std::span<const Array> inputs) {
 
 }  // namespace
 
-bool native_rows_available() { return sleef_exp().f != nullptr; }
+bool native_rows_available() {
+  // Read at each call, so that a test can compare both paths in one process.
+  const char* env = std::getenv("HYPATIA_NATIVE_ROWS");
+  if (env != nullptr && std::string_view(env) == "0") return false;
+  return sleef_exp().f != nullptr;
+}
 
 bool trailing_axes(const std::vector<std::int64_t>& axes, bool all, int ndim) {
   if (all) return true;

@@ -11,8 +11,9 @@
 
 namespace hypatia::cpu {
 
-// Whether the row kernels run here: the CPU has AVX2 and FMA, and libsleef.so.3 with
-// its AVX2 exp is loadable. Without them the composites are decomposed (fused kernels).
+// Whether the row kernels run here: the CPU has AVX2 and FMA, libsleef.so.3 with its
+// AVX2 exp is loadable, and the environment variable HYPATIA_NATIVE_ROWS is not "0".
+// Without them the composites are decomposed (fused kernels).
 bool native_rows_available();
 
 // Whether `axes` (normalized, sorted; empty with `all` = every axis) are the trailing
