@@ -3,6 +3,7 @@
 #pragma once
 
 #include "hypatia/array.hpp"
+#include "hypatia/config.hpp"
 #include "hypatia/dtype.hpp"
 #include "hypatia/error.hpp"
 #include "hypatia/function.hpp"
