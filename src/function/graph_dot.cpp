@@ -36,7 +36,8 @@ std::string dot(const std::vector<Variable>& outputs, const detail::FunctionView
       shared_name[&f->inputs[i].node()] = f->shared_names[i - f->num_explicit];
     }
   }
-  std::string os = "digraph hypatia {\n  rankdir=TB;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
+  std::string os = "digraph hypatia {\n  rankdir=TB;\n  graph [fontname=\"Helvetica\", fontsize=11];\n"
+                   "  node [fontname=\"Helvetica\", fontsize=10];\n"
                    "  edge [fontname=\"Helvetica\", fontsize=8];\n";
   std::unordered_map<const Node*, std::string> id;
   const auto order = topological_order(outputs);

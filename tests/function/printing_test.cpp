@@ -180,6 +180,7 @@ TEST(PrintingDot, LeavesOpsAndOutputsToldApart) {
   EXPECT_EQ(graph_dot({x * w + 1.0}),
             "digraph hypatia {\n"
             "  rankdir=TB;\n"
+            "  graph [fontname=\"Helvetica\", fontsize=11];\n"
             "  node [fontname=\"Helvetica\", fontsize=10];\n"
             "  edge [fontname=\"Helvetica\", fontsize=8];\n"
             "  n0 [label=\"x\\nfloat64 (?,)\", shape=box, style=filled, fillcolor=limegreen];\n"
