@@ -39,7 +39,7 @@ def test_debugprint_of_an_mlp_piece():
         "   | |x [id D] float64 (?, ?)\n"
         "   | |W [id E] float64 (?, ?) shared\n"
         "   |b [id F] float64 (?,)\n")
-    assert printing.pp(h) == "tanh(dot(x, W) + b)"
+    assert printing.pp(h) == hypatia.pp(h) == "tanh(dot(x, W) + b)"
     assert printing.debugprint(h, depth=1, print_type=False, file="str") == "tanh [id A]\n |add [id B] ...\n"
 
 
