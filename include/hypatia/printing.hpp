@@ -8,7 +8,7 @@
 //   add [id A] float64 (?, 3)
 //    |exp [id B] float64 (?, 3)
 //    | |x [id C] float64 (?, 3)
-//    |sum{axis=(1,), keepdims} [id D] float64 (?, 1)
+//    |sum{axis=(1,), keepdims=True} [id D] float64 (?, 1)
 //      |y [id E] float64 (?, ?)
 //
 // - A line: the op with its attributes, an id, the output type (dtype and static
@@ -18,7 +18,7 @@
 //   print. A node met again is printed once more as its op, id and `...` without its
 //   inputs (nodes are hash-consed, so a repeated subexpression is one node). Leaves
 //   (inputs, shared variables, constants) are printed in full each time.
-// - Output i > 0 of a node with several outputs is written `op.i`.
+// - Output i of a node with several outputs is written `op.i` (`split{axis=0}.1`).
 // - Constants show their value when it has at most 8 elements, else dtype and shape.
 //
 // A Function prints its compiled graph (after rewriting): a header line (inputs,

@@ -122,10 +122,18 @@ Text node_text(const Node& node, int index, const std::vector<const Text*>& in) 
 
 std::string pp(const Variable& v) {
   if (!v.valid()) throw TypeError("pp: an empty Variable (default-constructed) was given");
+  const auto order = topological_order({v});
+  // A text is dropped once its last user has read it: a long chain keeps O(length)
+  // text alive, not one copy per level.
+  std::unordered_map<Variable, int, VariableHash> uses{{v, 1}};
+  for (const auto& node : order) {
+    for (const Variable& x : node->inputs()) ++uses[x];
+  }
   std::unordered_map<Variable, Text, VariableHash> text;
-  for (const auto& node : topological_order({v})) {
+  for (const auto& node : order) {
     for (int i = 0; i < node->num_outputs(); ++i) {
       const Variable out = node->output(i);
+      if (!uses.count(out)) continue;
       if (node->inputs().empty()) {
         text.emplace(out, leaf_text(out));
         continue;
@@ -133,6 +141,9 @@ std::string pp(const Variable& v) {
       std::vector<const Text*> in;
       for (const Variable& x : node->inputs()) in.push_back(&text.at(x));
       text.emplace(out, node_text(*node, i, in));
+    }
+    for (const Variable& x : node->inputs()) {
+      if (--uses[x] == 0) text.erase(x);
     }
   }
   return text.at(v).s;

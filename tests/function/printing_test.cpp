@@ -203,6 +203,18 @@ TEST(PrintingDot, LeavesOpsAndOutputsToldApart) {
   EXPECT_EQ(dot.find("cluster"), std::string::npos) << "no fused kernels on interp";
 }
 
+TEST(PrintingDeep, LongChainsDoNotOverflowTheStack) {
+  Variable x = vector("x", DType::float64);
+  Variable y = x;
+  constexpr int kLength = 3000;
+  for (int i = 0; i < kLength; ++i) y = exp(y);
+  const std::string text = pp(y);
+  EXPECT_EQ(text.size(), std::size_t{kLength} * 5 + 1);
+  EXPECT_EQ(text.find("exp(x))"), std::size_t{kLength} * 4 - 4);
+  EXPECT_EQ(debugprint(y, PrintOptions{.types = false, .depth = 1}), "exp [id A]\n |exp [id B] ...\n");
+  EXPECT_EQ(graph_dot({y}).size() > std::size_t{kLength} * 40, true);
+}
+
 TEST(PrintingErrors, EmptyVariables) {
   expect_error<TypeError>([] { debugprint(Variable{}); }, {"debugprint", "empty Variable"});
   expect_error<TypeError>([] { pp(Variable{}); }, {"pp", "empty Variable"});
