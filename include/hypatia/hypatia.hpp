@@ -23,4 +23,5 @@
 #include "hypatia/ops/random.hpp"
 #include "hypatia/ops/sort.hpp"
 #include "hypatia/optim.hpp"
+#include "hypatia/printing.hpp"
 #include "hypatia/random.hpp"

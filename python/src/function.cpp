@@ -253,6 +253,11 @@ void bind_rewrite(py::module_& m) {
 
 }  // namespace
 
+const Function* function_of(py::handle obj) {
+  if (!py::isinstance<CompiledFunction>(obj)) return nullptr;
+  return &obj.cast<const CompiledFunction&>().function();
+}
+
 void bind_function(py::module_& m) {
   py::class_<CompiledFunction> cls(m, "CompiledFunction",
                                    "The compiled core of hypatia.function (see hypatia.compile.Function).");

@@ -235,6 +235,8 @@ const Mode& Function::mode() const { return program_->mode; }
 const std::string& Function::linker() const { return program_->linker; }
 Updates Function::updates() const { return apply_updates_ ? program_->updates : Updates{}; }
 
+const detail::Program& detail::program_of(const Function& f) { return *f.program_; }
+
 const std::string& Function::source() const {
   static const std::string none;
   return program_->cpu ? program_->cpu->source() : none;
