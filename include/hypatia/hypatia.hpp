@@ -10,6 +10,7 @@
 #include "hypatia/shared.hpp"
 #include "hypatia/grad.hpp"
 #include "hypatia/graph.hpp"
+#include "hypatia/op.hpp"
 #include "hypatia/rewrite.hpp"
 #include "hypatia/ops/blas.hpp"
 #include "hypatia/ops/creation.hpp"

@@ -40,11 +40,14 @@ from . import gradient, printing, tensor  # noqa: E402
 from .gradient import grad  # noqa: E402
 from .printing import pp  # noqa: E402  (Theano's theano.pp)
 from .tensor.shared_randomstreams import RandomStreams  # noqa: E402
+from . import gof, graph  # noqa: E402
+from .graph.op import Op  # noqa: E402
+from .compile import ops as _compile_ops  # noqa: E402,F401 (hypatia.compile.ops.as_op)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CompileError", "DisconnectedInputError", "Function", "GradientError", "In", "InternalError",
-    "MissingInputError", "Mode", "NullTypeGradError", "Out", "RandomStreams", "ShapeError", "SharedVariable", "UnusedInputError",
+    "MissingInputError", "Mode", "NullTypeGradError", "Op", "Out", "RandomStreams", "ShapeError", "SharedVariable", "UnusedInputError",
     "change_flags", "config", "function", "grad", "gradient", "pp", "printing", "shared", "tensor",
 ]

@@ -149,6 +149,7 @@ void bind_random_streams(py::module_& m);  // random_streams.cpp: RandomStreams 
 std::vector<Operand> random_sizes(py::handle size, SourceLocation where, const char* what);
 void bind_cache(py::module_& m);      // cache.cpp: the CPU backend's module cache (hypatia.cache)
 void bind_shared(py::module_& m);     // shared.cpp: SharedVariable, shared()
+void bind_user_op(py::module_& m);    // user_op.cpp: Python ops (hypatia.graph.op.Op) as core ops
 // ops_sort.cpp: TensorVariable's methods for this round's ops (after bind_variable).
 void bind_variable_methods(py::module_& m);
 // printing.cpp: debugprint, pp, graph_dot.

@@ -14,6 +14,12 @@ std::optional<std::vector<Array>> view_kernel(const Node& node, std::span<const 
   return node.op().reference(KernelArgs{inputs, node});
 }
 
+// A user op's cpu kernel: it raises its own errors (run_native reports them as the
+// interpreter would), since the reference kernel may not be the one that fails.
+std::optional<std::vector<Array>> user_cpu_kernel(const Node& node, std::span<const Array> inputs) {
+  return node.op().cpu_kernel(KernelArgs{inputs, node});
+}
+
 const native::Table& table() {
   static const native::Table t = [] {
     native::Table made;
@@ -34,6 +40,8 @@ const native::Table& table() {
 
 const NativeKernel* find_native_kernel(const Node& node) {
   static const NativeKernel view = view_kernel;
+  static const NativeKernel user = user_cpu_kernel;
+  if (node.op().cpu_kernel) return &user;  // a user op's own (hypatia/op.hpp)
   const auto& lowering = node.op().lowering;
   if (!lowering) return nullptr;
   if (lowering->kind == Lowering::Kind::view) return &view;
@@ -50,6 +58,7 @@ const NativeKernel* find_native_kernel(const Node& node) {
 bool has_native_kernel(const std::string& op) { return table().count(op) != 0; }
 
 std::vector<Array> run_native(NativeKernel kernel, const Node& node, const std::vector<Array>& inputs) {
+  if (node.op().cpu_kernel) return interp::run_kernel(node.op().cpu_kernel, node, inputs);
   std::optional<std::vector<Array>> out;
   try {
     out = kernel(node, inputs);

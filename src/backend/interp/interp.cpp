@@ -65,9 +65,13 @@ void check_outputs(const Node& node, const std::vector<Array>& results) {
 }  // namespace
 
 std::vector<Array> run_node(const Node& node, const std::vector<Array>& ins) {
+  return run_kernel(node.op().reference, node, ins);
+}
+
+std::vector<Array> run_kernel(const KernelFn& kernel, const Node& node, const std::vector<Array>& ins) {
   std::vector<Array> out;
   try {
-    out = node.op().reference(KernelArgs{ins, node});
+    out = kernel(KernelArgs{ins, node});
   } catch (const UserError& e) {
     throw_user_error(e.kind(), format_location(node.where()) + ": " + node.op().name + ": " + e.what() +
                                    "\n  operands: " + operands_str(ins));

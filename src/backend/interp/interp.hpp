@@ -9,6 +9,7 @@
 #include "hypatia/array.hpp"
 #include "backend/step_observer.hpp"
 #include "hypatia/graph.hpp"
+#include "hypatia/op.hpp"
 
 namespace hypatia::interp {
 
@@ -38,5 +39,7 @@ std::vector<Array> run(const Plan& plan, const std::vector<Array>& args, StepObs
 // (the compiled backends run what they do not compile through this, so their errors
 // read exactly as the interpreter's).
 std::vector<Array> run_node(const Node& node, const std::vector<Array>& inputs);
+// The same with another kernel of the node's op (a user op's cpu kernel).
+std::vector<Array> run_kernel(const KernelFn& kernel, const Node& node, const std::vector<Array>& inputs);
 
 }  // namespace hypatia::interp
