@@ -37,6 +37,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include "hypatia/source_location.hpp"
 #include <string>
 #include <vector>
@@ -61,6 +62,15 @@ struct Mode {
   bool trace_rewrites = false;
   // The backend: "cpu", "interp", or empty for the mode's default (see above).
   std::string linker;
+  // NanGuardMode's checks: a call stops with a NanGuardError at the first node whose
+  // float output holds a NaN, an inf or a value above 1e10 in magnitude (as the flags
+  // ask). Set by nan_guard(); the mode name "NanGuardMode" alone means all three.
+  struct NanGuard {
+    bool nan_is_error = true;
+    bool inf_is_error = true;
+    bool big_is_error = true;
+  };
+  std::optional<NanGuard> nan_guard_checks = std::nullopt;
 
   static Mode fast_run() { return Mode{}; }
   static Mode fast_compile() { return Mode{"FAST_COMPILE", {}, false, {}}; }
@@ -68,6 +78,13 @@ struct Mode {
   // want FAST_COMPILE, which keeps their numbers the same as FAST_RUN's).
   static Mode without_rewrites() {
     return Mode{"FAST_RUN", {"canonicalize", "stabilize", "specialize"}, false, {}};
+  }
+  // Theano's NanGuardMode: FAST_RUN's rewrites and backend, every step checked.
+  static Mode nan_guard(bool nan_is_error = true, bool inf_is_error = true, bool big_is_error = true) {
+    Mode m;
+    m.name = "NanGuardMode";
+    m.nan_guard_checks = NanGuard{nan_is_error, inf_is_error, big_is_error};
+    return m;
   }
   // The rewrite options this mode means; a ValueError for an unknown mode name.
   RewriteOptions rewrite_options() const;

@@ -86,11 +86,11 @@ RewriteOptions Mode::rewrite_options() const {
   RewriteOptions options;
   if (name == "FAST_COMPILE") {
     options.phases = {"stabilize"};
-  } else if (name != "FAST_RUN") {
-    throw ValueError("unknown mode '" + name + "': expected FAST_RUN or FAST_COMPILE");
+  } else if (name != "FAST_RUN" && name != "NanGuardMode") {
+    throw ValueError("unknown mode '" + name + "': expected FAST_RUN, FAST_COMPILE or NanGuardMode");
   }
   // Composites expanded for a backend that fuses them (rewrite/rules/decompose_nnet.cpp).
-  if (name == "FAST_RUN" && backend() == "cpu") options.phases.push_back("decompose");
+  if (name != "FAST_COMPILE" && backend() == "cpu") options.phases.push_back("decompose");
   options.excluding = excluding;
   options.trace = trace_rewrites;
   return options;

@@ -22,6 +22,7 @@
 #include "hypatia/rewrite.hpp"
 
 #include "grad/grad_util.hpp"
+#include "graph/gradient_scope.hpp"
 #include "hypatia/grad.hpp"
 #include "hypatia/ops/creation.hpp"
 #include "hypatia/ops/elemwise.hpp"
@@ -203,6 +204,7 @@ std::vector<Variable> grad(const Variable& given_cost, const std::vector<Variabl
       any = any || found->second.sum.valid();
     }
     if (!any && null_because.empty()) continue;
+    const detail::GradientScope in_gradient(node, where, false);
     const OpDef& op = node.op();
     if (null_because.empty() && !op.vjp) {
       if (!op.not_differentiable_because.empty()) continue;  // a zero gradient
