@@ -1,17 +1,13 @@
 #include "graph/error_context.hpp"
 
-#include <cstdlib>
 #include <sstream>
 
 #include "graph/op.hpp"
+#include "hypatia/config.hpp"
 
 namespace hypatia::detail {
 
-bool exception_verbosity_high() {
-  // TODO(h-config): read config().exception_verbosity once hypatia/config.hpp lands.
-  const char* v = std::getenv("HYPATIA_EXCEPTION_VERBOSITY");
-  return v != nullptr && std::string(v) == "high";
-}
+bool exception_verbosity_high() { return config().exception_verbosity() == "high"; }
 
 namespace {
 

@@ -1,8 +1,8 @@
 // Errors at run time: the op, its operands' shapes and dtypes, and the user's line,
 // through rewrites, fused kernels, library calls and gradients; short by default.
-#include <cstdlib>
 
 #include "backend/cpu/compiler.hpp"
+#include "hypatia/config.hpp"
 #include "test_util.hpp"
 
 namespace hypatia {
@@ -96,11 +96,11 @@ TEST(RuntimeError, HighVerbosityPrintsTheSubgraph) {
   const Variable z = exp(x) + y;
   const Function f = function({x, y}, {z}, Mode::fast_run().with_linker("interp"));
   const std::vector<Array> args{Array::from<double>({1, 2, 3}), Array::from<double>({1, 2})};
-  ::setenv("HYPATIA_EXCEPTION_VERBOSITY", "high", 1);
+  config().set_exception_verbosity("high");
   expect_error<ShapeError>([&] { f(args); },
                            {"the failing node and its inputs, 2 levels up (exception_verbosity=high):",
                             "= add(%", "= exp(%", "= input 'x' : float64 (?,)", "= input 'y'", "# " + here(line)});
-  ::unsetenv("HYPATIA_EXCEPTION_VERBOSITY");
+  config().set_exception_verbosity("low");
   try {
     f(args);
     ADD_FAILURE() << "no error";
