@@ -85,6 +85,7 @@ Finding scan(const Array& a, const Mode::NanGuard& checks) {
 }
 
 std::string value_text(double v) {
+  if (std::isnan(v)) return "nan";  // printf writes "-nan" for a NaN whose sign bit is set
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;

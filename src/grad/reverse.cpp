@@ -132,7 +132,10 @@ std::vector<Variable> grad(const Variable& given_cost, const std::vector<Variabl
                       "; reduce it (with sum or mean) or give known_grads");
     }
     // With known_grads a non-scalar cost only ends the graph; it is no seed itself.
-    if (cost.ndim() == 0) seeds.emplace_back(cost, ones_like(Operand(cost, where), cost.dtype()));
+    if (cost.ndim() == 0) {
+      const detail::GradientScope in_gradient(cost.node(), where, false);
+      seeds.emplace_back(cost, ones_like(Operand(cost, where), cost.dtype()));
+    }
   } else if (options.known_grads.empty()) {
     throw TypeError(at + "the cost is an empty Variable and no known_grads are given");
   }

@@ -1,6 +1,7 @@
 // NanGuardMode and gradient provenance: each message names where the bad value starts.
 #include <cmath>
 #include <limits>
+#include <unordered_set>
 
 #include "backend/cpu/compiler.hpp"
 #include "test_util.hpp"
@@ -52,7 +53,8 @@ TEST(GradientProvenance, GradientNodesNameTheForwardNodeAndTheCall) {
   // Shown in messages.
   const Node& top = g.node();
   EXPECT_NE(describe_location(top.where()).find("(in the gradient of "), std::string::npos);
-  EXPECT_NE(describe_location(top.where()).find("grad called at " + here(call_line)), std::string::npos);
+  EXPECT_NE(describe_location(top.where()).find("; grad called at "), std::string::npos);
+  EXPECT_NE(describe_location(top.where()).find(here(call_line) + ")"), std::string::npos);
 }
 
 TEST(GradientProvenance, KeptThroughRewrites) {
@@ -94,14 +96,16 @@ TEST(NanGuard, NanInTheForwardGraph) {
   const Variable y = log(x) * 2.0;
   const Function f = function({x}, {y}, guard());
   expect_error<NanGuardError>([&] { f({Array::from<double>({1, -1, 2})}); },
-                              {"NanGuardMode: NaN made by log at " + here(line) + " (forward)", "output 0",
+                              {"NanGuardMode: NaN made by log at ", here(line) + " (forward)", "output 0",
                                "float64 (3,)", "at index (1,)", "its inputs hold no NaN, inf or value above 1e10",
                                "the NaN starts here", "inputs: float64 (3,)"});
   // Short: three lines.
   try {
     f({Array::from<double>({1, -1, 2})});
   } catch (const NanGuardError& e) {
-    EXPECT_EQ(std::count(std::string(e.what()).begin(), std::string(e.what()).end(), '\n'), 2) << e.what();
+    const std::string m = e.what();
+    EXPECT_EQ(std::count(m.begin(), m.end(), '\n'), 2) << m;
+    EXPECT_NE(m.find("holds nan at"), std::string::npos) << m;  // not "-nan"
   }
   // A ValueError too, so that callers catching the core's errors see it.
   EXPECT_THROW(f({Array::from<double>({-1.0})}), ValueError);
@@ -120,7 +124,7 @@ TEST(NanGuard, NanInAGradientNamesTheForwardLine) {
   const Function f = function({x, c}, {g}, guard("interp", true, false, false));
   expect_error<NanGuardError>(
       [&] { f({Array::from<double>({1, 0}), Array::from<double>({1, 0})}); },
-      {"NaN made by", here(forward_line) + " (in the gradient of sqrt", "grad called at " + here(call_line),
+      {"NaN made by", here(forward_line) + " (in the gradient of sqrt", "; grad called at ", here(call_line) + ")",
        "at index (1,)", "holds inf at (1,) (not an error in this mode): the NaN starts here"});
   // With infs checked the inf of 0.5 / sqrt(0) stops it first.
   const Function h = function({x, c}, {g}, guard());
@@ -134,7 +138,7 @@ TEST(NanGuard, Inf) {
   const Variable y = exp(x) + 1.0;
   const Function f = function({x}, {y}, guard());
   expect_error<NanGuardError>([&] { f({Array::from<double>({0, 1000})}); },
-                              {"inf made by exp at " + here(line), "holds inf at index (1,)"});
+                              {"inf made by exp at ", here(line) + " (forward)", "holds inf at index (1,)"});
   const Function off = function({x}, {y}, guard("interp", true, false, true));
   EXPECT_TRUE(std::isinf(off({Array::from<double>({1000})})[0].at<double>({0})));
 }
@@ -145,7 +149,7 @@ TEST(NanGuard, Big) {
   const Variable y = x * 1e6f;
   const Function f = function({x}, {y}, guard());
   expect_error<NanGuardError>([&] { f({Array::from<float>({{1, 2}, {1e5f, 3}})}); },
-                              {"a value above 1e10 in magnitude made by mul at " + here(line), "float32 (2, 2)",
+                              {"a value above 1e10 in magnitude made by mul at ", here(line), "float32 (2, 2)",
                                "holds 1e+11 at index (1, 0)"});
   const Function off = function({x}, {y}, guard("interp", true, true, false));
   EXPECT_NO_THROW(off({Array::from<float>({{1e5f}})}));
@@ -159,7 +163,7 @@ TEST(NanGuard, NanInAnArgumentIsTheCallers) {
   const Function f = function({x, w}, {y}, guard());
   expect_error<NanGuardError>([&] { f({Array::from<double>({1, 2}), Array::from<double>({3, kNaN})}); },
                               {"argument 1 'w' (float64 (2,)) holds nan at index (1,) before any node ran",
-                               "comes from the caller", "read by mul at " + here(line)});
+                               "comes from the caller", "read by mul at ", here(line) + " (forward)"});
 }
 
 TEST(NanGuard, IntegersAndDisabledChecksPass) {
@@ -185,7 +189,7 @@ TEST(NanGuard, FusedKernelNamesTheNodeInsideTheGroup) {
   const Function f = function({x}, {y}, guard("cpu"));
   ASSERT_EQ(f.linker(), "cpu");
   expect_error<NanGuardError>([&] { f({Array::from<double>({4, -1})}); },
-                              {"NaN made by log at " + here(line) + " (forward)", "at index (1,)",
+                              {"NaN made by log at ", here(line) + " (forward)", "at index (1,)",
                                "the NaN starts here"});
 }
 

@@ -57,7 +57,7 @@ TEST(RuntimeError, ShapeMismatchInAGradientNamesTheForwardLine) {
     const Array three = Array::from<double>({1, 2, 3});
     expect_error<ShapeError>(
         [&] { f({three, three, Array::from<double>({1, 2, 3, 4})}); },
-        {here(forward_line) + " (in the gradient of mul; grad called at " + here(call_line) + ")",
+        {here(forward_line) + " (in the gradient of mul; grad called at ", here(call_line) + "): mul: ",
          "could not be broadcast together", "float64 (3,)", "float64 (4,)"});
   }
 }
@@ -99,7 +99,7 @@ TEST(RuntimeError, HighVerbosityPrintsTheSubgraph) {
   config().set_exception_verbosity("high");
   expect_error<ShapeError>([&] { f(args); },
                            {"the failing node and its inputs, 2 levels up (exception_verbosity=high):",
-                            "= add(%", "= exp(%", "= input 'x' : float64 (?,)", "= input 'y'", "# " + here(line)});
+                            "= add(%", "= exp(%", "= input 'x' : float64 (?,)", "= input 'y'", here(line)});
   config().set_exception_verbosity("low");
   try {
     f(args);
