@@ -271,7 +271,11 @@ void bind_function(py::module_& m) {
             const SourceLocation w = user_location();
             const std::vector<Variable> ins = variables(inputs, "input", w);
             const std::vector<Variable> outs = variables(outputs, "output", w);
-            Mode m{mode, std::move(excluding), trace_rewrites, std::move(linker)};
+            Mode m;
+            m.name = mode;
+            m.excluding = std::move(excluding);
+            m.trace_rewrites = trace_rewrites;
+            m.linker = std::move(linker);
             if (nan_guard) {
               m.name = "NanGuardMode";
               m.nan_guard_checks = Mode::NanGuard{std::get<0>(*nan_guard), std::get<1>(*nan_guard), std::get<2>(*nan_guard)};

@@ -214,8 +214,9 @@ def test_runtime_shape_mismatch_names_line_shapes_dimension_and_hints():
     y = T.dvector("y")
     z = T.exp(x) + y; at = line()  # noqa: E702
     f = hypatia.function([x, y], z)
-    with raises(hypatia.ShapeError, "could not be broadcast together with shapes (3,) (4,)", "(dimension -1: 3 vs 4)",
-                "operands: float64 (3,), float64 (4,)", "hint: elementwise operands") as info:
+    # (canonicalize may order the operands either way)
+    with raises(hypatia.ShapeError, "could not be broadcast together with shapes (", "(dimension -1: ", "operands: ",
+                "float64 (3,)", "float64 (4,)", "hint: elementwise operands") as info:
         f(np.zeros(3), np.zeros(4))
     assert f"{HERE}:{at}: " in str(info.value)
 
@@ -239,7 +240,8 @@ def test_runtime_shape_mismatch_in_a_gradient_names_the_forward_line():
     f = hypatia.function([x, w, gy], gx)
     with raises(hypatia.ShapeError, "could not be broadcast together") as info:
         f(np.zeros(3), np.zeros(3), np.zeros(4))
-    assert f"{HERE}:{fwd} (in the gradient of mul; grad called at {HERE}:{call})" in str(info.value)
+    assert f"{HERE}:{fwd} (in the gradient of mul; grad called at " in str(info.value)
+    assert f"{HERE}:{call}): mul: " in str(info.value)
 
 
 def test_runtime_error_high_verbosity_prints_the_subgraph():
