@@ -112,7 +112,9 @@ const Mode::NanGuard kEverything{true, true, true};
   std::string m = "NanGuardMode: " + std::string(bad.kind == Finding::big ? "a " : "") + kind_text(bad.kind) +
                   " made by " + node.op().name + " at " + where_text(node) + note + "\n";
   m += "  output " + std::to_string(out) + " (" + type_text(value) + ") holds " + value_text(bad.value) +
-       " at index " + index_text(bad.index) + "; ";
+       " at index " + index_text(bad.index);
+  if (!note.empty()) throw NanGuardError(m);  // a fused kernel not replayed: its inputs are not this node's
+  m += "; ";
   std::string already;
   for (std::size_t i = 0; i < ins.size(); ++i) {
     const Finding f = scan(ins[i], kEverything);
