@@ -41,6 +41,13 @@ class ValueError : public UserError {
  public:
   explicit ValueError(const std::string& m) : UserError(ErrorKind::value, m) {}
 };
+// NanGuardMode stopped a call at the first node that made a NaN, an inf or a value
+// above 1e10 in magnitude (Mode::nan_guard in hypatia/function.hpp); the message names
+// the node, the user's line, whether it is in a gradient, and where the value started.
+class NanGuardError : public ValueError {
+ public:
+  using ValueError::ValueError;
+};
 // An index or axis out of bounds.
 class IndexError : public UserError {
  public:
@@ -78,5 +85,8 @@ class InternalError : public Error {
 
 // "file.cpp:12" for messages.
 std::string format_location(const SourceLocation& where);
+// The same, plus what a gradient node differentiates: "model.py:12 (in the gradient
+// of sqrt; grad called at train.py:40)".
+std::string describe_location(const SourceLocation& where);
 
 }  // namespace hypatia

@@ -40,6 +40,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include "hypatia/source_location.hpp"
 #include <string>
 #include <vector>
@@ -75,17 +76,39 @@ struct Mode {
   // optimizer_including): a phase runs whole, a rule runs in its phase; excluding
   // wins over including.
   std::vector<std::string> including;
+  // NanGuardMode's checks: a call stops with a NanGuardError at the first node whose
+  // float output holds a NaN, an inf or a value above 1e10 in magnitude (as the flags
+  // ask). Set by nan_guard(); the mode name "NanGuardMode" alone means all three.
+  struct NanGuard {
+    bool nan_is_error = true;
+    bool inf_is_error = true;
+    bool big_is_error = true;
+  };
+  std::optional<NanGuard> nan_guard_checks = std::nullopt;
 
   static Mode fast_run() { return Mode{}; }
-  static Mode fast_compile() { return Mode{"FAST_COMPILE", {}, false, {}, {}, {}}; }
+  static Mode fast_compile() {
+    Mode m;
+    m.name = "FAST_COMPILE";
+    return m;
+  }
   // No rewriting at all: the graph runs as built (for testing ops and rules; users
   // want FAST_COMPILE, which keeps their numbers the same as FAST_RUN's).
   static Mode without_rewrites() {
-    return Mode{"FAST_RUN", {"canonicalize", "stabilize", "specialize"}, false, {}, {}, {}};
+    Mode m;
+    m.excluding = {"canonicalize", "stabilize", "specialize"};
+    return m;
   }
   // The mode the config flags describe: mode, optimizer (for modes other than
   // FAST_COMPILE, as in Theano), optimizer_excluding, optimizer_including.
   static Mode from_config();
+  // Theano's NanGuardMode: FAST_RUN's rewrites and backend, every step checked.
+  static Mode nan_guard(bool nan_is_error = true, bool inf_is_error = true, bool big_is_error = true) {
+    Mode m;
+    m.name = "NanGuardMode";
+    m.nan_guard_checks = NanGuard{nan_is_error, inf_is_error, big_is_error};
+    return m;
+  }
   // The rewrite options this mode means; a ValueError for an unknown mode name.
   RewriteOptions rewrite_options() const;
   // The backend this mode asks for: "cpu" or "interp"; a ValueError for another name.

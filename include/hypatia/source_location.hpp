@@ -10,6 +10,8 @@
 
 namespace hypatia {
 
+struct GradientOrigin;
+
 class SourceLocation {
  public:
   static constexpr SourceLocation current(const char* file = __builtin_FILE(), unsigned line = __builtin_LINE(),
@@ -24,6 +26,15 @@ class SourceLocation {
   constexpr const char* file_name() const noexcept { return file_; }
   constexpr unsigned line() const noexcept { return line_; }
   constexpr const char* function_name() const noexcept { return function_; }
+  // What a node built by a gradient rule differentiates (grad, Rop, jacobian set it,
+  // src/graph/gradient_scope.hpp); nullptr for the user's own expressions. It rides
+  // along wherever a location is copied, so rewrites keep it.
+  constexpr const GradientOrigin* gradient_of() const noexcept { return gradient_; }
+  constexpr SourceLocation in_gradient(const GradientOrigin* origin) const noexcept {
+    SourceLocation s = *this;
+    s.gradient_ = origin;
+    return s;
+  }
 
  private:
   constexpr SourceLocation(const char* file, unsigned line, const char* function) noexcept
@@ -31,6 +42,18 @@ class SourceLocation {
   const char* file_ = "";
   unsigned line_ = 0;
   const char* function_ = "";
+  const GradientOrigin* gradient_ = nullptr;
+};
+
+// The forward node a gradient node differentiates. Interned for the life of the
+// process (one per distinct op, forward line and call line, not per node).
+struct GradientOrigin {
+  const char* op = "";      // the forward node's op, "sqrt"
+  SourceLocation forward;   // its line (itself in a gradient for a second derivative)
+  SourceLocation call;      // where grad (or Rop, jacobian) was called
+  bool tangent = false;     // forward mode (Rop): "in the tangent of"
+  static const GradientOrigin* make(const std::string& op, SourceLocation forward, SourceLocation call,
+                                    bool tangent);
 };
 
 }  // namespace hypatia

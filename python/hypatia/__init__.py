@@ -28,6 +28,7 @@ from ._core import (  # noqa: E402
     GradientError,
     InternalError,
     MissingInputError,
+    NanGuardError,
     NullTypeGradError,
     ShapeError,
     UnusedInputError,
@@ -48,6 +49,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CompileError", "DisconnectedInputError", "Function", "GradientError", "In", "InternalError",
-    "MissingInputError", "Mode", "NullTypeGradError", "Op", "Out", "RandomStreams", "ShapeError", "SharedVariable", "UnusedInputError",
+    "MissingInputError", "Mode", "NanGuardError", "NullTypeGradError", "Op", "Out", "RandomStreams", "ShapeError",
+    "SharedVariable", "UnusedInputError",
     "change_flags", "config", "function", "grad", "gradient", "pp", "printing", "shared", "tensor",
 ]

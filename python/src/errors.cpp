@@ -16,6 +16,7 @@ struct Classes {
   PyObject* null_type_grad = nullptr;
   PyObject* gradient = nullptr;
   PyObject* compile = nullptr;
+  PyObject* nan_guard = nullptr;
   PyObject* internal = nullptr;
 };
 Classes g_classes;
@@ -26,6 +27,21 @@ PyObject* make_class(py::module_& m, const char* name, PyObject* base, const cha
   if (cls == nullptr) throw py::error_already_set();
   m.add_object(name, py::handle(cls));  // the module holds one reference, g_classes the other
   return cls;
+}
+
+// A hint for the two shape errors new users meet most, appended to the core's message.
+std::string with_hint(const std::string& message) {
+  if (message.find("could not be broadcast together") != std::string::npos) {
+    return message +
+           "\n  hint: elementwise operands need equal sizes (or size 1) in each dimension counted from the right; "
+           "align them with x.dimshuffle(...), x.reshape(...) or T.shape_padright(x)";
+  }
+  if (message.find("not aligned") != std::string::npos) {
+    return message +
+           "\n  hint: dot(a, b) sums over a's last axis and b's first (second-to-last for 3-d and more): check "
+           "the operands' order, or transpose one (x.T)";
+  }
+  return message;
 }
 
 PyObject* class_for(ErrorKind kind) {
@@ -56,6 +72,9 @@ void bind_errors(py::module_& m) {
                                         "A gradient was needed through an op that has none.");
   g_classes.gradient = make_class(m, "GradientError", PyExc_ValueError,
                                   "verify_grad found a symbolic gradient that disagrees with finite differences.");
+  g_classes.nan_guard = make_class(m, "NanGuardError", PyExc_ValueError,
+                                   "NanGuardMode stopped a call at the first node that made a NaN, an inf or a "
+                                   "value above 1e10 in magnitude; the message names that node and the user's line.");
   g_classes.compile = make_class(m, "CompileError", PyExc_RuntimeError,
                                  "The system C++ compiler failed on generated code or could not be run, or the "
                                  "module cache directory is unusable; the message carries the compiler's "
@@ -72,8 +91,10 @@ void bind_errors(py::module_& m) {
       PyErr_SetString(g_classes.null_type_grad, e.what());
     } catch (const GradientError& e) {
       PyErr_SetString(g_classes.gradient, e.what());
+    } catch (const NanGuardError& e) {
+      PyErr_SetString(g_classes.nan_guard, e.what());
     } catch (const UserError& e) {
-      PyErr_SetString(class_for(e.kind()), e.what());
+      PyErr_SetString(class_for(e.kind()), (e.kind() == ErrorKind::shape ? with_hint(e.what()) : e.what()).c_str());
     } catch (const CompileError& e) {
       PyErr_SetString(g_classes.compile, e.what());
     } catch (const InternalError& e) {

@@ -5,6 +5,7 @@
 //
 // hypatia/compile.py wraps this class: input specs (In: names, defaults), output
 // structure (one, list, dict, Out) and config defaults are Python's business.
+#include <tuple>
 #include <unordered_set>
 
 #include "binding.hpp"
@@ -271,12 +272,22 @@ void bind_function(py::module_& m) {
                       std::vector<std::optional<bool>> allow_downcast, const std::string& mode,
                       std::vector<std::string> excluding, bool trace_rewrites, std::string linker,
                       py::handle updates, py::handle givens, py::handle no_default_updates, py::handle structure,
-                      std::string optimizer, std::vector<std::string> including) {
+                      std::string optimizer, std::vector<std::string> including,
+                      std::optional<std::tuple<bool, bool, bool>> nan_guard) {
             const SourceLocation w = user_location();
             const std::vector<Variable> ins = variables(inputs, "input", w);
             const std::vector<Variable> outs = variables(outputs, "output", w);
-            const Mode m{mode, std::move(excluding), trace_rewrites, std::move(linker), std::move(optimizer),
-                         std::move(including)};
+            Mode m;
+            m.name = mode;
+            m.excluding = std::move(excluding);
+            m.trace_rewrites = trace_rewrites;
+            m.linker = std::move(linker);
+            m.optimizer = std::move(optimizer);
+            m.including = std::move(including);
+            if (nan_guard) {
+              m.name = "NanGuardMode";
+              m.nan_guard_checks = Mode::NanGuard{std::get<0>(*nan_guard), std::get<1>(*nan_guard), std::get<2>(*nan_guard)};
+            }
             const FunctionOptions options = function_options(updates, givens, no_default_updates, w);
             // checks the inputs first
             CompiledFunction compiled(ins, outs, options, m, std::move(allow_downcast), w);
@@ -302,7 +313,8 @@ void bind_function(py::module_& m) {
           py::arg("excluding") = std::vector<std::string>{}, py::arg("trace_rewrites") = false,
           py::arg("linker") = "", py::arg("updates") = py::none(), py::arg("givens") = py::none(),
           py::arg("no_default_updates") = false, py::arg("structure") = py::list(),
-          py::arg("optimizer") = "", py::arg("including") = std::vector<std::string>{})
+          py::arg("optimizer") = "", py::arg("including") = std::vector<std::string>{},
+          py::arg("nan_guard") = py::none())
       .def("__call__", &CompiledFunction::call,
            "Runs the function: one argument per input (NumPy arrays, numbers, lists), positionally or by name.")
       .def("_run", &CompiledFunction::run, py::arg("args"),

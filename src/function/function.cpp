@@ -85,8 +85,8 @@ std::string Mode::backend() const {
 
 RewriteOptions Mode::rewrite_options() const {
   RewriteOptions options;
-  if (name != "FAST_RUN" && name != "FAST_COMPILE") {
-    throw ValueError("unknown mode '" + name + "': expected FAST_RUN or FAST_COMPILE");
+  if (name != "FAST_RUN" && name != "FAST_COMPILE" && name != "NanGuardMode") {
+    throw ValueError("unknown mode '" + name + "': expected FAST_RUN, FAST_COMPILE or NanGuardMode");
   }
   const std::string opt = !optimizer.empty() ? optimizer : name == "FAST_COMPILE" ? "fast_compile" : "fast_run";
   if (opt == "fast_compile") {
@@ -97,7 +97,7 @@ RewriteOptions Mode::rewrite_options() const {
     throw ValueError("unknown optimizer '" + opt + "': expected fast_run, fast_compile or None");
   }
   // Composites expanded for a backend that fuses them (rewrite/rules/decompose_nnet.cpp).
-  if (opt == "fast_run" && name == "FAST_RUN" && backend() == "cpu") options.phases.push_back("decompose");
+  if (opt == "fast_run" && name != "FAST_COMPILE" && backend() == "cpu") options.phases.push_back("decompose");
   options.excluding = excluding;
   options.including = including;
   options.trace = trace_rewrites;

@@ -9,6 +9,7 @@
 // node's vjp graph, so cheap rules should have a jvp).
 // Lop is grad with the cotangents given as known_grads.
 #include "grad/grad_util.hpp"
+#include "graph/gradient_scope.hpp"
 #include "hypatia/grad.hpp"
 #include "hypatia/ops/creation.hpp"
 #include "hypatia/ops/elemwise.hpp"
@@ -97,6 +98,7 @@ std::vector<Variable> Rop(const std::vector<Variable>& f, const std::vector<Vari
       any = any || it != tangent.end();
     }
     if (!any) continue;
+    const detail::GradientScope in_tangent(*node, where, true);
     const OpDef& op = node->op();
     std::vector<Variable> outs;
     if (op.jvp) {

@@ -22,6 +22,7 @@
 #include "hypatia/rewrite.hpp"
 
 #include "grad/grad_util.hpp"
+#include "graph/gradient_scope.hpp"
 #include "hypatia/grad.hpp"
 #include "hypatia/ops/creation.hpp"
 #include "hypatia/ops/elemwise.hpp"
@@ -131,7 +132,10 @@ std::vector<Variable> grad(const Variable& given_cost, const std::vector<Variabl
                       "; reduce it (with sum or mean) or give known_grads");
     }
     // With known_grads a non-scalar cost only ends the graph; it is no seed itself.
-    if (cost.ndim() == 0) seeds.emplace_back(cost, ones_like(Operand(cost, where), cost.dtype()));
+    if (cost.ndim() == 0) {
+      const detail::GradientScope in_gradient(cost.node(), where, false);
+      seeds.emplace_back(cost, ones_like(Operand(cost, where), cost.dtype()));
+    }
   } else if (options.known_grads.empty()) {
     throw TypeError(at + "the cost is an empty Variable and no known_grads are given");
   }
@@ -203,6 +207,7 @@ std::vector<Variable> grad(const Variable& given_cost, const std::vector<Variabl
       any = any || found->second.sum.valid();
     }
     if (!any && null_because.empty()) continue;
+    const detail::GradientScope in_gradient(node, where, false);
     const OpDef& op = node.op();
     if (null_because.empty() && !op.vjp) {
       if (!op.not_differentiable_because.empty()) continue;  // a zero gradient

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <ostream>
 
+#include "graph/gradient_scope.hpp"
 #include "graph/op.hpp"
 #include "hypatia/graph.hpp"
 
@@ -163,6 +164,7 @@ std::size_t Variable::hash() const {
 std::vector<Variable> apply(std::string_view op_name, std::vector<Variable> inputs, Attrs attrs,
                             SourceLocation where) {
   const OpDef& op = OpRegistry::get().op(op_name);
+  if (const SourceLocation* in_gradient = detail::GradientScope::current()) where = *in_gradient;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (!inputs[i].valid()) {
       throw TypeError(format_location(where) + ": " + op.name + ": input " + std::to_string(i) +
@@ -173,7 +175,7 @@ std::vector<Variable> apply(std::string_view op_name, std::vector<Variable> inpu
   try {
     types = op.infer(InferArgs{inputs, attrs, where});
   } catch (const UserError& e) {
-    throw_user_error(e.kind(), format_location(where) + ": " + op.name + ": " + e.what());
+    throw_user_error(e.kind(), describe_location(where) + ": " + op.name + ": " + e.what());
   }
 
   std::size_t h = std::hash<const void*>()(&op);

@@ -17,6 +17,8 @@ Shape broadcast_shapes(std::span<const Shape> shapes) {
       if (result != 1 && result != d) {
         std::string msg = "operands could not be broadcast together with shapes";
         for (const Shape& t : shapes) msg.append(" ").append(shape_str(t));
+        // Which dimension, counted from the right as broadcasting aligns them.
+        msg += " (dimension -" + std::to_string(i + 1) + ": " + std::to_string(result) + " vs " + std::to_string(d) + ")";
         throw ShapeError(msg);
       }
       result = d;

@@ -72,6 +72,7 @@ Shape broadcast_static(std::span<const Shape> shapes) {
           }
           msg += " " + str + (t.size() == 1 ? ",)" : ")");
         }
+        msg += " (dimension -" + std::to_string(i + 1) + ": " + std::to_string(result) + " vs " + std::to_string(d) + ")";
         throw ShapeError(msg);
       }
       result = d;

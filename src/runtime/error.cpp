@@ -19,4 +19,18 @@ std::string format_location(const SourceLocation& where) {
   return file + ":" + std::to_string(where.line());
 }
 
+std::string describe_location(const SourceLocation& where) {
+  std::string s = format_location(where);
+  const GradientOrigin* g = where.gradient_of();
+  if (g == nullptr) return s;
+  s += std::string(" (in the ") + (g->tangent ? "tangent" : "gradient") + " of " + g->op;
+  // The rules build at the forward node's line; say it only when it differs.
+  if (g->forward.line() != where.line() || std::string(g->forward.file_name()) != where.file_name() ||
+      g->forward.gradient_of() != nullptr) {
+    s += " at " + describe_location(g->forward);
+  }
+  s += std::string("; ") + (g->tangent ? "Rop" : "grad") + " called at " + format_location(g->call) + ")";
+  return s;
+}
+
 }  // namespace hypatia

@@ -205,3 +205,56 @@ def test_location_skips_hypatia_frames():
     w = hypatia.function([x], x.sum())  # made inside hypatia/compile.py, named here
     with raises(TypeError, f"function made at", f"{HERE}:"):
         w(1, 2)
+
+
+# ---------------------------------------------------------------- run time
+
+def test_runtime_shape_mismatch_names_line_shapes_dimension_and_hints():
+    x = T.dvector("x")
+    y = T.dvector("y")
+    z = T.exp(x) + y; at = line()  # noqa: E702
+    f = hypatia.function([x, y], z)
+    # (canonicalize may order the operands either way)
+    with raises(hypatia.ShapeError, "could not be broadcast together with shapes (", "(dimension -1: ", "operands: ",
+                "float64 (3,)", "float64 (4,)", "hint: elementwise operands") as info:
+        f(np.zeros(3), np.zeros(4))
+    assert f"{HERE}:{at}: " in str(info.value)
+
+
+def test_runtime_dot_mismatch_hints():
+    a = T.dmatrix("a")
+    b = T.dmatrix("b")
+    c = T.dot(a, b); at = line()  # noqa: E702
+    f = hypatia.function([a, b], c)
+    with raises(hypatia.ShapeError, "not aligned: 3 (dim 1) != 4 (dim 0)", "hint: dot(a, b)") as info:
+        f(np.zeros((2, 3)), np.zeros((4, 5)))
+    assert f"{HERE}:{at}: " in str(info.value)
+
+
+def test_runtime_shape_mismatch_in_a_gradient_names_the_forward_line():
+    x = T.dvector("x")
+    w = T.dvector("w")
+    gy = T.dvector("gy")
+    y = x * w; fwd = line()  # noqa: E702
+    gx = hypatia.grad(None, x, known_grads={y: gy}); call = line()  # noqa: E702
+    f = hypatia.function([x, w, gy], gx)
+    with raises(hypatia.ShapeError, "could not be broadcast together") as info:
+        f(np.zeros(3), np.zeros(3), np.zeros(4))
+    assert f"{HERE}:{fwd} (in the gradient of mul; grad called at " in str(info.value)
+    assert f"{HERE}:{call}): mul: " in str(info.value)
+
+
+def test_runtime_error_high_verbosity_prints_the_subgraph():
+    if "exception_verbosity" not in dir(hypatia.config):
+        pytest.skip("hypatia.config has no exception_verbosity yet")
+    x = T.dvector("x")
+    y = T.dvector("y")
+    z = T.exp(x) + y; at = line()  # noqa: E702
+    f = hypatia.function([x, y], z, mode=hypatia.Mode(linker="interp"))
+    hypatia.config.exception_verbosity = "high"
+    with raises(hypatia.ShapeError, "exception_verbosity=high", "= input 'x'", f"# {HERE}:{at}"):
+        f(np.zeros(3), np.zeros(2))
+    hypatia.config.exception_verbosity = "low"
+    with pytest.raises(hypatia.ShapeError) as info:
+        f(np.zeros(3), np.zeros(2))
+    assert "exception_verbosity" not in str(info.value)

@@ -81,6 +81,10 @@ class Mode:
         added = tuple(n for n in dict.fromkeys(names) if n not in self.excluded and n not in self.included)
         return self._with(tuple(n for n in self.excluded if n not in names), self.included + added)
 
+    def _nan_guard(self):
+        """NanGuardMode's checks (nan, inf, big), or None."""
+        return None
+
     def _core_args(self):
         """(mode name, excluded names, trace, linker) for the C++ core; _core_kwargs
         has the rest."""
@@ -149,5 +153,8 @@ def get_mode(mode):
         return mode
     if isinstance(mode, str) and mode in _PREDEFINED:
         return _PREDEFINED[mode]
-    raise ValueError(f"mode {mode!r} is not available; the modes are: FAST_RUN, FAST_COMPILE, or a "
+    if mode == "NanGuardMode":
+        from .nanguardmode import NanGuardMode  # noqa: PLC0415 (nanguardmode imports this file)
+        return NanGuardMode()
+    raise ValueError(f"mode {mode!r} is not available; the modes are: FAST_RUN, FAST_COMPILE, NanGuardMode, or a "
                      "hypatia.Mode")

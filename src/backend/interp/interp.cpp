@@ -2,6 +2,7 @@
 
 #include <unordered_map>
 
+#include "graph/error_context.hpp"
 #include "graph/op.hpp"
 
 namespace hypatia::interp {
@@ -73,8 +74,10 @@ std::vector<Array> run_kernel(const KernelFn& kernel, const Node& node, const st
   try {
     out = kernel(KernelArgs{ins, node});
   } catch (const UserError& e) {
-    throw_user_error(e.kind(), format_location(node.where()) + ": " + node.op().name + ": " + e.what() +
-                                   "\n  operands: " + operands_str(ins));
+    std::string message = describe_location(node.where()) + ": " + node.op().name + ": " + e.what() +
+                          "\n  operands: " + operands_str(ins);
+    if (detail::exception_verbosity_high()) message += "\n" + detail::error_subgraph(node);
+    throw_user_error(e.kind(), message);
   }
   check_outputs(node, out);
   return out;
