@@ -43,6 +43,7 @@
 
 #include "hypatia/array.hpp"
 #include "hypatia/graph.hpp"
+#include "hypatia/profile.hpp"
 #include "hypatia/rewrite.hpp"
 #include "hypatia/shared.hpp"
 
@@ -85,6 +86,10 @@ struct FunctionOptions {
   bool no_default_updates = false;
   // The shared variables whose default updates are left out (Theano's list form).
   std::vector<SharedVariable> no_default_updates_for = {};
+  // Time every step of every call and the compiling (hypatia/profile.hpp; the config
+  // flag `profile` turns it on for every function); `name` heads the summary.
+  bool profile = false;
+  std::string name = {};
 };
 
 class Function {
@@ -111,6 +116,10 @@ class Function {
   // The updates the function applies after each call (defaults included), as
   // (variable, expression as given) pairs.
   Updates updates() const;
+  // Whether it was made with profiling on, and what the profiler measured so far
+  // (hypatia/profile.hpp); profile() is a ValueError when profiling is off.
+  bool profiling() const;
+  ProfileStats profile() const;
 
   // Theano's Function.copy: a function running the same compiled code. `swap`
   // replaces shared variables (old -> new, of the same type) in the copy
