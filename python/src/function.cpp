@@ -11,6 +11,9 @@
 #include "graph/op.hpp"
 
 namespace hypatia::python {
+
+void bind_profile(py::module_& m);  // profile.cpp
+
 namespace {
 
 // The shape of a function's result (hypatia.function's `outputs`).
@@ -265,12 +268,15 @@ void bind_function(py::module_& m) {
   cls.def(py::init([](py::handle inputs, py::handle outputs, py::handle on_unused_input,
                       std::vector<std::optional<bool>> allow_downcast, const std::string& mode,
                       std::vector<std::string> excluding, bool trace_rewrites, std::string linker,
-                      py::handle updates, py::handle givens, py::handle no_default_updates, py::handle structure) {
+                      py::handle updates, py::handle givens, py::handle no_default_updates, py::handle structure,
+                      bool profile, std::string name) {
             const SourceLocation w = user_location();
             const std::vector<Variable> ins = variables(inputs, "input", w);
             const std::vector<Variable> outs = variables(outputs, "output", w);
             const Mode m{mode, std::move(excluding), trace_rewrites, std::move(linker)};
-            const FunctionOptions options = function_options(updates, givens, no_default_updates, w);
+            FunctionOptions options = function_options(updates, givens, no_default_updates, w);
+            options.profile = profile;
+            options.name = std::move(name);
             // checks the inputs first
             CompiledFunction compiled(ins, outs, options, m, std::move(allow_downcast), w);
             compiled.set_structure(structure);
@@ -294,7 +300,8 @@ void bind_function(py::module_& m) {
           py::arg("allow_downcast") = std::vector<std::optional<bool>>{}, py::arg("mode") = "FAST_RUN",
           py::arg("excluding") = std::vector<std::string>{}, py::arg("trace_rewrites") = false,
           py::arg("linker") = "", py::arg("updates") = py::none(), py::arg("givens") = py::none(),
-          py::arg("no_default_updates") = false, py::arg("structure") = py::list())
+          py::arg("no_default_updates") = false, py::arg("structure") = py::list(), py::arg("profile") = false,
+          py::arg("name") = "")
       .def("__call__", &CompiledFunction::call,
            "Runs the function: one argument per input (NumPy arrays, numbers, lists), positionally or by name.")
       .def("_run", &CompiledFunction::run, py::arg("args"),
@@ -323,7 +330,10 @@ void bind_function(py::module_& m) {
             if (!f.function().mode().trace_rewrites) return std::nullopt;
             return f.function().rewrite_trace();
           },
-          "What the rewriter did (a RewriteTrace), or None unless the mode asked for a trace.");
+          "What the rewriter did (a RewriteTrace), or None unless the mode asked for a trace.")
+      .def_property_readonly("_profiling", [](const CompiledFunction& f) { return f.function().profiling(); })
+      .def("_profile_snapshot", [](const CompiledFunction& f) { return f.function().profile(); },
+           "What the profiler measured so far (profile.cpp); a ValueError unless made with profile=True.");
 
   m.def(
       "_install_fast_call",
@@ -338,6 +348,7 @@ void bind_function(py::module_& m) {
       "Makes calls of cls (a Python subclass of CompiledFunction defining no __call__) go to C++ directly.");
 
   bind_rewrite(m);
+  bind_profile(m);
 
   m.def(
       "clone_replace",
