@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 #include <unordered_map>
+#include <utility>
 
 #include "function/program.hpp"
 #include "graph/op.hpp"
@@ -383,9 +384,11 @@ std::string ProfileStats::summary(int n_apply) const {
        << pad(std::to_string(r.fired), 7) << "   " << r.phase << '/' << r.name << '\n';
   }
   if (c.rules.size() > n) {
-    os << "    ... (" << c.rules.size() - n << " more rules not shown; those that fired:";
+    os << "    ... (" << c.rules.size() - n << " more rules not shown";
+    const char* sep = "; those that fired:";
     for (std::size_t i = n; i < c.rules.size(); ++i) {
-      if (c.rules[i].fired > 0) os << ' ' << c.rules[i].phase << '/' << c.rules[i].name << '=' << c.rules[i].fired;
+      if (c.rules[i].fired == 0) continue;
+      os << std::exchange(sep, "") << ' ' << c.rules[i].phase << '/' << c.rules[i].name << '=' << c.rules[i].fired;
     }
     os << ")\n";
   }

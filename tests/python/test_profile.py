@@ -51,7 +51,7 @@ def test_summary_has_the_sections_and_rows():
 
 def test_n_apply_to_print_limits_the_apply_rows():
     x = T.dvector("x")
-    f = hypatia.function([x], T.exp(x) + T.sin(x) * T.cos(x), profile=True)
+    f = hypatia.function([x], T.exp(x) + T.sin(x) * T.cos(x), profile=True, mode=Mode(linker="interp"))
     f(np.ones(5))
     out = io.StringIO()
     f.profile.summary(file=out, n_apply_to_print=1)
