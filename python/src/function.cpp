@@ -269,11 +269,11 @@ void bind_function(py::module_& m) {
                       std::vector<std::optional<bool>> allow_downcast, const std::string& mode,
                       std::vector<std::string> excluding, bool trace_rewrites, std::string linker,
                       py::handle updates, py::handle givens, py::handle no_default_updates, py::handle structure,
-                      bool profile, std::string name) {
+                      std::vector<std::string> including, std::optional<bool> profile, std::string name) {
             const SourceLocation w = user_location();
             const std::vector<Variable> ins = variables(inputs, "input", w);
             const std::vector<Variable> outs = variables(outputs, "output", w);
-            const Mode m{mode, std::move(excluding), trace_rewrites, std::move(linker)};
+            const Mode m{mode, std::move(excluding), trace_rewrites, std::move(linker), {}, std::move(including)};
             FunctionOptions options = function_options(updates, givens, no_default_updates, w);
             options.profile = profile;
             options.name = std::move(name);
@@ -300,8 +300,8 @@ void bind_function(py::module_& m) {
           py::arg("allow_downcast") = std::vector<std::optional<bool>>{}, py::arg("mode") = "FAST_RUN",
           py::arg("excluding") = std::vector<std::string>{}, py::arg("trace_rewrites") = false,
           py::arg("linker") = "", py::arg("updates") = py::none(), py::arg("givens") = py::none(),
-          py::arg("no_default_updates") = false, py::arg("structure") = py::list(), py::arg("profile") = false,
-          py::arg("name") = "")
+          py::arg("no_default_updates") = false, py::arg("structure") = py::list(),
+          py::arg("including") = std::vector<std::string>{}, py::arg("profile") = py::none(), py::arg("name") = "")
       .def("__call__", &CompiledFunction::call,
            "Runs the function: one argument per input (NumPy arrays, numbers, lists), positionally or by name.")
       .def("_run", &CompiledFunction::run, py::arg("args"),

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "backend/cpu/compiler.hpp"
+#include "hypatia/config.hpp"
 #include "hypatia/hypatia.hpp"
 #include "test_util.hpp"
 
@@ -231,6 +232,19 @@ TEST(Profile, WithoutProfilingThereIsNoProfile) {
   Function f = function({x}, {exp(x)}, Mode{}.with_linker("interp"));
   EXPECT_FALSE(f.profiling());
   testing::expect_error<ValueError>([&] { (void)f.profile(); }, {"without profiling", "profile_test.cpp"});
+}
+
+TEST(Profile, TheConfigFlagProfilesFunctionsThatDoNotSay) {
+  Variable x = vector("x", DType::float64);
+  const bool saved = config().profile();
+  config().set_profile(true);
+  Function on = function({x}, {exp(x)}, Mode{}.with_linker("interp"));
+  FunctionOptions off;
+  off.profile = false;
+  Function still_off = function({x}, {exp(x)}, off, Mode{}.with_linker("interp"));
+  config().set_profile(saved);
+  EXPECT_TRUE(on.profiling());
+  EXPECT_FALSE(still_off.profiling());
 }
 
 }  // namespace
