@@ -53,8 +53,11 @@
 
 namespace hypatia {
 
+class Function;
 namespace detail {
 struct Program;
+// The compiled program behind a function, for the library's own tools (printing).
+const Program& program_of(const Function& f);
 }
 
 // How a function is compiled (Theano's mode argument).
@@ -147,6 +150,7 @@ class Function {
  private:
   friend Function function(const std::vector<Variable>&, const std::vector<Variable>&, const FunctionOptions&,
                            const Mode&, SourceLocation);
+  friend const detail::Program& detail::program_of(const Function& f);
   Function(std::shared_ptr<const detail::Program> program, std::vector<SharedVariable> state)
       : program_(std::move(program)), state_(std::move(state)) {}
   std::shared_ptr<const detail::Program> program_;

@@ -171,7 +171,8 @@ environment variable ``HYPATIA_FLAGS="floatX=float32,mode=FAST_COMPILE"``.
              }
              return s;
            })
-      .def("__repr__", [](const ConfigObject&) { return std::string("<hypatia.config: print() it to list the flags>"); })
+      .def("__repr__",
+           [](const ConfigObject&) { return std::string("<hypatia.config: print() it to list the flags>"); })
       .def(
           "_flags",
           [](const ConfigObject&) {

@@ -147,7 +147,8 @@ std::string Config::device() const { return read(g_device); }
 void Config::set_device(const std::string& v) {
   if (v != "cpu") {
     if (!is_gpu_name(v)) {
-      throw ValueError("invalid value '" + v + "' for config flag device; expected one of: cpu, cuda, cudaN, gpu, gpuN");
+      throw ValueError("invalid value '" + v +
+                       "' for config flag device; expected one of: cpu, cuda, cudaN, gpu, gpuN");
     }
     if (!cuda_device_present()) {
       throw ValueError("invalid value '" + v + "' for config flag device: this machine has no CUDA device "
@@ -198,7 +199,8 @@ const std::vector<Config::Flag>& Config::flags() {
       {"device", {"cpu", "cuda", "cudaN", "gpu", "gpuN"}, "str",
        "Where functions run. Only cpu runs: a GPU name is accepted when a CUDA device is present, so that "
        "Theano scripts setting it run (on the CPU), and refused otherwise."},
-      {"profile", {"True", "False"}, "bool", "Whether functions gather a profile (time and calls per node) by default."},
+      {"profile", {"True", "False"}, "bool",
+       "Whether functions gather a profile (time and calls per node) by default."},
       {"traceback.limit", {}, "int",
        "How many frames of the user's code a node made from Python records (Theano's traceback.limit): 0 none "
        "(faster graph building, no line in messages); any other value (-1: all) the innermost frame outside "

@@ -256,6 +256,8 @@ ProfileStats Function::profile() const {
   return program_->profiler->stats();
 }
 
+const detail::Program& detail::program_of(const Function& f) { return *f.program_; }
+
 const std::string& Function::source() const {
   static const std::string none;
   return program_->cpu ? program_->cpu->source() : none;

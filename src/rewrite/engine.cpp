@@ -219,8 +219,8 @@ class Rewriter {
         continue;
       }
       if (!whole) partial_phases_.insert(phase);
-      const auto at = std::find_if(phases.begin(), phases.end(), [&](const std::string& p) { return rank(p) > rank(phase); });
-      phases.insert(at, phase);
+      const auto later = [&](const std::string& p) { return rank(p) > rank(phase); };
+      phases.insert(std::find_if(phases.begin(), phases.end(), later), phase);
     }
     return phases;
   }

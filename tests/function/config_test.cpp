@@ -119,7 +119,8 @@ TEST_F(ConfigTest, BadValuesNameTheFlagAndTheChoices) {
   expect_error<ValueError>([&] { c.set("profile", "yes"); }, {"'yes'", "profile", "True, False"});
   expect_error<ValueError>([&] { c.set("traceback.limit", "8x"); }, {"'8x'", "traceback.limit", "integer"});
   expect_error<ValueError>([&] { c.set_traceback_limit(-2); }, {"'-2'", "traceback.limit", ">= -1"});
-  expect_error<ValueError>([&] { c.set("floatx", "float32"); }, {"no config flag 'floatx'", "floatX", "traceback.limit"});
+  expect_error<ValueError>([&] { c.set("floatx", "float32"); },
+                           {"no config flag 'floatx'", "floatX", "traceback.limit"});
   expect_error<ValueError>([&] { (void)c.get("nope"); }, {"no config flag 'nope'"});
   // A failed set keeps the old value.
   EXPECT_EQ(c.mode(), "FAST_RUN");

@@ -342,6 +342,8 @@ def test_optimizer_including_and_excluding_flags():
     text = hypatia.function([x], y, mode=m).graph_text()
     assert "neg" not in text and "log1p" not in text
     assert repr(m) == "Mode(linker='interp', optimizer=None, including=['canonicalize'])"
+    m = hypatia.Mode(linker="interp", optimizer=None, trace_rewrites=True).including("neg_neg")
+    assert hypatia.function([x], y, mode=m).rewrite_trace.counts() == {"neg_neg": 1}
 
 
 def test_traceback_limit_zero_records_no_line():

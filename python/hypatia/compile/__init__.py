@@ -306,7 +306,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
     f = Function([s.variable for s in explicit], outs, on_unused_input,
                  [allow_input_downcast if s.allow_downcast is None else s.allow_downcast for s in explicit],
                  *mode._core_args(), updates=update_pairs, givens=given_pairs, no_default_updates=no_default,
-                 structure=_LIST if structure is list else structure, including=list(mode.included),
+                 structure=_LIST if structure is list else structure, **mode._core_kwargs(),
                  profile=profile, name=name if isinstance(name, str) else "")
     f = f._setup(explicit, state, structure, name, mode)
     if from_config and f._profiling:

@@ -82,13 +82,17 @@ class Mode:
         return self._with(tuple(n for n in self.excluded if n not in names), self.included + added)
 
     def _core_args(self):
-        """(mode name, excluded names, trace, linker) for the C++ core; the included
-        names go as the keyword `including`."""
+        """(mode name, excluded names, trace, linker) for the C++ core; _core_kwargs
+        has the rest."""
         linker = _LINKERS[self.linker]
         if self.optimizer is None:
-            off = [p for p in PHASES if p not in self.included]
-            return "FAST_RUN", off + list(self.excluded), self.trace_rewrites, linker
+            return "FAST_RUN", list(self.excluded), self.trace_rewrites, linker
         return _OPTIMIZERS[self.optimizer], list(self.excluded), self.trace_rewrites, linker
+
+    def _core_kwargs(self):
+        """The core Mode's optimizer ('None' for no rewriting, '' for the mode's own)
+        and included names."""
+        return {"optimizer": "None" if self.optimizer is None else "", "including": list(self.included)}
 
     def __eq__(self, other):
         return isinstance(other, Mode) and self._key() == other._key()
