@@ -47,6 +47,7 @@
 
 #include "hypatia/array.hpp"
 #include "hypatia/graph.hpp"
+#include "hypatia/profile.hpp"
 #include "hypatia/rewrite.hpp"
 #include "hypatia/shared.hpp"
 
@@ -125,6 +126,10 @@ struct FunctionOptions {
   bool no_default_updates = false;
   // The shared variables whose default updates are left out (Theano's list form).
   std::vector<SharedVariable> no_default_updates_for = {};
+  // Time every step of every call and the compiling (hypatia/profile.hpp); unset: the
+  // config flag `profile` (hypatia/config.hpp) decides. `name` heads the summary.
+  std::optional<bool> profile = std::nullopt;
+  std::string name = {};
 };
 
 class Function {
@@ -151,6 +156,10 @@ class Function {
   // The updates the function applies after each call (defaults included), as
   // (variable, expression as given) pairs.
   Updates updates() const;
+  // Whether it was made with profiling on, and what the profiler measured so far
+  // (hypatia/profile.hpp); profile() is a ValueError when profiling is off.
+  bool profiling() const;
+  ProfileStats profile() const;
 
   // Theano's Function.copy: a function running the same compiled code. `swap`
   // replaces shared variables (old -> new, of the same type) in the copy

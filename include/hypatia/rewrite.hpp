@@ -40,11 +40,28 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hypatia/graph.hpp"
 
 namespace hypatia {
+
+// Time per phase and rule, gathered when RewriteOptions::timing points at one
+// (profiling: hypatia/profile.hpp); without it nothing is timed.
+struct RewriteTiming {
+  struct Phase {
+    int runs = 0;
+    double seconds = 0;
+  };
+  struct Rule {
+    std::int64_t attempts = 0;  // nodes it was tried on
+    std::int64_t fired = 0;
+    double seconds = 0;  // spent trying it, fired or not
+  };
+  std::vector<std::pair<std::string, Phase>> phases;          // in the order they first ran
+  std::map<std::pair<std::string, std::string>, Rule> rules;  // (phase, rule)
+};
 
 struct RewriteOptions {
   // Canonicalize runs again after stabilize to tidy what stabilize rules leave
@@ -63,6 +80,7 @@ struct RewriteOptions {
   // rewrites per node of the graph (rules that keep making new nodes).
   int max_passes = 50;
   bool trace = false;
+  RewriteTiming* timing = nullptr;
 };
 
 // What the rewriter did, for a person to read.

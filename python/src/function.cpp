@@ -12,6 +12,9 @@
 #include "graph/op.hpp"
 
 namespace hypatia::python {
+
+void bind_profile(py::module_& m);  // profile.cpp
+
 namespace {
 
 // The shape of a function's result (hypatia.function's `outputs`).
@@ -273,7 +276,8 @@ void bind_function(py::module_& m) {
                       std::vector<std::string> excluding, bool trace_rewrites, std::string linker,
                       py::handle updates, py::handle givens, py::handle no_default_updates, py::handle structure,
                       std::string optimizer, std::vector<std::string> including,
-                      std::optional<std::tuple<bool, bool, bool>> nan_guard) {
+                      std::optional<std::tuple<bool, bool, bool>> nan_guard, std::optional<bool> profile,
+                      std::string name) {
             const SourceLocation w = user_location();
             const std::vector<Variable> ins = variables(inputs, "input", w);
             const std::vector<Variable> outs = variables(outputs, "output", w);
@@ -288,7 +292,9 @@ void bind_function(py::module_& m) {
               m.name = "NanGuardMode";
               m.nan_guard_checks = Mode::NanGuard{std::get<0>(*nan_guard), std::get<1>(*nan_guard), std::get<2>(*nan_guard)};
             }
-            const FunctionOptions options = function_options(updates, givens, no_default_updates, w);
+            FunctionOptions options = function_options(updates, givens, no_default_updates, w);
+            options.profile = profile;
+            options.name = std::move(name);
             // checks the inputs first
             CompiledFunction compiled(ins, outs, options, m, std::move(allow_downcast), w);
             compiled.set_structure(structure);
@@ -314,7 +320,7 @@ void bind_function(py::module_& m) {
           py::arg("linker") = "", py::arg("updates") = py::none(), py::arg("givens") = py::none(),
           py::arg("no_default_updates") = false, py::arg("structure") = py::list(),
           py::arg("optimizer") = "", py::arg("including") = std::vector<std::string>{},
-          py::arg("nan_guard") = py::none())
+          py::arg("nan_guard") = py::none(), py::arg("profile") = py::none(), py::arg("name") = "")
       .def("__call__", &CompiledFunction::call,
            "Runs the function: one argument per input (NumPy arrays, numbers, lists), positionally or by name.")
       .def("_run", &CompiledFunction::run, py::arg("args"),
@@ -343,7 +349,10 @@ void bind_function(py::module_& m) {
             if (!f.function().mode().trace_rewrites) return std::nullopt;
             return f.function().rewrite_trace();
           },
-          "What the rewriter did (a RewriteTrace), or None unless the mode asked for a trace.");
+          "What the rewriter did (a RewriteTrace), or None unless the mode asked for a trace.")
+      .def_property_readonly("_profiling", [](const CompiledFunction& f) { return f.function().profiling(); })
+      .def("_profile_snapshot", [](const CompiledFunction& f) { return f.function().profile(); },
+           "What the profiler measured so far (profile.cpp); a ValueError unless made with profile=True.");
 
   m.def(
       "_install_fast_call",
@@ -358,6 +367,7 @@ void bind_function(py::module_& m) {
       "Makes calls of cls (a Python subclass of CompiledFunction defining no __call__) go to C++ directly.");
 
   bind_rewrite(m);
+  bind_profile(m);
 
   m.def(
       "clone_replace",

@@ -9,6 +9,7 @@
 #include "backend/cpu/compiler.hpp"
 #include "backend/cpu/executor.hpp"
 #include "backend/interp/interp.hpp"
+#include "function/profile.hpp"
 #include "function/program.hpp"
 #include "function/shared_state.hpp"
 #include "graph/op.hpp"
@@ -151,18 +152,26 @@ Function function(const std::vector<Variable>& inputs, const std::vector<Variabl
   program->inputs = inputs;
   program->outputs = outputs;
   program->mode = mode;
-  const RewriteOptions options = mode.rewrite_options();
+  RewriteOptions options = mode.rewrite_options();
+  if (function_options.profile.value_or(config().profile())) {  // profile.hpp; the laps are 0 when off
+    program->profiler = std::make_shared<detail::Profiler>(function_options.name, where);
+    options.timing = &program->profiler->rewrite_timing();
+    detail::profile_lap(program->profiler.get());
+  }
   program->all_inputs = std::move(resolved.inputs);
   program->update_state = std::move(resolved.update_state);
   program->updates = std::move(resolved.updates);
   program->compiled_outputs =
       rewrite_graph(resolved.outputs, options, options.trace ? &program->trace : nullptr);
+  const double rewrite_seconds = detail::profile_lap(program->profiler.get());
   program->linker = mode.backend();
   if (program->linker == "cpu") {
     program->cpu = compile_cpu(program->all_inputs, program->compiled_outputs);
     if (!program->cpu) program->linker = "interp";
   }
+  const double backend_seconds = detail::profile_lap(program->profiler.get());
   program->plan = interp::make_plan(program->all_inputs, program->compiled_outputs);
+  const double plan_seconds = detail::profile_lap(program->profiler.get());
   for (const auto& step : program->plan.steps) {
     if (step.node->op().name == "constant") {
       program->constant_buffers.push_back(step.node->attrs().get<Array>("value").buffer().get());
@@ -170,11 +179,13 @@ Function function(const std::vector<Variable>& inputs, const std::vector<Variabl
   }
   program->where = where;
   program->observer = detail::make_step_observer(*program);
+  if (program->profiler) program->profiler->finish_compile(*program, rewrite_seconds, backend_seconds, plan_seconds);
   return Function(std::move(program), std::move(resolved.state));
 }
 
 std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
   const detail::Program& p = *program_;
+  const detail::CallTimer timer(p.profiler.get());  // profile.hpp; nothing when off
   if (args.size() != p.inputs.size()) {
     throw TypeError("function made at " + format_location(p.where) + " takes " + std::to_string(p.inputs.size()) +
                     " argument" + (p.inputs.size() == 1 ? "" : "s") + ", got " + std::to_string(args.size()));
@@ -234,6 +245,16 @@ const RewriteTrace& Function::rewrite_trace() const { return program_->trace; }
 const Mode& Function::mode() const { return program_->mode; }
 const std::string& Function::linker() const { return program_->linker; }
 Updates Function::updates() const { return apply_updates_ ? program_->updates : Updates{}; }
+bool Function::profiling() const { return program_->profiler != nullptr; }
+
+ProfileStats Function::profile() const {
+  if (!program_->profiler) {
+    throw ValueError("function made at " + format_location(program_->where) +
+                     " was made without profiling: pass FunctionOptions::profile (Python: profile=True) "
+                     "or set the config flag profile");
+  }
+  return program_->profiler->stats();
+}
 
 const detail::Program& detail::program_of(const Function& f) { return *f.program_; }
 

@@ -14,6 +14,8 @@
 namespace hypatia {
 
 namespace detail {
+class Profiler;
+
 struct Program {
   std::vector<Variable> inputs;
   std::vector<Variable> outputs;           // as the user gave them
@@ -34,6 +36,8 @@ struct Program {
   SourceLocation where;
   // Watches every step of every call (step_observer.hpp), or nullptr.
   std::shared_ptr<StepObserver> observer;
+  // Set when profiling (function/profile.hpp).
+  std::shared_ptr<Profiler> profiler;
 };
 
 // The observer the function's mode and options ask for (profiling, DebugMode,

@@ -8,6 +8,7 @@
 #include "hypatia/rewrite.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <iomanip>
 #include <set>
 #include <sstream>
@@ -151,7 +152,17 @@ class Rewriter {
     check_names();
     for (const std::string& phase : phases_with_included()) {
       if (excluded(phase)) continue;
+      if (options_.timing == nullptr) {
+        outputs = run_phase(phase, outputs);
+        continue;
+      }
+      const auto start = Clock::now();
       outputs = run_phase(phase, outputs);
+      auto& phases = options_.timing->phases;
+      auto it = std::find_if(phases.begin(), phases.end(), [&](const auto& p) { return p.first == phase; });
+      if (it == phases.end()) it = phases.insert(phases.end(), {phase, {}});
+      it->second.runs += 1;
+      it->second.seconds += seconds_since(start);
     }
     return outputs;
   }
@@ -172,6 +183,11 @@ class Rewriter {
     const Node* tried = nullptr;  // the node rules were tried on: `node` or its rebuild
     Variable pending;             // the replacement being finished
   };
+
+  using Clock = std::chrono::steady_clock;
+  static double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  }
 
   bool excluded(const std::string& name) const {
     return std::find(options_.excluding.begin(), options_.excluding.end(), name) != options_.excluding.end();
@@ -237,9 +253,19 @@ class Rewriter {
     for (const Rule* rule : rules_for(phase, v.node().op())) {
       const SourceLocation where = v.node().where();
       if (trace_ != nullptr) ++trace_->stats.rule_attempts;
+      RewriteTiming::Rule* timing = nullptr;
+      Clock::time_point start;
+      if (options_.timing != nullptr) {
+        timing = &options_.timing->rules[{phase, rule->name}];
+        start = Clock::now();
+      }
       std::optional<Variable> r = rule->apply(v, where);
-      if (!r || *r == v) continue;
-      r = fit_to(*r, v, where);
+      r = r && !(*r == v) ? fit_to(*r, v, where) : std::nullopt;
+      if (timing != nullptr) {
+        timing->attempts += 1;
+        timing->fired += r ? 1 : 0;
+        timing->seconds += seconds_since(start);
+      }
       if (!r) continue;
       record(phase, rule->name, v, *r);
       return std::make_pair(*r, rule);

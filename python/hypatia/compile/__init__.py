@@ -8,6 +8,7 @@ and the config defaults.
 from .. import _core
 from ..configparser import config
 from . import mode as _mode
+from . import profiling
 from .mode import Mode, get_mode  # noqa: F401 (Mode: also hypatia.compile.Mode, as in Theano)
 from .sharedvalue import SharedVariable, shared  # noqa: F401 (theano.compile.shared, as in Theano)
 
@@ -151,6 +152,17 @@ class Function(_core.CompiledFunction):
         return copied._setup(self._specs, self._state, self._structure, name if name is not None else self.name,
                              self.mode)
 
+    @property
+    def profile(self):
+        """A ProfileStats when the function was made with profile=True (or under the
+        config flag profile), else None (Theano's Function.profile)."""
+        if not self._profiling:
+            return None
+        stats = self.__dict__.get("_profile_stats")
+        if stats is None:
+            stats = self.__dict__["_profile_stats"] = profiling.ProfileStats(self)
+        return stats
+
     def get_shared(self):
         """The shared variables the function reads (Theano's get_shared)."""
         return list(self.shared_variables)
@@ -232,12 +244,17 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
       even with loss; None (the default) lets only Python floats convert to floatX
       and values that convert exactly; False, only lossless dtypes.
     on_unused_input: 'raise', 'warn' or 'ignore' (default config.on_unused_input).
-    profile is not built yet.
+    profile: True times every step of every call and the compiling; ``f.profile`` is
+      then a ProfileStats (``f.profile.summary()`` prints Theano's table). The config
+      flag ``profile`` profiles every function and prints the summaries at exit.
+    name: the function's name, in its repr, errors and profile.
     """
     if not isinstance(inputs, (list, tuple)):
         raise TypeError("the inputs of hypatia.function must be in a list, even when there is only one")
-    if profile:
-        raise NotImplementedError("profiling comes with the compiled backends; it is not built yet")
+    # None: the config flag decides (in the core); any other value than False turns it
+    # on (Theano also takes a ProfileStats there).
+    from_config = profile is None and profiling.flag_on(getattr(config, "profile", False))
+    profile = None if profile is None else profile is not False
     mode = _mode.from_config() if mode is None else _mode.with_config_names(get_mode(mode))
     if on_unused_input is None:
         on_unused_input = config.on_unused_input
@@ -290,8 +307,11 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
                  [allow_input_downcast if s.allow_downcast is None else s.allow_downcast for s in explicit],
                  *mode._core_args(), nan_guard=mode._nan_guard(), updates=update_pairs, givens=given_pairs,
                  no_default_updates=no_default, structure=_LIST if structure is list else structure,
-                 **mode._core_kwargs())
-    return f._setup(explicit, state, structure, name, mode)
+                 **mode._core_kwargs(), profile=profile, name=name if isinstance(name, str) else "")
+    f = f._setup(explicit, state, structure, name, mode)
+    if from_config and f._profiling:
+        profiling.register_at_exit(f.profile)
+    return f
 
 
 def _eval(self, inputs_to_values=None):

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
@@ -245,8 +246,10 @@ struct Loaded {
 
 class LoadedModule final : public Module {
  public:
-  LoadedModule(std::shared_ptr<const Loaded> loaded, bool from_cache)
-      : loaded_(std::move(loaded)), from_cache_(from_cache) {}
+  LoadedModule(std::shared_ptr<const Loaded> loaded, bool from_cache, std::chrono::steady_clock::time_point start)
+      : loaded_(std::move(loaded)),
+        from_cache_(from_cache),
+        seconds_(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()) {}
   void* symbol(const std::string& name) const override {
     void* p = ::dlsym(loaded_->handle, name.c_str());
     if (p == nullptr) throw InternalError("module " + loaded_->path + " has no symbol '" + name + "'");
@@ -254,10 +257,12 @@ class LoadedModule final : public Module {
   }
   const std::string& path() const override { return loaded_->path; }
   bool from_cache() const override { return from_cache_; }
+  double seconds() const override { return seconds_; }
 
  private:
   std::shared_ptr<const Loaded> loaded_;
   bool from_cache_;
+  double seconds_;
 };
 
 // Per .so path: a mutex so that threads of one process compile a module once, and the
@@ -443,6 +448,7 @@ bool compiler_available(const CompilerOptions& options) {
 }
 
 std::shared_ptr<const Module> compile_module(const std::string& source, const CompilerOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
   std::string dir = options.compiledir.empty() ? default_compiledir() : options.compiledir;
   // An absolute path, so that a module's path() and the in-process table of loaded
   // modules stay right when the working directory changes.
@@ -471,12 +477,12 @@ std::shared_ptr<const Module> compile_module(const std::string& source, const Co
 
   const std::shared_ptr<Slot> slot = slot_for(so_path);
   const std::lock_guard<std::mutex> lock(slot->mutex);
-  if (slot->loaded) return std::make_shared<LoadedModule>(slot->loaded, true);
+  if (slot->loaded) return std::make_shared<LoadedModule>(slot->loaded, true, start);
 
   std::string error;
   const std::string damage = detail::check_entry(job.dir, job.key, info.identity, job.flags_text);
   if (damage.empty()) {
-    if ((slot->loaded = open_module(so_path, &error))) return std::make_shared<LoadedModule>(slot->loaded, true);
+    if ((slot->loaded = open_module(so_path, &error))) return std::make_shared<LoadedModule>(slot->loaded, true, start);
   }
   if (!damage.empty() && damage != "missing") error = damage;
   if (!error.empty()) detail::remove_entry(job.dir, job.key);  // damaged: rebuilt below, once
@@ -487,7 +493,7 @@ std::shared_ptr<const Module> compile_module(const std::string& source, const Co
     throw CompileError("the module compiled from " + detail::entry_path(job.dir, job.key, ".cpp") +
                        " cannot be loaded: " + error);
   }
-  return std::make_shared<LoadedModule>(slot->loaded, false);
+  return std::make_shared<LoadedModule>(slot->loaded, false, start);
 }
 
 }  // namespace hypatia::cpu

@@ -71,6 +71,8 @@ class Module {
   virtual void* symbol(const std::string& name) const = 0;
   virtual const std::string& path() const = 0;
   virtual bool from_cache() const = 0;  // true when no compiler ran
+  // The time compile_module took to give it: cache lookup, compiler run, dlopen.
+  virtual double seconds() const { return 0; }
 };
 
 // Compiles (or finds in the cache) and loads `source`. A compiler that fails is a

@@ -673,6 +673,7 @@ std::vector<std::string> Executable::in_place_plan() const {
 }
 
 const std::string& Executable::source() const { return plan_->source; }
+const Module* Executable::module() const { return plan_->module.get(); }
 int Executable::num_kernels() const { return static_cast<int>(plan_->kernels.size()); }
 
 std::vector<std::string> Executable::reference_ops() const {

@@ -44,6 +44,8 @@ class Executable {
 
   // The generated C++ source (empty when there is no kernel).
   const std::string& source() const;
+  // The module compiled from it (nullptr when there is no kernel).
+  const Module* module() const;
   int num_kernels() const;
   // The ops of the nodes run by their reference kernel, one entry per node, sorted.
   std::vector<std::string> reference_ops() const;
