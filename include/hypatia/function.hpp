@@ -54,13 +54,16 @@ struct Program;
 
 // How a function is compiled (Theano's mode argument).
 struct Mode {
-  std::string name = "FAST_RUN";  // "FAST_RUN" or "FAST_COMPILE"
+  std::string name = "FAST_RUN";  // "FAST_RUN", "FAST_COMPILE" or "DebugMode"
   // Rules or phases switched off by name (Theano's optimizer_excluding).
   std::vector<std::string> excluding;
   // Keep a trace of the rewrites (Function::rewrite_trace).
   bool trace_rewrites = false;
   // The backend: "cpu", "interp", or empty for the mode's default (see above).
   std::string linker;
+  // DebugMode: flag outputs that are NaN or infinite where the step's inputs were
+  // finite (Theano's check_isfinite).
+  bool check_isfinite = true;
 
   static Mode fast_run() { return Mode{}; }
   static Mode fast_compile() { return Mode{"FAST_COMPILE", {}, false, {}}; }
@@ -69,6 +72,10 @@ struct Mode {
   static Mode without_rewrites() {
     return Mode{"FAST_RUN", {"canonicalize", "stabilize", "specialize"}, false, {}};
   }
+  // DebugMode (Theano's): rewrites as FAST_RUN and runs on the same backend, checking
+  // every step against the interpreter and every rewrite by computing both sides; see
+  // "DebugMode" in docs/design.md. Each failure is a DebugModeError (error.hpp).
+  static Mode debug() { return Mode{"DebugMode", {}, false, {}}; }
   // The rewrite options this mode means; a ValueError for an unknown mode name.
   RewriteOptions rewrite_options() const;
   // The backend this mode asks for: "cpu" or "interp"; a ValueError for another name.

@@ -60,7 +60,7 @@ const std::vector<Flag>& flags() {
        [] { return std::string(cast_policy() == CastPolicy::custom ? "custom" : "numpy"); },
        [](const std::string& v) { set_cast_policy(v == "custom" ? CastPolicy::custom : CastPolicy::numpy); }},
       {"mode",
-       {"FAST_RUN", "FAST_COMPILE"},
+       {"FAST_RUN", "FAST_COMPILE", "DebugMode"},
        "Default mode of hypatia.function. FAST_RUN rewrites the graph in three phases (canonicalize, "
        "stabilize, specialize); FAST_COMPILE runs only stabilize, so that the numbers do not depend on the "
        "mode. Both then run every node with its reference kernel (the interp backend).",

@@ -22,6 +22,7 @@ PYBIND11_MODULE(_core, m) {
   hp::bind_ops_nnet(m);
   hp::bind_random(m);
   hp::bind_cache(m);
+  hp::bind_rewriting(m);
   hp::bind_variable_methods(m);
   m.def("_set_package_dir", &hp::set_package_dir, pybind11::arg("dir"),
         "Frames in files under dir are skipped when finding the user's source line.");

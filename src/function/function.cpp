@@ -8,6 +8,7 @@
 #include "backend/cpu/compiler.hpp"
 #include "backend/cpu/executor.hpp"
 #include "backend/interp/interp.hpp"
+#include "function/debug_mode.hpp"
 #include "function/program.hpp"
 #include "function/shared_state.hpp"
 #include "graph/op.hpp"
@@ -75,7 +76,7 @@ std::string Mode::backend() const {
     if (env != nullptr && *env != '\0') {
       l = env;
     } else {
-      l = name == "FAST_COMPILE" ? "interp" : "cpu";
+      l = name == "FAST_COMPILE" ? "interp" : "cpu";  // DebugMode checks the cpu backend
     }
   }
   if (l != "cpu" && l != "interp") throw ValueError("unknown linker '" + l + "': expected cpu or interp");
@@ -86,13 +87,15 @@ RewriteOptions Mode::rewrite_options() const {
   RewriteOptions options;
   if (name == "FAST_COMPILE") {
     options.phases = {"stabilize"};
-  } else if (name != "FAST_RUN") {
-    throw ValueError("unknown mode '" + name + "': expected FAST_RUN or FAST_COMPILE");
+  } else if (name != "FAST_RUN" && name != "DebugMode") {
+    throw ValueError("unknown mode '" + name + "': expected FAST_RUN, FAST_COMPILE or DebugMode");
   }
   // Composites expanded for a backend that fuses them (rewrite/rules/decompose_nnet.cpp).
-  if (name == "FAST_RUN" && backend() == "cpu") options.phases.push_back("decompose");
+  if (name != "FAST_COMPILE" && backend() == "cpu") options.phases.push_back("decompose");
   options.excluding = excluding;
   options.trace = trace_rewrites;
+  // DebugMode computes both sides of every rewrite (debug_mode.cpp).
+  if (name == "DebugMode") options.trace = options.keep_variables = true;
   return options;
 }
 
@@ -177,6 +180,7 @@ std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
 
   std::vector<Array> results = p.cpu ? p.cpu->run(checked, p.observer.get())
                                      : interp::run(p.plan, checked, p.observer.get());
+  if (p.mode.name == "DebugMode") detail::check_rewrites(p, checked);  // debug_mode.cpp
 
   // Outputs are the caller's own: never a view of an argument, a constant, or
   // another output. Few buffers (the usual case) are compared directly, many through

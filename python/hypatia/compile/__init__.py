@@ -287,7 +287,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
 
     f = Function([s.variable for s in explicit], outs, on_unused_input,
                  [allow_input_downcast if s.allow_downcast is None else s.allow_downcast for s in explicit],
-                 *mode._core_args(), updates=update_pairs, givens=given_pairs, no_default_updates=no_default,
+                 *mode._core_args(), check_isfinite=mode._check_isfinite(), updates=update_pairs, givens=given_pairs, no_default_updates=no_default,
                  structure=_LIST if structure is list else structure)
     return f._setup(explicit, state, structure, name, mode)
 

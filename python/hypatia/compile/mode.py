@@ -73,6 +73,10 @@ class Mode:
         _check_names(names, "including")
         return self._with(tuple(n for n in self.excluded if n not in names))
 
+    def _check_isfinite(self):
+        """DebugMode's check_isfinite (the core ignores it in other modes)."""
+        return True
+
     def _core_args(self):
         """(mode name, excluded names, trace, linker) for the C++ core."""
         linker = _LINKERS[self.linker]
@@ -105,5 +109,8 @@ def get_mode(mode):
         return mode
     if isinstance(mode, str) and mode in _PREDEFINED:
         return _PREDEFINED[mode]
-    raise ValueError(f"mode {mode!r} is not available; the modes are: FAST_RUN, FAST_COMPILE, or a "
+    if mode in ("DebugMode", "DEBUG_MODE"):
+        from .debugmode import DebugMode  # noqa: PLC0415 (debugmode imports this file)
+        return DebugMode()
+    raise ValueError(f"mode {mode!r} is not available; the modes are: FAST_RUN, FAST_COMPILE, DebugMode, or a "
                      "hypatia.Mode")
