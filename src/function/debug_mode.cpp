@@ -66,13 +66,21 @@ std::string element_str(const Array& flat, std::int64_t i) {
 
 std::string type_str(const Array& a) { return std::string(dtype_name(a.dtype())) + " " + shape_str(a.shape()); }
 
+// What the two sides of a comparison are called in messages.
+struct Sides {
+  const char* got;
+  const char* want;
+};
+constexpr Sides kStep{"the step gives", "the reference kernel gives"};
+
 // Where `got` and `want` (the reference) differ beyond the tolerance, as text; empty
 // when they agree. NaN agrees with NaN, an infinity with the same infinity.
 // `nonfinite_ok`: an element where `want` is NaN or infinite agrees with anything (a
 // stabilizing rewrite makes a finite value where the formula overflowed).
-std::string difference(const Array& got, const Array& want, Tolerance tol, bool nonfinite_ok = false) {
+std::string difference(const Array& got, const Array& want, Tolerance tol, Sides sides = kStep,
+                       bool nonfinite_ok = false) {
   if (got.dtype() != want.dtype() || got.shape() != want.shape()) {
-    return "a " + type_str(got) + " where the reference is a " + type_str(want);
+    return std::string(sides.got) + " a " + type_str(got) + " where " + sides.want + " a " + type_str(want);
   }
   const std::int64_t n = got.size();
   if (n == 0) return {};
@@ -107,8 +115,8 @@ std::string difference(const Array& got, const Array& want, Tolerance tol, bool 
   if (first < 0) return {};
   const Array a = got.contiguous().reshape({n}), b = want.contiguous().reshape({n});
   std::ostringstream os;
-  os << "at index " << index_str(got.shape(), first) << ": " << element_str(a, first) << " where the reference is "
-     << element_str(b, first) << " (" << count << " of " << n << " element" << (n == 1 ? "" : "s") << " differ";
+  os << "at index " << index_str(got.shape(), first) << " " << sides.got << " " << element_str(a, first) << " where "
+     << sides.want << " " << element_str(b, first) << " (" << count << " of " << n << " element" << (n == 1 ? "" : "s") << " differ";
   if (is_float(got.dtype())) os << ", largest difference " << max_error << "; rtol " << tol.rtol << ", atol " << tol.atol;
   os << ")";
   return os.str();
@@ -126,6 +134,13 @@ std::string non_finite(const Array& a) {
     }
   }
   return {};
+}
+
+bool all_finite(const std::vector<Array>& arrays) {
+  for (const Array& a : arrays) {
+    if (!non_finite(a).empty()) return false;
+  }
+  return true;
 }
 
 bool shares(const Array& a, const Array& b) {
@@ -192,8 +207,9 @@ class DebugObserver final : public StepObserver {
     }
     check_destroys(step, saved, inputs, outputs);
     check_views(step, inputs, outputs);
-    check_values(step, saved, outputs);
-    if (check_isfinite_) check_finite(step, saved, outputs);
+    const Values value = check_values(step, saved, outputs);
+    if (!value.empty()) check_strides(step, value);
+    if (check_isfinite_ && all_finite(saved)) check_finite(step, value, outputs);
   }
 
   void after_call(const std::vector<Array>& args) const {
@@ -235,12 +251,12 @@ class DebugObserver final : public StepObserver {
       if (after == nullptr) {
         what = "the replacement raised an error where the replaced expression did not";
       } else {
-        what = difference(*after, *before, tolerance_for(before->dtype()), /*nonfinite_ok=*/true);
+        what = difference(*after, *before, tolerance_for(before->dtype()),
+                          Sides{"the replacement gives", "the replaced expression gives"}, /*nonfinite_ok=*/true);
       }
       if (what.empty()) continue;
       throw BadOptimization(format_location(f->where) + ": rewrite rule '" + f->rule + "' (" + f->phase +
-                            ") replaced " + f->before + " (" + f->replaced.node().op().name + ") by " + f->after +
-                            ", which computes other values: " + what);
+                            ") replaced " + f->before + " by " + f->after + ", which computes other values: " + what);
     }
   }
 
@@ -271,7 +287,8 @@ class DebugObserver final : public StepObserver {
   static void check_destroys(const StepView& step, const std::vector<Array>& saved, const std::vector<Array>& inputs,
                              const std::vector<Array>& outputs) {
     for (std::size_t i = 0; i < inputs.size() && i < saved.size(); ++i) {
-      const std::string what = difference(inputs[i], saved[i], Tolerance{});
+      const std::string what =
+          difference(inputs[i], saved[i], Tolerance{}, Sides{"it now holds", "it held"});
       if (what.empty()) continue;
       if (step.kind == "kernel") {
         bool in_place = false;
@@ -323,23 +340,45 @@ class DebugObserver final : public StepObserver {
     }
   }
 
-  // The step's nodes again by their reference kernels (over copies of the inputs as
-  // they were), then each on non-contiguous copies of its inputs.
-  static void check_values(const StepView& step, const std::vector<Array>& saved, const std::vector<Array>& outputs) {
-    std::unordered_map<Variable, Array, VariableHash> value;
+  using Values = std::unordered_map<Variable, Array, VariableHash>;
+
+  // The step's nodes again by their reference kernels, over copies of the inputs as
+  // they were, in order; every step output compared with its recomputed value. The
+  // values of every node of the step, or an empty map when a node reads something
+  // that is not the step's (nothing to compare against then).
+  static Values check_values(const StepView& step, const std::vector<Array>& saved, const std::vector<Array>& outputs) {
+    Values value;
     for (std::size_t i = 0; i < step.inputs.size() && i < saved.size(); ++i) value[step.inputs[i]] = saved[i];
     for (const auto& n : step.nodes) {
       const bool destroys = !aliasing_of(*n).destroys.empty();
       std::vector<Array> ins;
-      std::vector<Array> strided;
       for (const Variable& in : n->inputs()) {
         auto it = value.find(in);
-        if (it == value.end()) return;  // not a step's own input: nothing to compare against
+        if (it == value.end() && in.is_constant()) it = value.emplace(in, in.constant_value()).first;  // inlined
+        if (it == value.end()) return {};
         ins.push_back(destroys ? it->second.copy() : it->second);
-        strided.push_back(non_contiguous(it->second));
       }
       const std::vector<Array> ref = interp::run_node(*n, ins);
       for (int j = 0; j < n->num_outputs(); ++j) value[n->output(j)] = ref[static_cast<std::size_t>(j)];
+    }
+    for (std::size_t j = 0; j < outputs.size() && j < step.outputs.size(); ++j) {
+      const Variable& var = step.outputs[j];
+      auto it = value.find(var);
+      if (it == value.end()) continue;
+      const std::string what = difference(outputs[j], it->second, tolerance_for(it->second.dtype()));
+      if (what.empty()) continue;
+      throw BadThunkOutput(node_str(var.node()) + " " + step_str(step) + ": output " + std::to_string(var.index()) +
+                           " (" + type_str(outputs[j]) + ") differs from the reference kernel's: " + what);
+    }
+    return value;
+  }
+
+  // Each node's reference kernel on non-contiguous copies of its inputs, against its
+  // values on contiguous ones.
+  static void check_strides(const StepView& step, const Values& value) {
+    for (const auto& n : step.nodes) {
+      std::vector<Array> strided;
+      for (const Variable& in : n->inputs()) strided.push_back(non_contiguous(value.at(in)));
       std::vector<Array> again;
       try {
         again = interp::run_node(*n, strided);
@@ -349,35 +388,40 @@ class DebugObserver final : public StepObserver {
                              "contiguous ones: " + e.what());
       }
       for (std::size_t j = 0; j < again.size(); ++j) {
-        const std::string what = difference(again[j], ref[j], tolerance_for(ref[j].dtype()));
+        const Array& ref = value.at(n->output(static_cast<int>(j)));
+        const std::string what =
+            difference(again[j], ref, tolerance_for(ref.dtype()), Sides{"it gives", "on contiguous copies it gives"});
         if (what.empty()) continue;
         throw BadThunkOutput(node_str(*n) + " " + step_str(step) + ": output " + std::to_string(j) +
-                             " of the reference kernel on non-contiguous copies of its inputs differs from the "
-                             "same on contiguous ones " + what);
+                             " of the reference kernel on non-contiguous copies of its inputs differs: " + what);
       }
-    }
-    for (std::size_t j = 0; j < outputs.size() && j < step.outputs.size(); ++j) {
-      const Variable& var = step.outputs[j];
-      auto it = value.find(var);
-      if (it == value.end()) continue;
-      const std::string what = difference(outputs[j], it->second, tolerance_for(it->second.dtype()));
-      if (what.empty()) continue;
-      throw BadThunkOutput(node_str(var.node()) + " " + step_str(step) + ": output " + std::to_string(var.index()) +
-                           " (" + type_str(outputs[j]) + ") differs from the reference kernel's " + what);
     }
   }
 
-  static void check_finite(const StepView& step, const std::vector<Array>& saved, const std::vector<Array>& outputs) {
-    for (const Array& a : saved) {
-      if (!non_finite(a).empty()) return;
+  // The first node of the step that makes a NaN or inf from finite inputs (inside a
+  // fused kernel, from the recomputed values: the node that starts it, not the
+  // kernel's output).
+  static void check_finite(const StepView& step, const Values& value, const std::vector<Array>& outputs) {
+    auto fail = [&](const Variable& var, const Array& a, const std::string& where) {
+      throw InvalidValueError(node_str(var.node()) + " " + step_str(step) + ": output " +
+                              std::to_string(var.index()) + " (" + type_str(a) + ") has " + where +
+                              " though every input was finite (DebugMode's check_isfinite = false allows it)");
+    };
+    if (!value.empty()) {
+      for (const auto& n : step.nodes) {
+        bool finite = true;
+        for (const Variable& in : n->inputs()) finite = finite && non_finite(value.at(in)).empty();
+        if (!finite) continue;
+        for (int j = 0; j < n->num_outputs(); ++j) {
+          const Array& a = value.at(n->output(j));
+          const std::string where = non_finite(a);
+          if (!where.empty()) fail(n->output(j), a, where);
+        }
+      }
     }
     for (std::size_t j = 0; j < outputs.size() && j < step.outputs.size(); ++j) {
       const std::string where = non_finite(outputs[j]);
-      if (where.empty()) continue;
-      const Variable& var = step.outputs[j];
-      throw InvalidValueError(node_str(var.node()) + " " + step_str(step) + ": output " +
-                              std::to_string(var.index()) + " (" + type_str(outputs[j]) + ") has " + where +
-                              " though every input was finite (Mode::check_isfinite = false allows it)");
+      if (!where.empty() && value.empty()) fail(step.outputs[j], outputs[j], where);
     }
   }
 

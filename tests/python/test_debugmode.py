@@ -52,13 +52,13 @@ def test_mlp_training_step_passes(linker, dtype):
         b1 = hypatia.shared(np.zeros(4, dtype=dtype), name="b1")
         w2 = hypatia.shared(np.linspace(1, -1, 12).reshape(4, 3).astype(dtype), name="w2")
         srng = hypatia.RandomStreams(3)
-        h = T.nnet.relu(T.dot(x, w1) + b1) * srng.binomial((8, 4), p=0.8, dtype=dtype)
+        h = T.nnet.relu(T.dot(x, w1) + b1) * T.cast(srng.binomial((8, 4), p=0.8), dtype)
         p = T.nnet.softmax(T.dot(h, w2))
         cost = T.nnet.categorical_crossentropy(p, y).mean() + 1e-3 * (w1 ** 2).sum()
         params = [w1, b1, w2]
         grads = hypatia.grad(cost, params)
         f = hypatia.function([x, y], [cost] + grads, mode=mode,
-                             updates=[(q, q - 0.1 * g) for q, g in zip(params, grads)])
+                             updates=[(q, T.cast(q - 0.1 * g, dtype)) for q, g in zip(params, grads)])
         out = [f(xv, yv) for _ in range(2)]
         return [a for step in out for a in step] + [w1.get_value()]
 
@@ -91,7 +91,7 @@ def test_rule_that_changes_values(linker):
 
     try:
         x = T.dvector("x")
-        y = T.exp(x) - 1  # planted: the rule's victim
+        y = T.exp(x) * 2  # planted: the rule's victim
         f = hypatia.function([x], y, mode=DebugMode(linker=linker))
         with pytest.raises(BadOptimization) as err:
             f(np.array([0.0, 2.0]))
@@ -100,7 +100,7 @@ def test_rule_that_changes_values(linker):
         assert line_of("planted: the rule's victim") in message
         assert "at index (1,)" in message
         # Without DebugMode the wrong rule goes unnoticed.
-        assert hypatia.function([x], y, mode=hypatia.Mode(linker=linker))(np.array([2.0]))[0] == 2.0
+        assert hypatia.function([x], y, mode=hypatia.Mode(linker=linker))(np.array([2.0]))[0] == 6.0
     finally:
         assert unregister(planted_exp_is_one_plus_x)
 
@@ -108,26 +108,29 @@ def test_rule_that_changes_values(linker):
 def test_correct_user_rule_fires_and_can_be_excluded():
     seen = []
 
-    @register_canonicalize("user_log_of_exp")
-    @node_rewriter(["log"])
-    def log_of_exp(node):
+    @register_canonicalize("user_cosh_as_exps")
+    @node_rewriter(["cosh"])
+    def cosh_as_exps(node):
         seen.append(node.op)
         (arg,) = node.inputs
-        if arg.owner is not None and arg.owner.op == "exp":
-            return [arg.owner.inputs[0]]
+        if arg.dtype == "float64":
+            return [(T.exp(arg) + T.exp(-arg)) / 2]
         return False
 
     try:
-        assert "canonicalize/user_log_of_exp" in hypatia.compile.mode.rule_names()
+        assert "canonicalize/user_cosh_as_exps" in hypatia.compile.mode.rule_names()
         x = T.dvector("x")
         mode = DebugMode(linker="interp", trace_rewrites=True)
-        f = hypatia.function([x], T.log(T.exp(x)) * 2, mode=mode)
-        assert seen and f.rewrite_trace.counts()["user_log_of_exp"] == 1
-        np.testing.assert_allclose(f(np.array([0.5, -3.0])), [1.0, -6.0])
-        g = hypatia.function([x], T.log(T.exp(x)), mode=mode.excluding("user_log_of_exp"))
-        assert "user_log_of_exp" not in g.rewrite_trace.counts()
+        f = hypatia.function([x], T.cosh(x) * 3, mode=mode)
+        assert seen == ["cosh"] and f.rewrite_trace.counts()["user_cosh_as_exps"] == 1
+        np.testing.assert_allclose(f(np.array([0.5, -3.0])), 3 * np.cosh([0.5, -3.0]))
+        assert "cosh" not in f.graph_text()
+        g = hypatia.function([x], T.cosh(x), mode=mode.excluding("user_cosh_as_exps"))
+        assert "user_cosh_as_exps" not in g.rewrite_trace.counts()
+        assert "cosh" in g.graph_text()
     finally:
-        unregister(log_of_exp)
+        assert unregister(cosh_as_exps)
+    assert "canonicalize/user_cosh_as_exps" not in hypatia.compile.mode.rule_names()
     with pytest.raises(ValueError, match="a built-in rule has that name"):
         register_specialize(lambda node: None, "constant_folding")
 
