@@ -74,6 +74,40 @@ class CompileError : public Error {
   std::string source_path_;
 };
 
+// DebugMode (function.hpp, Mode::debug) found a step or a rewrite that is wrong: our
+// bug or a user op's or rule's. Each message names the node (op, the user's line) or the
+// rule, and what differs. Theano's names.
+class DebugModeError : public Error {
+ public:
+  using Error::Error;
+};
+// A step's result disagrees with the interpreter's (the reference kernels), or with the
+// same step run again on non-contiguous copies of its inputs.
+class BadThunkOutput : public DebugModeError {
+ public:
+  using DebugModeError::DebugModeError;
+};
+// A step changed an input that its op does not declare it overwrites (Aliasing::destroys).
+class BadDestroyMap : public DebugModeError {
+ public:
+  using DebugModeError::DebugModeError;
+};
+// A step's output shares memory with an input without a declared view (Aliasing::views).
+class BadViewMap : public DebugModeError {
+ public:
+  using DebugModeError::DebugModeError;
+};
+// A rewrite rule's replacement computes other values than the variable it replaced.
+class BadOptimization : public DebugModeError {
+ public:
+  using DebugModeError::DebugModeError;
+};
+// A step made a NaN or an infinity from finite inputs (Mode::check_isfinite).
+class InvalidValueError : public DebugModeError {
+ public:
+  using DebugModeError::DebugModeError;
+};
+
 class InternalError : public Error {
  public:
   explicit InternalError(const std::string& m)

@@ -62,7 +62,7 @@ const Program& program_of(const Function& f);
 
 // How a function is compiled (Theano's mode argument).
 struct Mode {
-  std::string name = "FAST_RUN";  // "FAST_RUN" or "FAST_COMPILE"
+  std::string name = "FAST_RUN";  // "FAST_RUN", "FAST_COMPILE" or "DebugMode"
   // Rules or phases switched off by name (Theano's optimizer_excluding).
   std::vector<std::string> excluding;
   // Keep a trace of the rewrites (Function::rewrite_trace).
@@ -86,6 +86,9 @@ struct Mode {
     bool big_is_error = true;
   };
   std::optional<NanGuard> nan_guard_checks = std::nullopt;
+  // DebugMode: flag outputs that are NaN or infinite where the step's inputs were
+  // finite (Theano's check_isfinite).
+  bool check_isfinite = true;
 
   static Mode fast_run() { return Mode{}; }
   static Mode fast_compile() {
@@ -110,6 +113,10 @@ struct Mode {
     m.nan_guard_checks = NanGuard{nan_is_error, inf_is_error, big_is_error};
     return m;
   }
+  // DebugMode (Theano's): rewrites as FAST_RUN and runs on the same backend, checking
+  // every step against the interpreter and every rewrite by computing both sides; see
+  // "DebugMode" in docs/design.md. Each failure is a DebugModeError (error.hpp).
+  static Mode debug() { return Mode{"DebugMode", {}, false, {}}; }
   // The rewrite options this mode means; a ValueError for an unknown mode name.
   RewriteOptions rewrite_options() const;
   // The backend this mode asks for: "cpu" or "interp"; a ValueError for another name.

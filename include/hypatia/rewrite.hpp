@@ -38,7 +38,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -81,6 +83,9 @@ struct RewriteOptions {
   int max_passes = 50;
   bool trace = false;
   RewriteTiming* timing = nullptr;
+  // With trace: keep each firing's replaced variable and replacement (RewriteTrace::
+  // Firing), so that DebugMode can compute both. Keeps the graphs they reach alive.
+  bool keep_variables = false;
 };
 
 // What the rewriter did, for a person to read.
@@ -91,6 +96,8 @@ struct RewriteTrace {
     SourceLocation where;  // the user's line of the replaced node
     std::string before;    // the replaced expression, as infix text
     std::string after;     // its replacement
+    Variable replaced;     // with RewriteOptions::keep_variables: the variable replaced
+    Variable replacement;  // and what replaced it (same dtype)
   };
   std::vector<Firing> firings;
   std::string graph_before;
@@ -115,6 +122,22 @@ std::vector<Variable> rewrite_graph(const std::vector<Variable>& outputs, const 
 
 // Every rule, as "phase/name", in the order they are tried.
 std::vector<std::string> rewrite_rule_names();
+
+// A rule of the user's own (Theano's register_canonicalize / register_stabilize /
+// register_specialize with a local optimizer): `rewrite(node)` gets a node of op
+// `root_op` ("" for any op) with one output and returns its replacement, or nothing.
+// It builds the replacement with the public op functions, passing node.where() so that
+// errors keep pointing at the user's line. The engine tries user rules after the
+// phase's own, with the same guarantees (a replacement of another dtype is cast back;
+// one of another rank or static shape is dropped); Mode::excluding and
+// RewriteOptions::excluding switch one off by name. phase: canonicalize, stabilize or
+// specialize (ValueError otherwise); a name already taken by a rule is a ValueError,
+// as is an unknown op. Thread-safe; functions compiled before keep the rules they had.
+using NodeRewrite = std::function<std::optional<Variable>(const Node& node)>;
+void register_rewrite(const std::string& phase, const std::string& name, const std::string& root_op,
+                      NodeRewrite rewrite);
+// Removes a user rule; false when no user rule has that name.
+bool unregister_rewrite(const std::string& name);
 
 // An expression as one line of infix text, to `depth` levels: "log1p(neg(x))".
 std::string expression_text(const Variable& v, int depth = 4);

@@ -147,6 +147,7 @@ void bind_random_streams(py::module_& m);  // random_streams.cpp: RandomStreams 
 // sequence of ints and int scalar variables, x.shape, or an int vector variable of
 // known length.
 std::vector<Operand> random_sizes(py::handle size, SourceLocation where, const char* what);
+void bind_rewriting(py::module_& m);  // rewriting.cpp: the user's rewrite rules
 void bind_cache(py::module_& m);      // cache.cpp: the CPU backend's module cache (hypatia.cache)
 void bind_shared(py::module_& m);     // shared.cpp: SharedVariable, shared()
 void bind_user_op(py::module_& m);    // user_op.cpp: Python ops (hypatia.graph.op.Op) as core ops

@@ -18,6 +18,12 @@ struct Classes {
   PyObject* compile = nullptr;
   PyObject* nan_guard = nullptr;
   PyObject* internal = nullptr;
+  PyObject* debug_mode = nullptr;
+  PyObject* bad_thunk_output = nullptr;
+  PyObject* bad_destroy_map = nullptr;
+  PyObject* bad_view_map = nullptr;
+  PyObject* bad_optimization = nullptr;
+  PyObject* invalid_value = nullptr;
 };
 Classes g_classes;
 
@@ -82,6 +88,22 @@ void bind_errors(py::module_& m) {
   g_classes.internal = make_class(m, "InternalError", PyExc_RuntimeError,
                                   "A bug in hypatia (please report it), never the caller's fault.");
 
+  // DebugMode's (hypatia.compile.debugmode re-exports them under Theano's names).
+  g_classes.debug_mode = make_class(m, "DebugModeError", PyExc_Exception,
+                                    "DebugMode found a wrong step or rewrite (the base of its errors).");
+  g_classes.bad_thunk_output = make_class(m, "BadThunkOutput", g_classes.debug_mode,
+                                          "A step's result disagrees with the reference kernels' (or with the "
+                                          "same step on non-contiguous inputs).");
+  g_classes.bad_destroy_map = make_class(m, "BadDestroyMap", g_classes.debug_mode,
+                                         "A step changed an input its op does not declare it overwrites.");
+  g_classes.bad_view_map = make_class(m, "BadViewMap", g_classes.debug_mode,
+                                      "A step's output shares memory with an input without a declared view.");
+  g_classes.bad_optimization = make_class(m, "BadOptimization", g_classes.debug_mode,
+                                          "A rewrite rule's replacement computes other values than what it "
+                                          "replaced.");
+  g_classes.invalid_value = make_class(m, "InvalidValueError", g_classes.debug_mode,
+                                       "A step made a NaN or an infinity from finite inputs.");
+
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -99,6 +121,18 @@ void bind_errors(py::module_& m) {
       PyErr_SetString(g_classes.compile, e.what());
     } catch (const InternalError& e) {
       PyErr_SetString(g_classes.internal, e.what());
+    } catch (const BadThunkOutput& e) {
+      PyErr_SetString(g_classes.bad_thunk_output, e.what());
+    } catch (const BadDestroyMap& e) {
+      PyErr_SetString(g_classes.bad_destroy_map, e.what());
+    } catch (const BadViewMap& e) {
+      PyErr_SetString(g_classes.bad_view_map, e.what());
+    } catch (const BadOptimization& e) {
+      PyErr_SetString(g_classes.bad_optimization, e.what());
+    } catch (const InvalidValueError& e) {
+      PyErr_SetString(g_classes.invalid_value, e.what());
+    } catch (const DebugModeError& e) {
+      PyErr_SetString(g_classes.debug_mode, e.what());
     }
   });
 }

@@ -277,7 +277,7 @@ void bind_function(py::module_& m) {
                       py::handle updates, py::handle givens, py::handle no_default_updates, py::handle structure,
                       std::string optimizer, std::vector<std::string> including,
                       std::optional<std::tuple<bool, bool, bool>> nan_guard, std::optional<bool> profile,
-                      std::string name) {
+                      std::string name, bool check_isfinite) {
             const SourceLocation w = user_location();
             const std::vector<Variable> ins = variables(inputs, "input", w);
             const std::vector<Variable> outs = variables(outputs, "output", w);
@@ -288,6 +288,7 @@ void bind_function(py::module_& m) {
             m.linker = std::move(linker);
             m.optimizer = std::move(optimizer);
             m.including = std::move(including);
+            m.check_isfinite = check_isfinite;  // DebugMode's
             if (nan_guard) {
               m.name = "NanGuardMode";
               m.nan_guard_checks = Mode::NanGuard{std::get<0>(*nan_guard), std::get<1>(*nan_guard), std::get<2>(*nan_guard)};
@@ -320,7 +321,7 @@ void bind_function(py::module_& m) {
           py::arg("linker") = "", py::arg("updates") = py::none(), py::arg("givens") = py::none(),
           py::arg("no_default_updates") = false, py::arg("structure") = py::list(),
           py::arg("optimizer") = "", py::arg("including") = std::vector<std::string>{},
-          py::arg("nan_guard") = py::none(), py::arg("profile") = py::none(), py::arg("name") = "")
+          py::arg("nan_guard") = py::none(), py::arg("profile") = py::none(), py::arg("name") = "", py::arg("check_isfinite") = true)
       .def("__call__", &CompiledFunction::call,
            "Runs the function: one argument per input (NumPy arrays, numbers, lists), positionally or by name.")
       .def("_run", &CompiledFunction::run, py::arg("args"),

@@ -22,6 +22,7 @@ PYBIND11_MODULE(_core, m) {
   hp::bind_ops_nnet(m);
   hp::bind_random(m);
   hp::bind_cache(m);
+  hp::bind_rewriting(m);
   hp::bind_variable_methods(m);
   hp::bind_printing(m);
   hp::bind_user_op(m);

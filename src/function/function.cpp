@@ -10,6 +10,7 @@
 #include "backend/cpu/executor.hpp"
 #include "backend/interp/interp.hpp"
 #include "function/profile.hpp"
+#include "function/debug_mode.hpp"
 #include "function/program.hpp"
 #include "function/shared_state.hpp"
 #include "graph/op.hpp"
@@ -77,7 +78,7 @@ std::string Mode::backend() const {
     if (env != nullptr && *env != '\0') {
       l = env;
     } else {
-      l = name == "FAST_COMPILE" ? "interp" : "cpu";
+      l = name == "FAST_COMPILE" ? "interp" : "cpu";  // DebugMode checks the cpu backend
     }
   }
   if (l != "cpu" && l != "interp") throw ValueError("unknown linker '" + l + "': expected cpu or interp");
@@ -86,8 +87,8 @@ std::string Mode::backend() const {
 
 RewriteOptions Mode::rewrite_options() const {
   RewriteOptions options;
-  if (name != "FAST_RUN" && name != "FAST_COMPILE" && name != "NanGuardMode") {
-    throw ValueError("unknown mode '" + name + "': expected FAST_RUN, FAST_COMPILE or NanGuardMode");
+  if (name != "FAST_RUN" && name != "FAST_COMPILE" && name != "NanGuardMode" && name != "DebugMode") {
+    throw ValueError("unknown mode '" + name + "': expected FAST_RUN, FAST_COMPILE, DebugMode or NanGuardMode");
   }
   const std::string opt = !optimizer.empty() ? optimizer : name == "FAST_COMPILE" ? "fast_compile" : "fast_run";
   if (opt == "fast_compile") {
@@ -102,6 +103,8 @@ RewriteOptions Mode::rewrite_options() const {
   options.excluding = excluding;
   options.including = including;
   options.trace = trace_rewrites;
+  // DebugMode computes both sides of every rewrite (debug_mode.cpp).
+  if (name == "DebugMode") options.trace = options.keep_variables = true;
   return options;
 }
 
@@ -206,6 +209,7 @@ std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
 
   std::vector<Array> results = p.cpu ? p.cpu->run(checked, p.observer.get())
                                      : interp::run(p.plan, checked, p.observer.get());
+  if (p.mode.name == "DebugMode") detail::check_rewrites(p, checked);  // debug_mode.cpp
 
   // Outputs are the caller's own: never a view of an argument, a constant, or
   // another output. Few buffers (the usual case) are compared directly, many through

@@ -2,6 +2,7 @@
 // profiler (profile.hpp), NanGuardMode (nan_guard.hpp), DebugMode (debug_mode.hpp).
 // A profiled function in a checking mode runs both: the checks see each step first
 // and the profiler times only the step itself.
+#include "function/debug_mode.hpp"
 #include "function/nan_guard.hpp"
 #include "function/profile.hpp"
 #include "function/program.hpp"
@@ -30,6 +31,7 @@ class Observers final : public StepObserver {
 
 std::shared_ptr<StepObserver> make_step_observer(const Program& program) {
   std::vector<std::shared_ptr<StepObserver>> all;
+  if (program.mode.name == "DebugMode") all.push_back(make_debug_observer(program));
   if (program.mode.nan_guard_checks || program.mode.name == "NanGuardMode") all.push_back(make_nan_guard(program));
   if (program.profiler) all.push_back(program.profiler);
   if (all.empty()) return nullptr;

@@ -20,6 +20,7 @@
 #include "hypatia/ops/elemwise.hpp"
 #include "rewrite/rule.hpp"
 #include "rewrite/rules/rule_files.hpp"
+#include "rewrite/user_rules.hpp"
 
 namespace hypatia {
 
@@ -132,7 +133,7 @@ std::optional<Variable> fit_to(const Variable& r, const Variable& v, SourceLocat
 class Rewriter {
  public:
   Rewriter(const RewriteOptions& options, RewriteTrace* trace)
-      : options_(options), trace_(trace), book_(RuleBook::get()) {}
+      : options_(options), trace_(trace), book_(RuleBook::get()), user_(user_rules()) {}
 
   // A misspelt name would silently switch nothing off (or on).
   void check_names() const {
@@ -141,7 +142,8 @@ class Rewriter {
       for (const std::string& name : *names) {
         if (is_phase_name(name)) continue;
         const auto& rules = book_.rules();
-        if (std::none_of(rules.begin(), rules.end(), [&](const Rule& r) { return r.name == name; })) {
+        auto named = [&](const Rule& r) { return r.name == name; };
+        if (std::none_of(rules.begin(), rules.end(), named) && std::none_of(user_->begin(), user_->end(), named)) {
           throw ValueError(std::string("rewrite: cannot ") + verb + " '" + name + "': no rule or phase has that name");
         }
       }
@@ -233,7 +235,9 @@ class Rewriter {
 
   void record(const std::string& phase, const std::string& rule, const Variable& before, const Variable& after) {
     if (trace_ == nullptr) return;
-    trace_->firings.push_back({phase, rule, before.node().where(), expression_text(before), expression_text(after)});
+    trace_->firings.push_back({phase, rule, before.node().where(), expression_text(before), expression_text(after),
+                               options_.keep_variables ? before : Variable(),
+                               options_.keep_variables ? after : Variable()});
   }
 
   // The phase's rules for `op` (its own, then those for any op), less the excluded.
@@ -243,6 +247,12 @@ class Rewriter {
       for (const auto* list : {&book_.for_op(phase, op.name), &book_.for_op(phase, "")}) {
         for (const Rule* rule : *list) {
           if (runs(phase, *rule)) it->second.push_back(rule);
+        }
+      }
+      // The user's rules (register_rewrite), after the phase's own.
+      for (const Rule& rule : *user_) {
+        if (rule.phase == phase && (rule.root_op.empty() || rule.root_op == op.name) && !excluded(rule.name)) {
+          it->second.push_back(&rule);
         }
       }
     }
@@ -406,6 +416,7 @@ class Rewriter {
   const RewriteOptions& options_;
   RewriteTrace* trace_;
   const RuleBook& book_;
+  std::shared_ptr<const std::vector<Rule>> user_;  // the user rules as the rewrite began
   detail::NodeMap<Entry> memo_;
   std::vector<Variable> results_;                     // finished nodes' results, by Entry::offset
   std::vector<std::shared_ptr<const Node>> keep_;     // nodes made here: alive while memo_ names them
@@ -434,6 +445,7 @@ std::vector<Variable> rewrite_graph(const std::vector<Variable>& outputs, const 
 std::vector<std::string> rewrite_rule_names() {
   std::vector<std::string> names;
   for (const auto& r : rewrite::RuleBook::get().rules()) names.push_back(r.phase + "/" + r.name);
+  for (const auto& r : *rewrite::user_rules()) names.push_back(r.phase + "/" + r.name);
   return names;
 }
 

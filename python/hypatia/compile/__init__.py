@@ -305,7 +305,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
 
     f = Function([s.variable for s in explicit], outs, on_unused_input,
                  [allow_input_downcast if s.allow_downcast is None else s.allow_downcast for s in explicit],
-                 *mode._core_args(), nan_guard=mode._nan_guard(), updates=update_pairs, givens=given_pairs,
+                 *mode._core_args(), nan_guard=mode._nan_guard(), check_isfinite=mode._check_isfinite(), updates=update_pairs, givens=given_pairs,
                  no_default_updates=no_default, structure=_LIST if structure is list else structure,
                  **mode._core_kwargs(), profile=profile, name=name if isinstance(name, str) else "")
     f = f._setup(explicit, state, structure, name, mode)

@@ -85,6 +85,10 @@ class Mode:
         """NanGuardMode's checks (nan, inf, big), or None."""
         return None
 
+    def _check_isfinite(self):
+        """DebugMode's check_isfinite (the core ignores it in other modes)."""
+        return True
+
     def _core_args(self):
         """(mode name, excluded names, trace, linker) for the C++ core; _core_kwargs
         has the rest."""
@@ -156,5 +160,8 @@ def get_mode(mode):
     if mode == "NanGuardMode":
         from .nanguardmode import NanGuardMode  # noqa: PLC0415 (nanguardmode imports this file)
         return NanGuardMode()
-    raise ValueError(f"mode {mode!r} is not available; the modes are: FAST_RUN, FAST_COMPILE, NanGuardMode, or a "
+    if mode in ("DebugMode", "DEBUG_MODE"):
+        from .debugmode import DebugMode  # noqa: PLC0415 (debugmode imports this file)
+        return DebugMode()
+    raise ValueError(f"mode {mode!r} is not available; the modes are: FAST_RUN, FAST_COMPILE, DebugMode, NanGuardMode, or a "
                      "hypatia.Mode")
