@@ -2,6 +2,7 @@
 // about their size (no fresh pages to fault in for each call's large output).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <thread>
@@ -35,7 +36,10 @@ TEST(BufferCache, SmallAndHugeBlocksAndThreads) {
                            std::size_t(300) << 20}) {
     const std::shared_ptr<Buffer> a = Buffer::allocate(size);
     EXPECT_EQ(reinterpret_cast<std::uintptr_t>(a->data()) % 64, 0u);
-    if (size > 0) std::memset(a->data(), 3, size);
+    if (size > 0) {
+      std::memset(a->data(), 3, std::min<std::size_t>(size, std::size_t(1) << 20));
+      a->data()[size - 1] = std::byte{3};
+    }
   }
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
