@@ -9,8 +9,11 @@
 // the arguments or with each other.
 //
 // Before it runs, the graph is rewritten (hypatia/rewrite.hpp) as the Mode says:
-// FAST_RUN (the default) runs every phase; FAST_COMPILE runs only stabilize, so a
-// user's numbers never depend on the mode.
+// FAST_RUN runs every phase; FAST_COMPILE runs only stabilize, so a user's numbers
+// never depend on the mode. `Mode{}` is FAST_RUN whatever the configuration;
+// `Mode::from_config()` is the mode the config flags (hypatia/config.hpp) describe:
+// mode, optimizer, optimizer_excluding, optimizer_including. function() without a
+// Mode uses Mode::from_config(), so by default FAST_RUN.
 //
 // Shared variables (hypatia/shared.hpp) in the graph are implicit inputs, read at
 // every call. FunctionOptions adds Theano's updates and givens:
@@ -48,8 +51,11 @@
 
 namespace hypatia {
 
+class Function;
 namespace detail {
 struct Program;
+// The compiled program behind a function, for the library's own tools (printing).
+const Program& program_of(const Function& f);
 }
 
 // How a function is compiled (Theano's mode argument).
@@ -61,14 +67,25 @@ struct Mode {
   bool trace_rewrites = false;
   // The backend: "cpu", "interp", or empty for the mode's default (see above).
   std::string linker;
+  // The rewrites (Theano's optimizer): "fast_run" (every phase), "fast_compile"
+  // (stabilize only), "None" (none: the graph runs as built), or empty for the
+  // mode's own (FAST_RUN's is fast_run, FAST_COMPILE's fast_compile).
+  std::string optimizer;
+  // Rules or phases switched on where the optimizer leaves them out (Theano's
+  // optimizer_including): a phase runs whole, a rule runs in its phase; excluding
+  // wins over including.
+  std::vector<std::string> including;
 
   static Mode fast_run() { return Mode{}; }
-  static Mode fast_compile() { return Mode{"FAST_COMPILE", {}, false, {}}; }
+  static Mode fast_compile() { return Mode{"FAST_COMPILE", {}, false, {}, {}, {}}; }
   // No rewriting at all: the graph runs as built (for testing ops and rules; users
   // want FAST_COMPILE, which keeps their numbers the same as FAST_RUN's).
   static Mode without_rewrites() {
-    return Mode{"FAST_RUN", {"canonicalize", "stabilize", "specialize"}, false, {}};
+    return Mode{"FAST_RUN", {"canonicalize", "stabilize", "specialize"}, false, {}, {}, {}};
   }
+  // The mode the config flags describe: mode, optimizer (for modes other than
+  // FAST_COMPILE, as in Theano), optimizer_excluding, optimizer_including.
+  static Mode from_config();
   // The rewrite options this mode means; a ValueError for an unknown mode name.
   RewriteOptions rewrite_options() const;
   // The backend this mode asks for: "cpu" or "interp"; a ValueError for another name.
@@ -123,6 +140,7 @@ class Function {
  private:
   friend Function function(const std::vector<Variable>&, const std::vector<Variable>&, const FunctionOptions&,
                            const Mode&, SourceLocation);
+  friend const detail::Program& detail::program_of(const Function& f);
   Function(std::shared_ptr<const detail::Program> program, std::vector<SharedVariable> state)
       : program_(std::move(program)), state_(std::move(state)) {}
   std::shared_ptr<const detail::Program> program_;
@@ -134,7 +152,7 @@ class Function {
 // value), given once; every input the outputs and updates depend on must be listed
 // (MissingInputError otherwise).
 Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
-                  const FunctionOptions& options, const Mode& mode = Mode{},
+                  const FunctionOptions& options, const Mode& mode = Mode::from_config(),
                   SourceLocation where = SourceLocation::current());
 inline Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
                          const Mode& mode, SourceLocation where = SourceLocation::current()) {
@@ -142,7 +160,7 @@ inline Function function(const std::vector<Variable>& inputs, const std::vector<
 }
 inline Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
                          SourceLocation where = SourceLocation::current()) {
-  return function(inputs, outputs, Mode{}, where);
+  return function(inputs, outputs, Mode::from_config(), where);
 }
 
 }  // namespace hypatia

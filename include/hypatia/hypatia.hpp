@@ -3,6 +3,7 @@
 #pragma once
 
 #include "hypatia/array.hpp"
+#include "hypatia/config.hpp"
 #include "hypatia/dtype.hpp"
 #include "hypatia/error.hpp"
 #include "hypatia/function.hpp"
@@ -22,4 +23,5 @@
 #include "hypatia/ops/random.hpp"
 #include "hypatia/ops/sort.hpp"
 #include "hypatia/optim.hpp"
+#include "hypatia/printing.hpp"
 #include "hypatia/random.hpp"

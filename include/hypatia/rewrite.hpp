@@ -11,7 +11,8 @@
 //   specialize   faster forms of the same values (x ** 2 -> sqr(x), ...).
 // Every rule has a name and lives in src/rewrite/rules/<phase>_<topic>.cpp. A rule or a
 // whole phase is switched off by naming it in `excluding` (Theano's
-// optimizer_excluding). A node a rule makes carries the source line of the node it
+// optimizer_excluding), and switched on where `phases` leaves it out by naming it in
+// `including` (optimizer_including). A node a rule makes carries the source line of the node it
 // replaced, so errors and printouts still point at the user's code.
 //
 // Policy on NaN and infinity: canonicalize rules keep IEEE semantics wherever the
@@ -51,6 +52,10 @@ struct RewriteOptions {
   std::vector<std::string> phases = {"canonicalize", "stabilize", "canonicalize", "specialize"};
   // Names of rules or phases not to run.
   std::vector<std::string> excluding;
+  // Names of rules or phases to run although `phases` lacks their phase: such a phase
+  // is added in its place in the order canonicalize, stabilize, specialize, running
+  // all its rules when it is named, else only the rules named. Excluding wins.
+  std::vector<std::string> including;
   // The convergence cap. A phase is one walk over the graph that rewrites every node
   // to its fixed point; it is declared not to converge (an InternalError naming the
   // rules still firing: a pair of rules undoing each other is our bug) when a node's

@@ -38,6 +38,7 @@ from .compile.sharedvalue import SharedVariable, shared  # noqa: E402
 from .compile.mode import Mode  # noqa: E402
 from . import gradient, printing, tensor  # noqa: E402
 from .gradient import grad  # noqa: E402
+from .printing import pp  # noqa: E402  (Theano's theano.pp)
 from .tensor.shared_randomstreams import RandomStreams  # noqa: E402
 
 __version__ = "0.1.0"
@@ -45,5 +46,5 @@ __version__ = "0.1.0"
 __all__ = [
     "CompileError", "DisconnectedInputError", "Function", "GradientError", "In", "InternalError",
     "MissingInputError", "Mode", "NullTypeGradError", "Out", "RandomStreams", "ShapeError", "SharedVariable", "UnusedInputError",
-    "change_flags", "config", "function", "grad", "gradient", "printing", "shared", "tensor",
+    "change_flags", "config", "function", "grad", "gradient", "pp", "printing", "shared", "tensor",
 ]

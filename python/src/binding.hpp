@@ -151,5 +151,9 @@ void bind_cache(py::module_& m);      // cache.cpp: the CPU backend's module cac
 void bind_shared(py::module_& m);     // shared.cpp: SharedVariable, shared()
 // ops_sort.cpp: TensorVariable's methods for this round's ops (after bind_variable).
 void bind_variable_methods(py::module_& m);
+// printing.cpp: debugprint, pp, graph_dot.
+void bind_printing(py::module_& m);
+// The Function behind a compiled hypatia.Function, or nullptr for anything else.
+const Function* function_of(py::handle obj);
 
 }  // namespace hypatia::python

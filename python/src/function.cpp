@@ -253,6 +253,11 @@ void bind_rewrite(py::module_& m) {
 
 }  // namespace
 
+const Function* function_of(py::handle obj) {
+  if (!py::isinstance<CompiledFunction>(obj)) return nullptr;
+  return &obj.cast<const CompiledFunction&>().function();
+}
+
 void bind_function(py::module_& m) {
   py::class_<CompiledFunction> cls(m, "CompiledFunction",
                                    "The compiled core of hypatia.function (see hypatia.compile.Function).");
@@ -265,11 +270,13 @@ void bind_function(py::module_& m) {
   cls.def(py::init([](py::handle inputs, py::handle outputs, py::handle on_unused_input,
                       std::vector<std::optional<bool>> allow_downcast, const std::string& mode,
                       std::vector<std::string> excluding, bool trace_rewrites, std::string linker,
-                      py::handle updates, py::handle givens, py::handle no_default_updates, py::handle structure) {
+                      py::handle updates, py::handle givens, py::handle no_default_updates, py::handle structure,
+                      std::string optimizer, std::vector<std::string> including) {
             const SourceLocation w = user_location();
             const std::vector<Variable> ins = variables(inputs, "input", w);
             const std::vector<Variable> outs = variables(outputs, "output", w);
-            const Mode m{mode, std::move(excluding), trace_rewrites, std::move(linker)};
+            const Mode m{mode, std::move(excluding), trace_rewrites, std::move(linker), std::move(optimizer),
+                         std::move(including)};
             const FunctionOptions options = function_options(updates, givens, no_default_updates, w);
             // checks the inputs first
             CompiledFunction compiled(ins, outs, options, m, std::move(allow_downcast), w);
@@ -294,7 +301,8 @@ void bind_function(py::module_& m) {
           py::arg("allow_downcast") = std::vector<std::optional<bool>>{}, py::arg("mode") = "FAST_RUN",
           py::arg("excluding") = std::vector<std::string>{}, py::arg("trace_rewrites") = false,
           py::arg("linker") = "", py::arg("updates") = py::none(), py::arg("givens") = py::none(),
-          py::arg("no_default_updates") = false, py::arg("structure") = py::list())
+          py::arg("no_default_updates") = false, py::arg("structure") = py::list(),
+          py::arg("optimizer") = "", py::arg("including") = std::vector<std::string>{})
       .def("__call__", &CompiledFunction::call,
            "Runs the function: one argument per input (NumPy arrays, numbers, lists), positionally or by name.")
       .def("_run", &CompiledFunction::run, py::arg("args"),

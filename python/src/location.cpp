@@ -3,6 +3,7 @@
 #include <string>
 
 #include "binding.hpp"
+#include "hypatia/config.hpp"
 
 namespace hypatia::python {
 namespace {
@@ -26,6 +27,9 @@ void set_package_dir(const std::string& dir) {
 }
 
 SourceLocation user_location() {
+  // traceback.limit = 0: record nothing (a node keeps one frame, so any other limit
+  // records the innermost user frame).
+  if (config().traceback_limit() == 0) return SourceLocation{};
   PyFrameObject* frame = PyEval_GetFrame();  // borrowed
   Py_XINCREF(frame);
   while (frame != nullptr) {

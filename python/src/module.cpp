@@ -23,6 +23,7 @@ PYBIND11_MODULE(_core, m) {
   hp::bind_random(m);
   hp::bind_cache(m);
   hp::bind_variable_methods(m);
+  hp::bind_printing(m);
   m.def("_set_package_dir", &hp::set_package_dir, pybind11::arg("dir"),
         "Frames in files under dir are skipped when finding the user's source line.");
   m.def(

@@ -1,4 +1,5 @@
 #include "hypatia/function.hpp"
+#include "hypatia/config.hpp"
 
 #include <atomic>
 #include <cstdlib>
@@ -84,16 +85,33 @@ std::string Mode::backend() const {
 
 RewriteOptions Mode::rewrite_options() const {
   RewriteOptions options;
-  if (name == "FAST_COMPILE") {
-    options.phases = {"stabilize"};
-  } else if (name != "FAST_RUN") {
+  if (name != "FAST_RUN" && name != "FAST_COMPILE") {
     throw ValueError("unknown mode '" + name + "': expected FAST_RUN or FAST_COMPILE");
   }
+  const std::string opt = !optimizer.empty() ? optimizer : name == "FAST_COMPILE" ? "fast_compile" : "fast_run";
+  if (opt == "fast_compile") {
+    options.phases = {"stabilize"};
+  } else if (opt == "None") {
+    options.phases = {};
+  } else if (opt != "fast_run") {
+    throw ValueError("unknown optimizer '" + opt + "': expected fast_run, fast_compile or None");
+  }
   // Composites expanded for a backend that fuses them (rewrite/rules/decompose_nnet.cpp).
-  if (name == "FAST_RUN" && backend() == "cpu") options.phases.push_back("decompose");
+  if (opt == "fast_run" && name == "FAST_RUN" && backend() == "cpu") options.phases.push_back("decompose");
   options.excluding = excluding;
+  options.including = including;
   options.trace = trace_rewrites;
   return options;
+}
+
+Mode Mode::from_config() {
+  const Config& c = config();
+  Mode m;
+  m.name = c.mode();
+  if (m.name != "FAST_COMPILE") m.optimizer = c.optimizer();
+  m.excluding = c.excluding_names();
+  m.including = c.including_names();
+  return m;
 }
 
 Function function(const std::vector<Variable>& inputs, const std::vector<Variable>& outputs,
@@ -216,6 +234,8 @@ const RewriteTrace& Function::rewrite_trace() const { return program_->trace; }
 const Mode& Function::mode() const { return program_->mode; }
 const std::string& Function::linker() const { return program_->linker; }
 Updates Function::updates() const { return apply_updates_ ? program_->updates : Updates{}; }
+
+const detail::Program& detail::program_of(const Function& f) { return *f.program_; }
 
 const std::string& Function::source() const {
   static const std::string none;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <iomanip>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 
@@ -132,20 +133,23 @@ class Rewriter {
   Rewriter(const RewriteOptions& options, RewriteTrace* trace)
       : options_(options), trace_(trace), book_(RuleBook::get()) {}
 
-  // A misspelt name would silently switch nothing off.
+  // A misspelt name would silently switch nothing off (or on).
   void check_names() const {
-    for (const std::string& name : options_.excluding) {
-      if (name == "canonicalize" || name == "stabilize" || name == "specialize") continue;
-      const auto& rules = book_.rules();
-      if (std::none_of(rules.begin(), rules.end(), [&](const Rule& r) { return r.name == name; })) {
-        throw ValueError("rewrite: cannot exclude '" + name + "': no rule or phase has that name");
+    for (const auto* names : {&options_.excluding, &options_.including}) {
+      const char* verb = names == &options_.excluding ? "exclude" : "include";
+      for (const std::string& name : *names) {
+        if (is_phase_name(name)) continue;
+        const auto& rules = book_.rules();
+        if (std::none_of(rules.begin(), rules.end(), [&](const Rule& r) { return r.name == name; })) {
+          throw ValueError(std::string("rewrite: cannot ") + verb + " '" + name + "': no rule or phase has that name");
+        }
       }
     }
   }
 
   std::vector<Variable> run(std::vector<Variable> outputs) {
     check_names();
-    for (const std::string& phase : options_.phases) {
+    for (const std::string& phase : phases_with_included()) {
       if (excluded(phase)) continue;
       outputs = run_phase(phase, outputs);
     }
@@ -173,6 +177,44 @@ class Rewriter {
     return std::find(options_.excluding.begin(), options_.excluding.end(), name) != options_.excluding.end();
   }
 
+  static bool is_phase_name(const std::string& name) {
+    return name == "canonicalize" || name == "stabilize" || name == "specialize";
+  }
+
+  // options_.phases, plus the phases of `including` it lacks, each before the first
+  // phase that comes later in canonicalize, stabilize, specialize order. A phase added
+  // for named rules only runs those (partial_phases_).
+  std::vector<std::string> phases_with_included() {
+    std::vector<std::string> phases = options_.phases;
+    static const std::vector<std::string> order = {"canonicalize", "stabilize", "specialize"};
+    const auto rank = [&](const std::string& p) {
+      return static_cast<std::size_t>(std::find(order.begin(), order.end(), p) - order.begin());
+    };
+    for (const std::string& name : options_.including) {
+      std::string phase = name;
+      if (!is_phase_name(name)) {
+        for (const Rule& r : book_.rules()) {
+          if (r.name == name) phase = r.phase;
+        }
+      }
+      const bool whole = phase == name;
+      if (std::find(phases.begin(), phases.end(), phase) != phases.end()) {
+        if (whole) partial_phases_.erase(phase);
+        continue;
+      }
+      if (!whole) partial_phases_.insert(phase);
+      const auto later = [&](const std::string& p) { return rank(p) > rank(phase); };
+      phases.insert(std::find_if(phases.begin(), phases.end(), later), phase);
+    }
+    return phases;
+  }
+
+  bool runs(const std::string& phase, const Rule& rule) const {
+    if (excluded(rule.name)) return false;
+    if (partial_phases_.count(phase) == 0) return true;
+    return std::find(options_.including.begin(), options_.including.end(), rule.name) != options_.including.end();
+  }
+
   void record(const std::string& phase, const std::string& rule, const Variable& before, const Variable& after) {
     if (trace_ == nullptr) return;
     trace_->firings.push_back({phase, rule, before.node().where(), expression_text(before), expression_text(after)});
@@ -184,7 +226,7 @@ class Rewriter {
     if (inserted) {
       for (const auto* list : {&book_.for_op(phase, op.name), &book_.for_op(phase, "")}) {
         for (const Rule* rule : *list) {
-          if (!excluded(rule->name)) it->second.push_back(rule);
+          if (runs(phase, *rule)) it->second.push_back(rule);
         }
       }
     }
@@ -346,6 +388,7 @@ class Rewriter {
   std::int64_t input_nodes_ = 0;  // nodes of the graph as given, seen so far
   std::int64_t firings_ = 0;
   std::unordered_map<const OpDef*, std::vector<const Rule*>> rules_by_op_;
+  std::set<std::string> partial_phases_;  // phases added for included rules only
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 #include "backend/cpu/compiler.hpp"
@@ -63,40 +64,58 @@ void expect_none_of(const std::vector<std::string>& ops, const std::vector<std::
   }
 }
 
+// The row kernels on or off (backend/cpu/native_rows.hpp): on, softmax and log_softmax
+// along the last axis and logsumexp over trailing axes stay whole and run by them
+// (tests/backend/native_rows_test.cpp); off, they are decomposed as on CPUs without
+// AVX2 or SLEEF.
+struct RowKernels {
+  explicit RowKernels(bool on) {
+    if (on) {
+      ::unsetenv("HYPATIA_NATIVE_ROWS");
+    } else {
+      ::setenv("HYPATIA_NATIVE_ROWS", "0", 1);
+    }
+  }
+  ~RowKernels() { ::unsetenv("HYPATIA_NATIVE_ROWS"); }
+};
+
 const std::vector<std::string> kComposites = {"softmax", "log_softmax", "logsumexp", "logaddexp", "log1mexp",
                                               "var", "std", "argmax", "argmin", "sum", "mean", "max", "min"};
 
-// Every composite along both axes of the edge rows, float32 and float64: one function
-// per dtype.
+// Every composite along both axes of the edge rows, float32 and float64, decomposed
+// everywhere or with the row kernels where they run: one function per dtype and way.
 TEST(CpuDecompose, CompositesOnEdgeRows) {
   if (!cpu::compiler_available()) GTEST_SKIP() << "no C++ compiler";
-  for (DType t : {DType::float64, DType::float32}) {
-    Variable x = matrix("x", t);
-    Variable y = matrix("y", t);
-    std::vector<Variable> outs;
-    for (std::int64_t a : {0, 1}) {
-      outs.push_back(softmax(x, a));
-      outs.push_back(log_softmax(x, a));
-      outs.push_back(logsumexp(x, Axes{a}, false));
-      outs.push_back(logsumexp(x, Axes{a}, true));
-      outs.push_back(var(x, Axes{a}, 0, false));
-      outs.push_back(std(x, Axes{a}, 1, true));
-      outs.push_back(argmax(x, a, false));
-      outs.push_back(argmin(x, a, true));
+  for (const bool rows : {false, true}) {
+    const RowKernels way(rows);
+    for (DType t : {DType::float64, DType::float32}) {
+      Variable x = matrix("x", t);
+      Variable y = matrix("y", t);
+      std::vector<Variable> outs;
+      for (std::int64_t a : {0, 1}) {
+        outs.push_back(softmax(x, a));
+        outs.push_back(log_softmax(x, a));
+        outs.push_back(logsumexp(x, Axes{a}, false));
+        outs.push_back(logsumexp(x, Axes{a}, true));
+        outs.push_back(var(x, Axes{a}, 0, false));
+        outs.push_back(std(x, Axes{a}, 1, true));
+        outs.push_back(argmax(x, a, false));
+        outs.push_back(argmin(x, a, true));
+      }
+      outs.push_back(logsumexp(x, Axes(std::nullopt), false));
+      outs.push_back(argmax(x, std::nullopt, false));
+      outs.push_back(argmin(y, std::nullopt, true));
+      outs.push_back(logaddexp(x, y));
+      outs.push_back(log1mexp(x));
+      const Array xs = edge_rows(t);
+      // y: x's elements in another order, so that x == y, inf - inf and NaN meet.
+      const std::vector<double> xv = xs.to_vector<double>();
+      std::vector<double> yv(xv.size());
+      for (std::size_t i = 0; i < xv.size(); ++i) yv[i] = xv[(i * 5 + 3) % xv.size()];
+      const Array ys = Array::from_vector(yv, {9, 6}).astype(t);
+      expect_cpu_matches_interp({x, y}, outs, {xs, ys}, std::string("edge rows ") + std::string(dtype_name(t)));
+      expect_none_of(reference_ops({x, y}, outs), kComposites);
     }
-    outs.push_back(logsumexp(x, Axes(std::nullopt), false));
-    outs.push_back(argmax(x, std::nullopt, false));
-    outs.push_back(argmin(y, std::nullopt, true));
-    outs.push_back(logaddexp(x, y));
-    outs.push_back(log1mexp(x));
-    const Array xs = edge_rows(t);
-    // y: x's elements in another order, so that x == y, inf - inf and NaN meet.
-    const std::vector<double> xv = xs.to_vector<double>();
-    std::vector<double> yv(xv.size());
-    for (std::size_t i = 0; i < xv.size(); ++i) yv[i] = xv[(i * 5 + 3) % xv.size()];
-    const Array ys = Array::from_vector(yv, {9, 6}).astype(t);
-    expect_cpu_matches_interp({x, y}, outs, {xs, ys}, std::string("edge rows ") + std::string(dtype_name(t)));
-    expect_none_of(reference_ops({x, y}, outs), kComposites);
   }
 }
 
@@ -163,19 +182,22 @@ TEST(CpuDecompose, DominantElementKeepsTinyTerms) {
   if (!cpu::compiler_available()) GTEST_SKIP() << "no C++ compiler";
   Mode cpu;
   cpu.linker = "cpu";
-  for (DType t : {DType::float64, DType::float32}) {
-    Variable x = vector("x", t);
-    Function f = function({x}, {log_softmax(x, 0), logsumexp(x, Axes{0}, false)}, cpu);
-    const std::vector<Array> r = f({Array::from_vector(std::vector<double>{0, -25, -30, 0}, {4}).astype(t)});
-    // Two ties at 0: log(2 + e^-25 + e^-30).
-    const double lse = std::log(2.0) + std::log1p((std::exp(-25.0) + std::exp(-30.0)) / 2);
-    const double tol = t == DType::float64 ? 1e-15 : 1e-7;
-    EXPECT_NEAR(r[1].to_vector<double>()[0], lse, lse * tol);
-    EXPECT_NEAR(r[0].to_vector<double>()[0], -lse, lse * tol);
-    const std::vector<Array> one = f({Array::from_vector(std::vector<double>{0, -25, -30, -40}, {4}).astype(t)});
-    const double tiny = std::log1p(std::exp(-25.0) + std::exp(-30.0) + std::exp(-40.0));
-    EXPECT_NEAR(one[1].to_vector<double>()[0], tiny, tiny * (t == DType::float64 ? 1e-13 : 1e-6));
-    EXPECT_NEAR(one[0].to_vector<double>()[0], -tiny, tiny * (t == DType::float64 ? 1e-13 : 1e-6));
+  for (const bool rows : {false, true}) {
+    const RowKernels way(rows);
+    for (DType t : {DType::float64, DType::float32}) {
+      Variable x = vector("x", t);
+      Function f = function({x}, {log_softmax(x, 0), logsumexp(x, Axes{0}, false)}, cpu);
+      const std::vector<Array> r = f({Array::from_vector(std::vector<double>{0, -25, -30, 0}, {4}).astype(t)});
+      // Two ties at 0: log(2 + e^-25 + e^-30).
+      const double lse = std::log(2.0) + std::log1p((std::exp(-25.0) + std::exp(-30.0)) / 2);
+      const double tol = t == DType::float64 ? 1e-15 : 1e-7;
+      EXPECT_NEAR(r[1].to_vector<double>()[0], lse, lse * tol);
+      EXPECT_NEAR(r[0].to_vector<double>()[0], -lse, lse * tol);
+      const std::vector<Array> one = f({Array::from_vector(std::vector<double>{0, -25, -30, -40}, {4}).astype(t)});
+      const double tiny = std::log1p(std::exp(-25.0) + std::exp(-30.0) + std::exp(-40.0));
+      EXPECT_NEAR(one[1].to_vector<double>()[0], tiny, tiny * (t == DType::float64 ? 1e-13 : 1e-6));
+      EXPECT_NEAR(one[0].to_vector<double>()[0], -tiny, tiny * (t == DType::float64 ? 1e-13 : 1e-6));
+    }
   }
 }
 
@@ -227,10 +249,12 @@ TEST(CpuDecompose, Float32SumAcrossRowsIsAccurate) {
   }
 }
 
-// FAST_COMPILE keeps the composites whole; FAST_RUN on the cpu linker decomposes.
+// FAST_COMPILE keeps the composites whole; FAST_RUN on the cpu linker decomposes (a
+// softmax along the first axis: along the last one the row kernel may take it whole,
+// tests/backend/native_rows_test.cpp).
 TEST(CpuDecompose, OnlyFastRunOnCpuDecomposes) {
   Variable x = matrix("x", DType::float64);
-  const Variable out = softmax(x, 1);
+  const Variable out = softmax(x, 0);
   Mode fc = Mode::fast_compile();
   fc.linker = "cpu";
   const auto phases = fc.rewrite_options().phases;

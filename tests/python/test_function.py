@@ -226,7 +226,7 @@ def test_function_introspection_and_printing():
     f = hypatia.function([x], T.exp(x).sum(), name="f")
     assert f.inputs == [x]
     assert "exp" in f.graph_text() and "sum" in f.graph_text()
-    text = hypatia.printing.debugprint(f, file="str")
+    text = hypatia.printing.debugprint(f, file="str", locations=True)
     assert "test_function.py" in text
     assert "exp" in hypatia.printing.debugprint(T.exp(x), file="str")
     assert "f(x)" in repr(f)

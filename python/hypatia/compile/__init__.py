@@ -7,6 +7,7 @@ and the config defaults.
 """
 from .. import _core
 from ..configparser import config
+from . import mode as _mode
 from .mode import Mode, get_mode  # noqa: F401 (Mode: also hypatia.compile.Mode, as in Theano)
 from .sharedvalue import SharedVariable, shared  # noqa: F401 (theano.compile.shared, as in Theano)
 
@@ -215,8 +216,10 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
     inputs: a list of TensorVariables or In.
     outputs: a variable (the function returns one array), a list (a list), or a dict
       of them (a dict); Out(variable, borrow=...) anywhere a variable goes.
-    mode: 'FAST_RUN', 'FAST_COMPILE' or a hypatia.Mode (default config.mode); the
-      rules and phases named in config.optimizer_excluding are left out too.
+    mode: 'FAST_RUN', 'FAST_COMPILE' or a hypatia.Mode (default config.mode, with
+      config.optimizer's rewrites unless FAST_COMPILE); the rules and phases named in
+      config.optimizer_including are switched on, and those in
+      config.optimizer_excluding left out (that wins).
     updates: {shared: expression} or [(shared, expression)]: every expression is
       computed from the values before the call, then all are stored (see
       hypatia.shared); an expression must have the variable's rank and a dtype that
@@ -235,9 +238,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
         raise TypeError("the inputs of hypatia.function must be in a list, even when there is only one")
     if profile:
         raise NotImplementedError("profiling comes with the compiled backends; it is not built yet")
-    mode = get_mode(config.mode if mode is None else mode)
-    if config.optimizer_excluding:
-        mode = mode.excluding(*(n for n in config.optimizer_excluding.split(":") if n))
+    mode = _mode.from_config() if mode is None else _mode.with_config_names(get_mode(mode))
     if on_unused_input is None:
         on_unused_input = config.on_unused_input
     if on_unused_input not in ("raise", "warn", "ignore"):
@@ -288,7 +289,7 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
     f = Function([s.variable for s in explicit], outs, on_unused_input,
                  [allow_input_downcast if s.allow_downcast is None else s.allow_downcast for s in explicit],
                  *mode._core_args(), updates=update_pairs, givens=given_pairs, no_default_updates=no_default,
-                 structure=_LIST if structure is list else structure)
+                 structure=_LIST if structure is list else structure, **mode._core_kwargs())
     return f._setup(explicit, state, structure, name, mode)
 
 

@@ -43,23 +43,28 @@ class Mode:
       ``hypatia.printing.rewrite_trace(f)``).
 
     ``mode.excluding('log1p_from_log_one_plus', 'specialize')`` is a new Mode without
-    those rules or phases; ``mode.including(...)`` puts excluded ones back.
+    those rules or phases; ``mode.including(...)`` puts excluded ones back, and switches
+    on phases or rules the optimizer leaves out (Theano's optimizer_including).
     """
 
-    def __init__(self, linker=None, optimizer="fast_run", trace_rewrites=False, excluded=()):
+    def __init__(self, linker=None, optimizer="fast_run", trace_rewrites=False, excluded=(), included=()):
         if linker not in _LINKERS:
             raise ValueError(f"Mode: unknown linker {linker!r}; expected 'cpu', 'interp' or None")
         if optimizer is not None and optimizer not in _OPTIMIZERS:
             raise ValueError(f"Mode: unknown optimizer {optimizer!r}; expected 'fast_run', 'fast_compile' or None")
         excluded = tuple(excluded)
         _check_names(excluded, "excluding")
+        included = tuple(included)
+        _check_names(included, "including")
         self.linker = linker
         self.optimizer = optimizer
         self.trace_rewrites = bool(trace_rewrites)
         self.excluded = excluded
+        self.included = included
 
-    def _with(self, excluded):
-        return Mode(self.linker, self.optimizer, self.trace_rewrites, excluded)
+    def _with(self, excluded, included=None):
+        return Mode(self.linker, self.optimizer, self.trace_rewrites, excluded,
+                    self.included if included is None else included)
 
     def excluding(self, *names):
         """A new Mode that leaves out these rules or phases (by name)."""
@@ -67,28 +72,40 @@ class Mode:
         return self._with(self.excluded + tuple(n for n in names if n not in self.excluded))
 
     def including(self, *names):
-        """A new Mode that runs these rules or phases again if they were excluded.
-        Every rule of the mode's phases runs unless excluded, so this only undoes
-        excluding; a name that is no rule or phase is a ValueError."""
+        """A new Mode that runs these rules or phases: one it excluded is put back;
+        another is switched on where its optimizer leaves it out (FAST_COMPILE's
+        mode.including('canonicalize') runs that phase too; a rule runs in its phase,
+        alone if the optimizer leaves the phase out). A name that is no rule or phase
+        is a ValueError."""
         _check_names(names, "including")
-        return self._with(tuple(n for n in self.excluded if n not in names))
+        added = tuple(n for n in dict.fromkeys(names) if n not in self.excluded and n not in self.included)
+        return self._with(tuple(n for n in self.excluded if n not in names), self.included + added)
 
     def _core_args(self):
-        """(mode name, excluded names, trace, linker) for the C++ core."""
+        """(mode name, excluded names, trace, linker) for the C++ core; _core_kwargs
+        has the rest."""
         linker = _LINKERS[self.linker]
         if self.optimizer is None:
-            return "FAST_RUN", list(PHASES), self.trace_rewrites, linker
+            return "FAST_RUN", list(self.excluded), self.trace_rewrites, linker
         return _OPTIMIZERS[self.optimizer], list(self.excluded), self.trace_rewrites, linker
 
+    def _core_kwargs(self):
+        """The core Mode's optimizer ('None' for no rewriting, '' for the mode's own)
+        and included names."""
+        return {"optimizer": "None" if self.optimizer is None else "", "including": list(self.included)}
+
     def __eq__(self, other):
-        return isinstance(other, Mode) and (self.linker, self.optimizer, self.trace_rewrites, self.excluded) == (
-            other.linker, other.optimizer, other.trace_rewrites, other.excluded)
+        return isinstance(other, Mode) and self._key() == other._key()
+
+    def _key(self):
+        return (self.linker, self.optimizer, self.trace_rewrites, self.excluded, self.included)
 
     def __hash__(self):
-        return hash((self.linker, self.optimizer, self.trace_rewrites, self.excluded))
+        return hash(self._key())
 
     def __repr__(self):
         extra = f", excluding={list(self.excluded)}" if self.excluded else ""
+        extra += f", including={list(self.included)}" if self.included else ""
         trace = ", trace_rewrites=True" if self.trace_rewrites else ""
         linker = f"linker={self.linker!r}, " if self.linker is not None else ""
         return f"Mode({linker}optimizer={self.optimizer!r}{extra}{trace})"
@@ -97,6 +114,33 @@ class Mode:
 FAST_RUN = Mode(optimizer="fast_run")
 FAST_COMPILE = Mode(optimizer="fast_compile")
 _PREDEFINED = {"FAST_RUN": FAST_RUN, "FAST_COMPILE": FAST_COMPILE}
+
+
+def from_config():
+    """The mode hypatia.function uses when given none: config.mode, whose rewrites
+    are config.optimizer's unless it is FAST_COMPILE (Theano's rule: the predefined
+    FAST_COMPILE keeps its own), with config.optimizer_including and
+    config.optimizer_excluding applied (excluding wins)."""
+    from ..configparser import config  # noqa: PLC0415 (configparser imports the core first)
+
+    mode = get_mode(config.mode)
+    if config.mode == "FAST_RUN" and config.optimizer != "fast_run":
+        optimizer = None if config.optimizer == "None" else config.optimizer
+        mode = Mode(mode.linker, optimizer, mode.trace_rewrites, mode.excluded, mode.included)
+    return with_config_names(mode)
+
+
+def with_config_names(mode):
+    """``mode`` with config.optimizer_including, then config.optimizer_excluding."""
+    from ..configparser import config  # noqa: PLC0415
+
+    including = [n for n in config.optimizer_including.split(":") if n]
+    excluding = [n for n in config.optimizer_excluding.split(":") if n]
+    if including:
+        mode = mode.including(*including)
+    if excluding:
+        mode = mode.excluding(*excluding)
+    return mode
 
 
 def get_mode(mode):

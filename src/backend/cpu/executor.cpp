@@ -693,6 +693,24 @@ std::vector<std::string> Executable::native_ops() const {
   return out;
 }
 
+std::vector<Executable::StepInfo> Executable::steps() const {
+  std::vector<StepInfo> out;
+  for (const Step& s : plan_->steps) {
+    if (s.kind == Step::Kind::argument || s.kind == Step::Kind::constant) continue;
+    StepInfo info{kind_name(s.kind), {}, {}};
+    if (s.kind == Step::Kind::kernel) {
+      const KernelStep& k = plan_->kernels[static_cast<std::size_t>(s.index)];
+      info.name = k.name;
+      for (const Node* n : k.group.nodes) info.nodes.push_back(n->shared_from_this());
+    } else {
+      info.name = s.node->op().name;
+      info.nodes.push_back(s.node);
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
 std::vector<std::string> Executable::library_ops() const {
   std::vector<std::string> out;
   for (const Step& s : plan_->steps) {

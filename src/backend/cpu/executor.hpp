@@ -51,6 +51,15 @@ class Executable {
   std::vector<std::string> native_ops() const;
   // The ops of the nodes run by a library call.
   std::vector<std::string> library_ops() const;
+  // The steps a call runs, in order, arguments and constants left out (for printing:
+  // hypatia/printing.hpp): kind "kernel" (a fused kernel; name "k0", the symbol in
+  // source()), "library", "native" or "reference" (name: the op's), and the nodes.
+  struct StepInfo {
+    std::string kind;
+    std::string name;
+    std::vector<std::shared_ptr<const Node>> nodes;
+  };
+  std::vector<StepInfo> steps() const;
 
   // What the memory plan (lower/memory_plan.hpp) did, summed over all calls so far:
   // buffers allocated for kernel outputs (function outputs and pool misses), buffers

@@ -28,6 +28,9 @@ Result sum_to_kernel(const Node&, std::span<const Array> in) {
     const std::int64_t t = target[static_cast<std::size_t>(k)];
     if (t != 1 && t != g.shape()[static_cast<std::size_t>(gd - nd + k)]) return std::nullopt;
   }
+  // Nothing to sum (the gradient of an add whose operands turned out the same shape, as
+  // every bias-free term of a backward pass): a copy, each sum of one term being itself.
+  if (target == g.shape()) return std::vector<Array>{in[0].is_contiguous() ? g.copy() : g};
   std::vector<std::int64_t> out_stride(static_cast<std::size_t>(gd), 0);  // elements; 0 where summed
   std::int64_t step = 1;
   for (int k = nd - 1; k >= 0; --k) {

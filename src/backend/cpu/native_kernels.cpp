@@ -24,6 +24,7 @@ const native::Table& table() {
     native::add_scan_kernels(made);
     native::add_product_kernels(made);
     native::add_grad_kernels(made);
+    native::add_rows_kernels(made);
     return made;
   }();
   return t;
@@ -36,8 +37,12 @@ const NativeKernel* find_native_kernel(const Node& node) {
   const auto& lowering = node.op().lowering;
   if (!lowering) return nullptr;
   if (lowering->kind == Lowering::Kind::view) return &view;
-  // A library op (a matrix product) comes here only for what no library call takes.
-  if (lowering->kind != Lowering::Kind::loop_nest && lowering->kind != Lowering::Kind::library) return nullptr;
+  // A library op (a matrix product) comes here only for what no library call takes; a
+  // composite only where the decompose phase kept it whole (native_rows.hpp).
+  if (lowering->kind != Lowering::Kind::loop_nest && lowering->kind != Lowering::Kind::library &&
+      lowering->kind != Lowering::Kind::composite) {
+    return nullptr;
+  }
   const auto it = table().find(node.op().name);
   return it == table().end() ? nullptr : &it->second;
 }

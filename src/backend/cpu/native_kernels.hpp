@@ -50,6 +50,7 @@ void add_sort_kernels(Table& t);    // native_sort.cpp: sort, argsort, topk, sea
 void add_scan_kernels(Table& t);    // native_scan.cpp: cumsum, cumprod
 void add_product_kernels(Table& t); // native_product.cpp: tensordot, outer
 void add_grad_kernels(Table& t);    // native_grad.cpp: sum_to, repeat_grad, pad_grad, diff_grad
+void add_rows_kernels(Table& t);    // native_rows.cpp: softmax, log_softmax, logsumexp (composites)
 }  // namespace native
 
 }  // namespace hypatia::cpu

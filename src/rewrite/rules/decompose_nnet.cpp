@@ -19,8 +19,14 @@
 // (x - m and x + -m, equal in IEEE arithmetic) so that hash-consing does not merge
 // them: the sum then fuses with its producers and the final quotient recomputes the
 // exponentials in its own pass, instead of storing them and reading them back.
+//
+// Where the cpu backend's row kernels run (backend/cpu/native_rows.hpp: an AVX2 + FMA
+// CPU and SLEEF), softmax and log_softmax along the last axis and logsumexp over
+// trailing axes of a float array stay whole: one read of each row and one write, where
+// the fused kernels take three passes over memory. Other axes are decomposed.
 #include <numbers>
 
+#include "backend/cpu/native_rows.hpp"
 #include "hypatia/ops/elemwise.hpp"
 #include "hypatia/ops/reduce.hpp"
 #include "hypatia/ops/shape.hpp"
@@ -29,6 +35,15 @@
 
 namespace hypatia::rewrite {
 namespace {
+
+// Whether the node's composite runs by the row kernel (its float input, the row axes).
+bool kept_for_rows(const Node& n, bool trailing) {
+  const DType in = n.inputs()[0].dtype();
+  return trailing && in == n.output_types()[0].dtype && (in == DType::float32 || in == DType::float64) &&
+         cpu::native_rows_available();
+}
+
+bool last_axis(const Node& n) { return n.attrs().get_int("axis") == n.inputs()[0].ndim() - 1; }
 
 struct Builder {
   SourceLocation w;
@@ -86,6 +101,7 @@ void register_decompose_nnet_rules(RuleBook& book) {
   // softmax(x, a) -> exp(x - m) / sum(exp(x - m), a), m = max(x, a, keepdims)
   book.custom("decompose_softmax", "softmax", "softmax(x, a) -> exp(x + -m) / sum(exp(x - m), a), m = max(x, a)",
               [](const Variable& v, SourceLocation where) -> std::optional<Variable> {
+                if (kept_for_rows(v.node(), last_axis(v.node()))) return std::nullopt;
                 const Builder b{where};
                 const Variable x = b.as(v.node().inputs()[0], v.dtype());
                 const std::int64_t axis = v.node().attrs().get_int("axis");
@@ -97,6 +113,7 @@ void register_decompose_nnet_rules(RuleBook& book) {
   book.custom("decompose_log_softmax", "log_softmax",
               "log_softmax(x, a) -> (x - c) - log1p(sum(exp(x - c) where x != m) + ties - 1)",
               [](const Variable& v, SourceLocation where) -> std::optional<Variable> {
+                if (kept_for_rows(v.node(), last_axis(v.node()))) return std::nullopt;
                 const Builder b{where};
                 const Variable x = b.as(v.node().inputs()[0], v.dtype());
                 const std::int64_t axis = v.node().attrs().get_int("axis");
@@ -109,8 +126,11 @@ void register_decompose_nnet_rules(RuleBook& book) {
   book.custom("decompose_logsumexp", "logsumexp",
               "logsumexp(x, axes) -> c + log1p(sum(exp(x - c) where x != m) + ties - 1)",
               [](const Variable& v, SourceLocation where) -> std::optional<Variable> {
-                const Builder b{where};
                 const Node& n = v.node();
+                const bool all = !n.attrs().has("axes");
+                const std::vector<std::int64_t> listed = all ? std::vector<std::int64_t>{} : n.attrs().get_ints("axes");
+                if (kept_for_rows(n, cpu::trailing_axes(listed, all, n.inputs()[0].ndim()))) return std::nullopt;
+                const Builder b{where};
                 const Variable x = b.as(n.inputs()[0], v.dtype());
                 const Attrs axes = b.axes_attrs(n, true);
                 const Variable m = b.shift(x, axes);
