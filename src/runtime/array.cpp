@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <new>
 #include <numeric>
 #include <ostream>
@@ -21,19 +22,91 @@ namespace hypatia {
 
 // ---------------------------------------------------------------- Buffer
 
+namespace {
+
+// Blocks of 1 MiB and more that were freed, kept for the next allocation of about
+// their size: glibc hands such blocks back to the kernel (munmap) and maps fresh,
+// zero-filled pages for the next one, which costs a page fault and a page clearing
+// per 4 KiB (a compiled function's 40 MB output: ~17% of the call). At most kKeep
+// blocks and kKeepBytes in all; never destroyed (buffers may die after static
+// destructors run).
+class BlockCache {
+ public:
+  static constexpr std::size_t kMin = std::size_t(1) << 20;
+  static constexpr std::size_t kKeep = 8;
+  static constexpr std::size_t kKeepBytes = std::size_t(256) << 20;
+
+  static BlockCache& get() {
+    static BlockCache* cache = new BlockCache;
+    return *cache;
+  }
+  // A kept block of `size` to 2 `size` bytes (the smallest), or null.
+  void* take(std::size_t size, std::size_t& capacity) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t best = kKeep;
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (blocks_[i].capacity >= size && blocks_[i].capacity / 2 <= size &&
+          (best == kKeep || blocks_[i].capacity < blocks_[best].capacity)) {
+        best = i;
+      }
+    }
+    if (best == kKeep) return nullptr;
+    void* raw = blocks_[best].raw;
+    capacity = blocks_[best].capacity;
+    bytes_ -= capacity;
+    blocks_[best] = blocks_[--count_];
+    return raw;
+  }
+  // Keeps the block, or frees it (or the oldest kept ones, to make room).
+  void give(void* raw, std::size_t capacity) {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (capacity <= kKeepBytes) {
+        while (count_ > 0 && (count_ == kKeep || bytes_ + capacity > kKeepBytes)) {
+          bytes_ -= blocks_[0].capacity;
+          std::free(blocks_[0].raw);
+          blocks_[0] = blocks_[--count_];
+        }
+        blocks_[count_++] = {raw, capacity};
+        bytes_ += capacity;
+        return;
+      }
+    }
+    std::free(raw);
+  }
+
+ private:
+  struct Block {
+    void* raw;
+    std::size_t capacity;
+  };
+  std::mutex mutex_;
+  Block blocks_[kKeep] = {};
+  std::size_t count_ = 0;
+  std::size_t bytes_ = 0;
+};
+
+constexpr std::size_t kAlign = 64;
+
+}  // namespace
+
 std::shared_ptr<Buffer> Buffer::allocate(std::size_t nbytes, Device device) {
   if (device != Device::cpu) throw ValueError("only CPU buffers can be allocated in this build");
-  // malloc, aligned by hand, the pointer malloc gave stored just before the data:
-  // glibc's aligned_alloc costs some 600 instructions a call (memalign carves a bigger
-  // chunk), malloc some 50, and every compiled call allocates its outputs.
-  constexpr std::size_t kAlign = 64;
-  const std::size_t size = std::max<std::size_t>(nbytes, 1);
+  // malloc, aligned by hand, the pointer malloc gave and the block's usable size
+  // stored just before the data: glibc's aligned_alloc costs some 600 instructions a
+  // call (memalign carves a bigger chunk), malloc some 50, and every compiled call
+  // allocates its outputs.
+  std::size_t size = std::max<std::size_t>(nbytes, 1);
   if (size > std::numeric_limits<std::size_t>::max() - kAlign) throw std::bad_alloc();
-  void* raw = std::malloc(size + kAlign);
+  void* raw = nullptr;
+  if (size >= BlockCache::kMin) raw = BlockCache::get().take(size, size);
+  const bool fresh = raw == nullptr;
+  if (fresh) raw = std::malloc(size + kAlign);
   if (raw == nullptr) throw std::bad_alloc();
-  static_assert(alignof(std::max_align_t) >= sizeof(void*));
-  const std::uintptr_t at = (reinterpret_cast<std::uintptr_t>(raw) + sizeof(void*) + kAlign - 1) & ~(kAlign - 1);
+  static_assert(alignof(std::max_align_t) >= sizeof(void*) && kAlign >= 4 * sizeof(void*));
+  const std::uintptr_t at = (reinterpret_cast<std::uintptr_t>(raw) + 2 * sizeof(void*) + kAlign - 1) & ~(kAlign - 1);
   reinterpret_cast<void**>(at)[-1] = raw;
+  reinterpret_cast<std::size_t*>(at)[-2] = size;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   // Large buffers ask for transparent huge pages (Linux's usual policy, "madvise", gives
   // them only on request): a fresh 64 MB result otherwise costs 16,384 page faults at
@@ -41,7 +114,7 @@ std::shared_ptr<Buffer> Buffer::allocate(std::size_t nbytes, Device device) {
   // (bench/RESULTS.md, W2). Only the whole 2 MB pages inside the buffer; a refusal is
   // harmless.
   constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-  if (size >= 4 * kHuge) {
+  if (fresh && size >= 4 * kHuge) {  // a kept block has had its advice
     const std::uintptr_t first = (at + kHuge - 1) & ~(kHuge - 1);
     const std::uintptr_t last = (at + size) & ~(kHuge - 1);
     if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
@@ -55,7 +128,14 @@ std::shared_ptr<Buffer> Buffer::borrow(void* data, std::size_t nbytes, Device de
 }
 
 Buffer::~Buffer() {
-  if (owned_) std::free(reinterpret_cast<void**>(data_)[-1]);
+  if (!owned_) return;
+  void* raw = reinterpret_cast<void**>(data_)[-1];
+  const std::size_t capacity = reinterpret_cast<std::size_t*>(data_)[-2];
+  if (capacity >= BlockCache::kMin) {
+    BlockCache::get().give(raw, capacity);
+  } else {
+    std::free(raw);
+  }
 }
 
 // ---------------------------------------------------------------- shapes

@@ -234,31 +234,119 @@ bool vector_prim(ScalarPrim p) {
   }
 }
 
-// The float type of an elementwise kernel whose values are all of one float type and
-// whose primitives all have vector forms: its unit-stride loop runs on whole vectors.
-std::optional<DType> vector_dtype(const Kernel& k) {
-  if (k.reduction || k.body.empty()) return std::nullopt;
-  const DType t = k.body.front().dtype;
-  if (!is_float(t)) return std::nullopt;
-  for (const kir::Operand& o : k.operands) {
-    if (o.dtype != t) return std::nullopt;
-  }
-  for (const Stmt& s : k.body) {
-    if (s.dtype != t) return std::nullopt;
+// Values the same at every point: constants, rank-0 loads, and what is computed from
+// them alone (computed once, before the loops).
+std::vector<bool> invariants(const Kernel& k) {
+  std::vector<bool> inv(k.body.size(), false);
+  for (std::size_t i = 0; i < k.body.size(); ++i) {
+    const Stmt& s = k.body[i];
     switch (s.kind) {
-      case StmtKind::load: case StmtKind::constant: case StmtKind::store: break;
-      case StmtKind::apply:
-        if (!vector_prim(s.prim)) return std::nullopt;
+      case StmtKind::constant: inv[i] = true; break;
+      case StmtKind::load: inv[i] = k.operands[static_cast<std::size_t>(s.operand)].uniform; break;
+      case StmtKind::apply: case StmtKind::cast: {
+        bool all = !s.args.empty();
+        for (int a : s.args) all = all && inv[static_cast<std::size_t>(a)];
+        inv[i] = all;
         break;
-      case StmtKind::cast: case StmtKind::reduce: return std::nullopt;
+      }
+      case StmtKind::store: case StmtKind::reduce: break;
     }
   }
-  return t;
+  return inv;
+}
+
+// How a vector loop holds a value: a vector of T (the kernel's float type), a mask of
+// T's width (a bool value: all ones is true), or width<T> elements of another dtype (a
+// load that is only cast).
+enum class Rep { value, mask, foreign };
+
+struct VectorPlan {
+  DType t;               // the lanes' float type
+  std::vector<Rep> rep;  // per statement
+};
+
+// The vector plan of an elementwise kernel whose loop values are all of one float type
+// T or bool, whose other-dtype values are loads cast at once, and whose primitives all
+// have vector forms (the float ones of vector_prim; comparisons, select, logic and
+// predicates through masks). None: the kernel keeps the scalar loops.
+std::optional<VectorPlan> vector_plan(const Kernel& k, const std::vector<bool>& inv) {
+  if (k.reduction || k.body.empty()) return std::nullopt;
+  std::optional<DType> t;
+  bool clash = false;
+  const auto consider = [&](DType d) {
+    if (!is_float(d)) return;
+    if (t && *t != d) clash = true;
+    if (!t) t = d;
+  };
+  for (std::size_t i = 0; i < k.body.size(); ++i) {
+    const Stmt& s = k.body[i];
+    if (inv[i] || (s.kind != StmtKind::apply && s.kind != StmtKind::cast)) continue;
+    consider(s.dtype);
+    if (s.kind == StmtKind::apply) {
+      for (int a : s.args) consider(k.body[static_cast<std::size_t>(a)].dtype);
+    }
+  }
+  if (!t) {  // loads and stores only (a copy, a cast-free select of loads...)
+    for (const kir::Operand& o : k.operands) consider(o.dtype);
+  }
+  if (clash || !t) return std::nullopt;
+  VectorPlan plan{*t, std::vector<Rep>(k.body.size(), Rep::foreign)};
+  const auto rep_of = [&](DType d) { return d == *t ? Rep::value : d == DType::bool_ ? Rep::mask : Rep::foreign; };
+  for (std::size_t i = 0; i < k.body.size(); ++i) {
+    const Stmt& s = k.body[i];
+    plan.rep[i] = rep_of(s.dtype);
+    if (inv[i]) continue;
+    const auto arg = [&](std::size_t a) { return plan.rep[static_cast<std::size_t>(s.args[a])]; };
+    const auto all = [&](Rep r) {
+      for (std::size_t a = 0; a < s.args.size(); ++a) {
+        if (arg(a) != r) return false;
+      }
+      return true;
+    };
+    switch (s.kind) {
+      case StmtKind::load: break;  // any dtype; a foreign one must be cast at once (checked at its users)
+      case StmtKind::constant: break;
+      case StmtKind::cast:
+        if (plan.rep[i] == Rep::foreign) return std::nullopt;
+        break;
+      case StmtKind::store:
+        if (plan.rep[i] == Rep::foreign || arg(0) != plan.rep[i]) return std::nullopt;
+        break;
+      case StmtKind::reduce: return std::nullopt;
+      case StmtKind::apply: {
+        const Rep r = plan.rep[i];
+        bool ok = false;
+        switch (s.prim) {
+          case ScalarPrim::select:
+            ok = arg(0) == Rep::mask && arg(1) == r && arg(2) == r && r != Rep::foreign;
+            break;
+          case ScalarPrim::lt: case ScalarPrim::gt: case ScalarPrim::le: case ScalarPrim::ge:
+          case ScalarPrim::isnan: case ScalarPrim::isinf: case ScalarPrim::isfinite:
+            ok = r == Rep::mask && all(Rep::value);
+            break;
+          case ScalarPrim::eq: case ScalarPrim::neq: case ScalarPrim::logical_and: case ScalarPrim::logical_or:
+          case ScalarPrim::logical_xor: case ScalarPrim::logical_not:
+            ok = r == Rep::mask && (all(Rep::value) || all(Rep::mask));
+            break;
+          case ScalarPrim::bitwise_and: case ScalarPrim::bitwise_or: case ScalarPrim::bitwise_xor:
+          case ScalarPrim::invert:
+            ok = r == Rep::mask && all(Rep::mask);
+            break;
+          default:
+            ok = vector_prim(s.prim) && r == Rep::value && all(Rep::value);
+            break;
+        }
+        if (!ok) return std::nullopt;
+        break;
+      }
+    }
+  }
+  return plan;
 }
 
 class KernelWriter {
  public:
-  explicit KernelWriter(const Kernel& k) : k_(k), vector_(vector_dtype(k)) {
+  explicit KernelWriter(const Kernel& k) : k_(k), invariant_(invariants(k)), vector_(vector_plan(k, invariant_)) {
     for (const Stmt& s : k.body) {
       if (s.kind == StmtKind::reduce) reduce_ = &s;
     }
@@ -277,7 +365,8 @@ class KernelWriter {
     // Rank-0 operands and constants: once, outside the loops.
     for (std::size_t i = 0; i < k_.body.size(); ++i) {
       const Stmt& s = k_.body[i];
-      if (hoisted(s)) statement(static_cast<int>(i), "  ", Addr::uniform);
+      (void)s;
+      if (hoisted(static_cast<int>(i))) statement(static_cast<int>(i), "  ", Addr::uniform);
     }
     std::string unit;
     for (std::size_t i = 0; i < k_.operands.size(); ++i) {
@@ -318,19 +407,12 @@ class KernelWriter {
       row(Addr::strided, "reducing along a strided row");
       os_ << "  if (" << unit << " && s[" << o << "] == " << dtype_size(reduce_->dtype)
           << ") {  // unit strides, one output per point\n";
-    } else if (vector_) {
-      os_ << "  if (" << unit << ") {  // unit strides: whole vectors, then the tail\n";
     } else {
+      if (vector_) vector_block();
       os_ << "  if (" << unit << ") {  // unit strides: vectorizable\n";
     }
     unit_prologue("    ");
-    if (vector_) {
-      os_ << "    hp::i64 i = 0;\n";
-      vector_loop("    ");
-      loop("    ", Addr::unit, Reduce::element, "", "n");
-    } else {
-      loop("    ", Addr::unit, Reduce::element);
-    }
+    loop("    ", Addr::unit, Reduce::element);
     rows_hoisted_ = false;
     os_ << "    return;\n  }\n";
     loop("  ", Addr::strided, Reduce::element);
@@ -366,60 +448,143 @@ class KernelWriter {
   const Kernel& k_;
   std::ostringstream os_;
   const Stmt* reduce_ = nullptr;
-  std::optional<DType> vector_;  // the float type of the vector loop; none: no vector loop
+  std::vector<bool> invariant_;  // per statement: see invariants()
+  std::optional<VectorPlan> vector_;  // none: no vector loop
 
-  // The unit-stride loop over whole vectors (simd_math.hpp), leaving i at the tail: one
-  // vector value w<id> per statement, hoisted scalars splatted once into b<id>.
-  void vector_loop(const std::string& indent) {
-    const std::string T = type_name(*vector_);
-    const std::string in = indent + "  ";
-    os_ << "#ifdef HP_SIMD_BYTES\n" << indent << "{\n";
-    std::vector<bool> used(k_.body.size(), false);
-    for (const Stmt& s : k_.body) {
-      if (hoisted(s)) continue;
-      for (int a : s.args) used[static_cast<std::size_t>(a)] = true;
+  // The type of a vector loop's value of statement `id`.
+  std::string vector_type(int id) const {
+    const std::string T = type_name(vector_->t);
+    switch (vector_->rep[static_cast<std::size_t>(id)]) {
+      case Rep::value: return "simd::vec<" + T + ">";
+      case Rep::mask: return "simd::mask<" + T + ">";
+      case Rep::foreign: break;
     }
-    for (std::size_t i = 0; i < k_.body.size(); ++i) {
-      if (used[i] && hoisted(k_.body[i])) {
-        os_ << in << "const simd::vec<" << T << "> b" << i << " = simd::splat(" << v(static_cast<int>(i)) << ");\n";
+    return "simd::wide<" + type_name(k_.body[static_cast<std::size_t>(id)].dtype) + ", " + T + ">";
+  }
+
+  // Rows whose outputs have unit strides and whose inputs unit or zero strides (a
+  // broadcast operand): whole vectors (simd_math.hpp), then the tail by the strided
+  // statements. One vector value w<id> per statement; values computed before the loop
+  // splatted once into b<id>; a zero-stride input's vector c<k> splatted once per row.
+  void vector_block() {
+    const std::string T = type_name(vector_->t);
+    std::string cond;
+    for (std::size_t i = 0; i < k_.operands.size(); ++i) {
+      const kir::Operand& o = k_.operands[i];
+      if (o.uniform) continue;
+      const std::string k = std::to_string(i), size = std::to_string(dtype_size(o.dtype));
+      cond += std::string(cond.empty() ? "" : " && ");
+      if (o.row_invariant) {
+        cond += "s[" + k + "] == 0";
+      } else if (o.output) {
+        cond += "s[" + k + "] == " + size;
+      } else {
+        cond += "(s[" + k + "] == " + size + " || s[" + k + "] == 0)";
       }
     }
-    const auto arg = [&](int id) {
-      return (hoisted(k_.body[static_cast<std::size_t>(id)]) ? "b" : "w") + std::to_string(id);
-    };
-    os_ << in << "for (; i + simd::width<" << T << "> <= n; i += simd::width<" << T << ">) {\n";
+    if (cond.empty()) cond = "true";
+    os_ << "#ifdef HP_SIMD_BYTES\n";
+    os_ << "  if (" << cond << ") {  // unit or broadcast strides: whole vectors, then the tail\n";
+    unit_prologue("    ");
+    const std::string in = "    ";
+    // Zero-stride inputs: which, and their splat.
+    std::vector<int> loads_of(k_.operands.size(), -1);
     for (std::size_t i = 0; i < k_.body.size(); ++i) {
       const Stmt& s = k_.body[i];
-      if (hoisted(s)) continue;
+      if (s.kind == StmtKind::load && !hoisted(static_cast<int>(i))) loads_of[static_cast<std::size_t>(s.operand)] = static_cast<int>(i);
+    }
+    for (std::size_t k = 0; k < k_.operands.size(); ++k) {
+      const int id = loads_of[k];
+      if (id < 0) continue;
+      const std::string K = std::to_string(k);
+      os_ << in << "const bool z" << K << " = s[" << K << "] == 0;\n";
+      os_ << in << "const " << vector_type(id) << " c" << K << " = z" << K << " ? " << splat(id, "in" + K + "[0]")
+          << " : " << vector_type(id) << "{};\n";
+    }
+    std::vector<bool> used(k_.body.size(), false);
+    for (std::size_t i = 0; i < k_.body.size(); ++i) {
+      if (hoisted(static_cast<int>(i))) continue;
+      for (int a : k_.body[i].args) used[static_cast<std::size_t>(a)] = true;
+    }
+    for (std::size_t i = 0; i < k_.body.size(); ++i) {
+      const int id = static_cast<int>(i);
+      if (used[i] && hoisted(id)) os_ << in << "const " << vector_type(id) << " b" << i << " = " << splat(id, v(id)) << ";\n";
+    }
+    const auto arg = [&](int id) { return (hoisted(id) ? "b" : "w") + std::to_string(id); };
+    os_ << in << "hp::i64 i = 0;\n";
+    os_ << in << "for (; i + simd::width<" << T << "> <= n; i += simd::width<" << T << ">) {\n";
+    for (std::size_t i = 0; i < k_.body.size(); ++i) {
+      const int id = static_cast<int>(i);
+      const Stmt& s = k_.body[i];
+      if (hoisted(id)) continue;
+      const Rep r = vector_->rep[i];
       os_ << in << "  ";
       const std::string k = std::to_string(s.operand);
+      const std::string w = "const " + vector_type(id) + " w" + std::to_string(i) + " = ";
       switch (s.kind) {
-        case StmtKind::load:
-          os_ << "const simd::vec<" << T << "> w" << i << " = simd::load(in" << k << " + i);";
+        case StmtKind::load: {
+          const std::string at = "in" + k + " + i";
+          const std::string load = r == Rep::value  ? "simd::load(" + at + ")"
+                                   : r == Rep::mask ? "simd::load_mask<" + T + ">(" + at + ")"
+                                                    : "simd::load_as<" + type_name(s.dtype) + ", " + T + ">(" + at + ")";
+          os_ << w << "z" << k << " ? c" << k << " : " << load << ";";
           break;
-        case StmtKind::apply:
-          os_ << "const simd::vec<" << T << "> w" << i << " = simd::" << scalar_prim_name(s.prim) << "(";
+        }
+        case StmtKind::apply: {
+          const bool on_masks = s.prim != ScalarPrim::select ? vector_->rep[static_cast<std::size_t>(s.args[0])] == Rep::mask
+                                                             : r == Rep::mask;
+          os_ << w << "simd::" << (on_masks ? "mask_" : "") << scalar_prim_name(s.prim) << "(";
           for (std::size_t a = 0; a < s.args.size(); ++a) os_ << (a ? ", " : "") << arg(s.args[a]);
           os_ << ");";
           break;
-        case StmtKind::store:
-          os_ << "simd::store(out" << k << " + i, " << arg(s.args[0]) << ");";
+        }
+        case StmtKind::cast: {
+          const Rep from = vector_->rep[static_cast<std::size_t>(s.args[0])];
+          const std::string a = arg(s.args[0]);
+          std::string e = a;
+          if (r == Rep::value && from == Rep::mask) e = "simd::mask_to<" + T + ">(" + a + ")";
+          if (r == Rep::value && from == Rep::foreign) e = "simd::convert<" + T + ">(" + a + ")";
+          if (r == Rep::mask && from == Rep::value) e = "simd::nonzero(" + a + ")";
+          if (r == Rep::mask && from == Rep::foreign) e = "simd::nonzero_as<" + T + ">(" + a + ")";
+          os_ << w << e << ";";
           break;
-        default:  // vector_dtype admits no other kind
+        }
+        case StmtKind::store:
+          if (r == Rep::mask) {
+            os_ << "simd::store_mask<" << T << ">(out" << k << " + i, " << arg(s.args[0]) << ");";
+          } else {
+            os_ << "simd::store(out" << k << " + i, " << arg(s.args[0]) << ");";
+          }
+          break;
+        default:  // vector_plan admits no other kind
           os_ << "#error unexpected statement";
           break;
       }
       os_ << "\n";
     }
-    os_ << in << "}\n" << indent << "}\n#endif\n";
+    os_ << in << "}\n";
+    loop(in, Addr::strided, Reduce::element, "", "n");
+    os_ << in << "return;\n  }\n#endif\n";
+    rows_hoisted_ = false;
   }
+
+  // A vector of value `id`'s representation, every lane the scalar `x`.
+  std::string splat(int id, const std::string& x) const {
+    const std::string T = type_name(vector_->t);
+    switch (vector_->rep[static_cast<std::size_t>(id)]) {
+      case Rep::value: return "simd::splat(" + x + ")";
+      case Rep::mask: return "simd::splat_mask<" + T + ">(" + x + ")";
+      case Rep::foreign: break;
+    }
+    return "simd::splat_as<" + type_name(k_.body[static_cast<std::size_t>(id)].dtype) + ", " + T + ">(" + x + ")";
+  }
+
   bool rows_hoisted_ = false;  // in a unit-stride block: row-invariant loads are before the loop
 
-  bool hoisted(const Stmt& s) const {
-    if (s.kind == StmtKind::constant) return true;
-    if (s.kind != StmtKind::load) return false;
-    const kir::Operand& o = k_.operands[static_cast<std::size_t>(s.operand)];
-    return o.uniform || (rows_hoisted_ && o.row_invariant);
+  bool hoisted(int id) const {
+    if (invariant_[static_cast<std::size_t>(id)]) return true;
+    const Stmt& s = k_.body[static_cast<std::size_t>(id)];
+    return s.kind == StmtKind::load && rows_hoisted_ && k_.operands[static_cast<std::size_t>(s.operand)].row_invariant;
   }
 
   // A unit-stride block's start: the operands' typed pointers, the row-invariant loads.
@@ -458,7 +623,7 @@ class KernelWriter {
             const std::string& to = "n", const std::string& acc = "acc") {
     os_ << indent << "for (" << (from.empty() ? "" : "hp::i64 i = " + from) << "; i < " << to << "; ++i) {\n";
     for (std::size_t i = 0; i < k_.body.size(); ++i) {
-      if (!hoisted(k_.body[i])) statement(static_cast<int>(i), indent + "  ", addr, reduce, acc);
+      if (!hoisted(static_cast<int>(i))) statement(static_cast<int>(i), indent + "  ", addr, reduce, acc);
     }
     os_ << indent << "}\n";
   }

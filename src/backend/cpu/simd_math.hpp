@@ -31,6 +31,9 @@
 #endif
 
 #ifdef HP_SIMD_BYTES
+// Wider-than-register values (8 doubles of a float32 kernel) live only inside inlined
+// functions: the ABI note on passing them does not concern us.
+#pragma GCC diagnostic ignored "-Wpsabi"
 namespace hypatia::simd_math {
 
 typedef float vf __attribute__((vector_size(HP_SIMD_BYTES)));
@@ -94,6 +97,173 @@ template <class V>
 inline V blend(mask_of<V> c, V a, V b) {
   using M = mask_of<V>;
   return (V)((c & (M)a) | (~c & (M)b));
+}
+
+// ---- masks (bool values), comparisons, select and casts
+//
+// A bool value of a float kernel is a mask of T's width (all ones: true), so a kernel
+// with comparisons, select and casts to and from bool runs on vectors too. Values of
+// other dtypes appear only as loads that are cast at once (an int8 label, a float32
+// operand of a float64 kernel): `wide<D, T>` holds width<T> of them.
+template <class T>
+using mask = typename Of<T>::M;
+template <class D, class T>
+struct WideOf {
+  typedef D type __attribute__((vector_size(sizeof(D) * (HP_SIMD_BYTES / sizeof(T)))));
+};
+template <class D, class T>
+using wide = typename WideOf<D, T>::type;
+
+template <class D, class T>
+inline wide<D, T> load_as(const D* p) {
+  wide<D, T> v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+template <class D, class T>
+inline wide<D, T> splat_as(D x) {
+  return x - wide<D, T>{};  // as splat: keeps -0
+}
+// A bool operand: bytes, any nonzero one true.
+template <class T>
+inline mask<T> load_mask(const bool* p) {
+  wide<unsigned char, T> b;
+  __builtin_memcpy(&b, p, sizeof b);
+  return __builtin_convertvector(b != 0, mask<T>);
+}
+template <class T>
+inline void store_mask(bool* p, mask<T> m) {
+  const wide<unsigned char, T> b = __builtin_convertvector(m, wide<unsigned char, T>) & 1;
+  __builtin_memcpy(p, &b, sizeof b);
+}
+template <class T>
+inline mask<T> splat_mask(bool c) {
+  return c ? ~mask<T>{} : mask<T>{};
+}
+// scalar::cast: bool -> T is 0 or 1; D -> T the nearest value (static_cast, which
+// __builtin_convertvector is lane by lane); anything -> bool is x != 0 (NaN: true).
+template <class T>
+inline vec<T> mask_to(mask<T> m) {
+  return (vec<T>)(m & (mask<T>)splat(T(1)));
+}
+template <class T, class W>
+inline vec<T> convert(W x) {
+  return __builtin_convertvector(x, vec<T>);
+}
+template <class V>
+inline mask_of<V> nonzero(V x) {
+  return (mask_of<V>)(x != V{});
+}
+template <class T, class W>
+inline mask<T> nonzero_as(W x) {
+  return __builtin_convertvector(x != W{}, mask<T>);
+}
+
+// Comparisons as the scalar ones: ordered, so false at NaN, except neq.
+template <class V>
+inline mask_of<V> lt(V a, V b) {
+  return (mask_of<V>)(a < b);
+}
+template <class V>
+inline mask_of<V> gt(V a, V b) {
+  return (mask_of<V>)(a > b);
+}
+template <class V>
+inline mask_of<V> le(V a, V b) {
+  return (mask_of<V>)(a <= b);
+}
+template <class V>
+inline mask_of<V> ge(V a, V b) {
+  return (mask_of<V>)(a >= b);
+}
+template <class V>
+inline mask_of<V> eq(V a, V b) {
+  return (mask_of<V>)(a == b);
+}
+template <class V>
+inline mask_of<V> neq(V a, V b) {
+  return (mask_of<V>)(a != b);
+}
+// The truth value x != 0 (NaN is true).
+template <class V>
+inline mask_of<V> logical_and(V a, V b) {
+  return nonzero(a) & nonzero(b);
+}
+template <class V>
+inline mask_of<V> logical_or(V a, V b) {
+  return nonzero(a) | nonzero(b);
+}
+template <class V>
+inline mask_of<V> logical_xor(V a, V b) {
+  return nonzero(a) ^ nonzero(b);
+}
+template <class V>
+inline mask_of<V> logical_not(V x) {
+  return (mask_of<V>)(x == V{});
+}
+template <class V>
+inline mask_of<V> isnan(V x) {
+  return (mask_of<V>)(x != x);
+}
+template <class V>
+inline mask_of<V> isinf(V x) {
+  using M = mask_of<V>;
+  return (M)(((M)x & ~(M)(-V{})) == (M)(V{} + static_cast<typename Lane<V>::T>(__builtin_inf())));
+}
+template <class V>
+inline mask_of<V> isfinite(V x) {
+  using M = mask_of<V>;
+  // |x| < inf compared as integers: NaN's bits are above inf's.
+  return (M)(((M)x & ~(M)(-V{})) < (M)(V{} + static_cast<typename Lane<V>::T>(__builtin_inf())));
+}
+template <class V>
+inline V select(mask_of<V> c, V a, V b) {
+  return blend<V>(c, a, b);
+}
+// On bool values (masks): the renderer calls these for bool arguments.
+template <class M>
+inline M mask_eq(M a, M b) {
+  return ~(a ^ b);
+}
+template <class M>
+inline M mask_neq(M a, M b) {
+  return a ^ b;
+}
+template <class M>
+inline M mask_logical_and(M a, M b) {
+  return a & b;
+}
+template <class M>
+inline M mask_logical_or(M a, M b) {
+  return a | b;
+}
+template <class M>
+inline M mask_logical_xor(M a, M b) {
+  return a ^ b;
+}
+template <class M>
+inline M mask_logical_not(M a) {
+  return ~a;
+}
+template <class M>
+inline M mask_bitwise_and(M a, M b) {
+  return a & b;
+}
+template <class M>
+inline M mask_bitwise_or(M a, M b) {
+  return a | b;
+}
+template <class M>
+inline M mask_bitwise_xor(M a, M b) {
+  return a ^ b;
+}
+template <class M>
+inline M mask_invert(M a) {
+  return ~a;
+}
+template <class M>
+inline M mask_select(M c, M a, M b) {
+  return (c & a) | (~c & b);
 }
 
 template <class V>
@@ -171,10 +341,10 @@ inline vd sqrt(vd x) { return __builtin_ia32_sqrtpd(x); }
 // The vector types are ABI-compatible with SLEEF's __m256 / __m128 (sleef.h is not
 // included: it pulls in immintrin.h, which costs compile time on every module).
 #define HP_VMATH1(prim, name, acc)                                                              \
-  extern "C" vf HP_SLEEF_CALL(name, HP_SLEEF_F, acc)(vf) noexcept;                              \
-  extern "C" vd HP_SLEEF_CALL(name, HP_SLEEF_D, acc)(vd) noexcept;                              \
-  inline vf HP_SLEEF_PRIM(prim)(vf x) { return HP_SLEEF_CALL(name, HP_SLEEF_F, acc)(x); }        \
-  inline vd HP_SLEEF_PRIM(prim)(vd x) { return HP_SLEEF_CALL(name, HP_SLEEF_D, acc)(x); }
+  extern "C" vf HP_SLEEF_CALL(name, HP_SLEEF_F, HP_FACC(acc))(vf) noexcept;                     \
+  extern "C" vd HP_SLEEF_CALL(name, HP_SLEEF_D, HP_DACC(acc))(vd) noexcept;                     \
+  inline vf HP_SLEEF_PRIM(prim)(vf x) { return HP_SLEEF_CALL(name, HP_SLEEF_F, HP_FACC(acc))(x); } \
+  inline vd HP_SLEEF_PRIM(prim)(vd x) { return HP_SLEEF_CALL(name, HP_SLEEF_D, HP_DACC(acc))(x); }
 // SLEEF 3.5 leaves C99's results at a few edges (found by tests/backend/cpu_simd_test):
 // log1p, asinh and acosh of huge arguments give inf (log1p beyond 1e38 / 1e307, asinh
 // and acosh beyond 1.8e19 / 1e154), sinh and cosh overflow early (|x| > 88.5 / 709),
@@ -213,13 +383,21 @@ inline vd sqrt(vd x) { return __builtin_ia32_sqrtpd(x); }
     return r;                                                        \
   }
 #endif
-// HP_SLEEF_U35=1 (config flag sleef_u35): the 3.5-ULP variants where SLEEF has them,
-// faster (tanh 2x); the others stay u10.
+// HP_SLEEF_U35=1 (config flag sleef_u35, on by default): float32 takes the 3.5-ULP
+// variants where SLEEF has them (HP_U35 below), 1.3 to 2.5x faster (tanh 2.5x, sin
+// 1.9x), as NumPy's own float32 SIMD functions (up to 4 ULP); float64 keeps u10.
 #if defined(HP_SLEEF_U35) && HP_SLEEF_U35
-#define HP_U35 u35
+#define HP_FACC_HP_U35 u35
 #else
-#define HP_U35 u10
+#define HP_FACC_HP_U35 u10
 #endif
+#define HP_FACC_u10 u10
+#define HP_FACC_u15 u15
+#define HP_DACC_HP_U35 u10
+#define HP_DACC_u10 u10
+#define HP_DACC_u15 u15
+#define HP_FACC(acc) HP_FACC_##acc
+#define HP_DACC(acc) HP_DACC_##acc
 HP_VMATH1(exp, exp, u10)
 HP_VMATH1(exp2, exp2, HP_U35)
 HP_VMATH1(expm1, expm1, u10)
@@ -263,6 +441,19 @@ inline V huge_bound() {
   using T = typename Lane<V>::T;
   return V{} + T(sizeof(T) == 4 ? 1e18 : 1e150);
 }
+#if defined(HP_SLEEF_U35) && HP_SLEEF_U35
+// float32 under u35: SLEEF has log1pf in u10 only, 1.6x the cost of its u35 logf. With
+// u = 1 + x rounded, log1p(x) = log(u) - ((u - 1) - x) / u (Goldberg, "What every
+// computer scientist should know...", theorem 4: the quotient corrects u's rounding),
+// within about 4 ULP. u == 1 (|x| below half an ULP of 1, +-0, denormals): x itself;
+// x = -1: log(0) = -inf; x = +inf: inf; x < -1 and NaN: log's NaN.
+inline vf log1p(vf x) {
+  const vf u = 1.0f + x;
+  const vf r = log(u) - ((u - 1.0f) - x) / u;
+  const vf inf = splat(__builtin_inff());
+  return blend<vf>((u == 1.0f) | (x == inf), x, blend<vf>(u == vf{}, -inf, r));
+}
+#endif
 template <class V>
 inline V log1p(V x) {
   using T = typename Lane<V>::T;
