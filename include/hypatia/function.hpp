@@ -116,7 +116,11 @@ struct Mode {
   // DebugMode (Theano's): rewrites as FAST_RUN and runs on the same backend, checking
   // every step against the interpreter and every rewrite by computing both sides; see
   // "DebugMode" in docs/design.md. Each failure is a DebugModeError (error.hpp).
-  static Mode debug() { return Mode{"DebugMode", {}, false, {}}; }
+  static Mode debug() {
+    Mode m;
+    m.name = "DebugMode";
+    return m;
+  }
   // The rewrite options this mode means; a ValueError for an unknown mode name.
   RewriteOptions rewrite_options() const;
   // The backend this mode asks for: "cpu" or "interp"; a ValueError for another name.
