@@ -17,7 +17,13 @@ void verify_both(const Fun& fun, const std::vector<Array>& point) {
   verify_grad(fun, point);
   std::vector<Array> p32;
   for (const Array& a : point) p32.push_back(a.astype(DType::float32));
-  verify_grad(fun, p32);
+  // A wider step than float32's default 3e-4: these costs sum a dozen float32 terms
+  // of order 1, whose rounding makes the default step's differences ~1% noisy (the
+  // softmax case missed 1% by a hair on the cpu backend, which rounds its sums
+  // differently from the interpreter).
+  VerifyGradOptions wide;
+  wide.eps = 1e-3;
+  verify_grad(fun, p32, wide);
 }
 
 Array pt(const Shape& s, std::uint64_t seed, double lo = -2, double hi = 2) {
