@@ -9,7 +9,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "backend/cpu/compiler.hpp"
 #include "graph/op.hpp"
+#include "hypatia/op.hpp"
 #include "test_util.hpp"
 
 namespace hypatia {
@@ -31,7 +33,8 @@ struct PlantedRule {
 
 // A test op with the given reference kernel (elementwise in shape: one float64 input,
 // one output of its type), registered once per name.
-// TODO(h-userop): the public register_op once it lands.
+// Through the internal registry, as a built-in op is defined: these plant bugs in a
+// reference kernel itself (the user-op path is tested below with register_op).
 void define_test_op(const std::string& name, KernelFn reference, Aliasing aliasing = Aliasing::none()) {
   auto& registry = const_cast<OpRegistry&>(OpRegistry::get());  // heap-allocated: not UB
   if (registry.find(name) != nullptr) return;
@@ -159,6 +162,41 @@ TEST(DebugMode, BadThunkOutputNamesTheOpAndLine) {
   expect_error<BadThunkOutput>([&] { f({Array::from({1.0, 2.0})}); },
                                {"debug_mode_test.cpp:" + std::to_string(line), "debug_test_drifting", "output 0",
                                 "at index (0,)", "reference"});
+}
+
+// (ii) as a user would plant it: an op registered through the public API
+// (hypatia/op.hpp) whose cpu kernel disagrees with its reference kernel. The cpu
+// backend runs the cpu kernel; DebugMode compares it with the reference.
+std::vector<Array> doubled(const KernelArgs& a, double extra) {
+  std::vector<double> v = a.inputs[0].to_vector<double>();
+  for (double& e : v) e = 2.0 * e + extra;
+  return {Array::from_vector(v, a.inputs[0].shape())};
+}
+
+TEST(DebugMode, UserOpWhoseCpuKernelDisagreesWithItsReference) {
+  if (!cpu::compiler_available({})) GTEST_SKIP() << "no C++ compiler: no cpu backend";
+  static const bool registered = [] {
+    register_op(UserOp("debug_test.user_doubled")
+                    .set_summary("2 * x; its cpu kernel adds 1e-3 (a planted bug)")
+                    .set_traits(kElementwise | kPure)
+                    .set_infer([](const InferArgs& a) { return std::vector<Type>{a.type(0)}; })
+                    .set_reference([](const KernelArgs& a) { return doubled(a, 0.0); })
+                    .set_cpu_kernel([](const KernelArgs& a) { return doubled(a, 1e-3); })
+                    .not_differentiable("a test op"));
+    return true;
+  }();
+  ASSERT_TRUE(registered);
+  Variable x = vector("x", DType::float64);
+  Variable y = apply_op1("debug_test.user_doubled", {x}, {});
+  const int line = __LINE__ - 1;
+  // FAST_RUN on cpu runs the wrong kernel silently...
+  EXPECT_NEAR(function({x}, {y}, Mode::fast_run().with_linker("cpu"))({Array::from({1.0})})[0].item<double>(), 2.001,
+              1e-12);
+  // ...DebugMode names it.
+  Function f = function({x}, {y}, debug_on("cpu"));
+  expect_error<BadThunkOutput>([&] { f({Array::from({1.0, 2.0})}); },
+                               {"debug_mode_test.cpp:" + std::to_string(line), "debug_test.user_doubled", "output 0",
+                                "at index (0,)"});
 }
 
 // (e) A reference kernel that ignores strides: right on contiguous inputs only.
