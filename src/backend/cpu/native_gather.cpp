@@ -87,6 +87,9 @@ Result take_kernel(const Node& node, std::span<const Array> in) {
   const Array idx = in[1].contiguous();
   const Blocks b = blocks_of(x.shape(), axis);
   const std::int64_t count = idx.size();
+  // Every index into an empty axis is out of range, and there is no element 0 to
+  // read in its place: the reference kernel raises.
+  if (b.n == 0 && count > 0) return std::nullopt;
   Array out = Array::empty(x.dtype(), selection_shape(x.shape(), idx.shape(), axis));
   bool bad = false;
   const bool typed = by_index_type(idx.dtype(), [&]<class I>(std::type_identity<I>) {
