@@ -182,6 +182,7 @@ Function function(const std::vector<Variable>& inputs, const std::vector<Variabl
   }
   program->where = where;
   program->observer = detail::make_step_observer(*program);
+  program->debug_rewrites = mode.name == "DebugMode";
   if (program->profiler) program->profiler->finish_compile(*program, rewrite_seconds, backend_seconds, plan_seconds);
   return Function(std::move(program), std::move(resolved.state));
 }
@@ -209,7 +210,7 @@ std::vector<Array> Function::operator()(const std::vector<Array>& args) const {
 
   std::vector<Array> results = p.cpu ? p.cpu->run(checked, p.observer.get())
                                      : interp::run(p.plan, checked, p.observer.get());
-  if (p.mode.name == "DebugMode") detail::check_rewrites(p, checked);  // debug_mode.cpp
+  if (p.debug_rewrites) detail::check_rewrites(p, checked);  // debug_mode.cpp
 
   // Outputs are the caller's own: never a view of an argument, a constant, or
   // another output. Few buffers (the usual case) are compared directly, many through

@@ -36,6 +36,9 @@ struct Program {
   SourceLocation where;
   // Watches every step of every call (step_observer.hpp), or nullptr.
   std::shared_ptr<StepObserver> observer;
+  // DebugMode: compare every recorded rewrite's two sides after each call (decided
+  // once here, not by the mode's name at every call).
+  bool debug_rewrites = false;
   // Set when profiling (function/profile.hpp).
   std::shared_ptr<Profiler> profiler;
 };

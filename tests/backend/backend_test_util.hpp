@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -82,5 +83,28 @@ inline Array edge_values(DType dtype, const Shape& shape, int seed) {
     return Array::from_vector(v, shape);
   });
 }
+
+// Sets HYPATIA_FLAGS to its value plus `extra` while alive (the cpu
+// backend reads its flags, march_native, sleef, ..., from there).
+class FlagsScope {
+ public:
+  explicit FlagsScope(const std::string& extra) {
+    const char* old = std::getenv("HYPATIA_FLAGS");
+    had_ = old != nullptr;
+    if (had_) old_ = old;
+    ::setenv("HYPATIA_FLAGS", ((had_ && !old_.empty() ? old_ + "," : std::string()) + extra).c_str(), 1);
+  }
+  ~FlagsScope() {
+    if (had_) {
+      ::setenv("HYPATIA_FLAGS", old_.c_str(), 1);
+    } else {
+      ::unsetenv("HYPATIA_FLAGS");
+    }
+  }
+
+ private:
+  bool had_ = false;
+  std::string old_;
+};
 
 }  // namespace hypatia::testing

@@ -19,6 +19,7 @@ namespace hypatia {
 namespace {
 
 using testing::compile_on;
+using testing::FlagsScope;
 using testing::expect_same;
 
 bool skip_without_compiler() { return !cpu::compiler_available(); }
@@ -163,28 +164,6 @@ TEST(CpuSimdMask, BroadcastAndNonContiguousArguments) {
     }
   }
 }
-
-// Sets HYPATIA_FLAGS to its value plus `extra` while alive.
-class FlagsScope {
- public:
-  explicit FlagsScope(const std::string& extra) {
-    const char* old = std::getenv("HYPATIA_FLAGS");
-    had_ = old != nullptr;
-    if (had_) old_ = old;
-    ::setenv("HYPATIA_FLAGS", ((had_ && !old_.empty() ? old_ + "," : std::string()) + extra).c_str(), 1);
-  }
-  ~FlagsScope() {
-    if (had_) {
-      ::setenv("HYPATIA_FLAGS", old_.c_str(), 1);
-    } else {
-      ::unsetenv("HYPATIA_FLAGS");
-    }
-  }
-
- private:
-  bool had_ = false;
-  std::string old_;
-};
 
 TEST(CpuSimdMask, WithoutSleefOrMarchNative) {
   if (skip_without_compiler()) GTEST_SKIP() << "no C++ compiler";

@@ -20,6 +20,7 @@ namespace {
 
 using testing::compile_on;
 using testing::expect_same;
+using testing::FlagsScope;
 
 bool skip_without_compiler() { return !cpu::compiler_available(); }
 
@@ -159,28 +160,6 @@ TEST(CpuSimd, NonContiguousAndBroadcastArguments) {
     }
   }
 }
-
-// Sets HYPATIA_FLAGS to its value plus `extra` while alive.
-class FlagsScope {
- public:
-  explicit FlagsScope(const std::string& extra) {
-    const char* old = std::getenv("HYPATIA_FLAGS");
-    had_ = old != nullptr;
-    if (had_) old_ = old;
-    ::setenv("HYPATIA_FLAGS", ((had_ && !old_.empty() ? old_ + "," : std::string()) + extra).c_str(), 1);
-  }
-  ~FlagsScope() {
-    if (had_) {
-      ::setenv("HYPATIA_FLAGS", old_.c_str(), 1);
-    } else {
-      ::unsetenv("HYPATIA_FLAGS");
-    }
-  }
-
- private:
-  bool had_ = false;
-  std::string old_;
-};
 
 // The fallbacks: SSE2 width (no -march=native) with SLEEF's SSE2 functions, and lanes
 // that call the scalar functions (no SLEEF), AVX2 and SSE2.
