@@ -88,6 +88,59 @@ class BlockCache {
 
 constexpr std::size_t kAlign = 64;
 
+// Owned buffers up to this size live in the allocation of their Buffer and its
+// shared_ptr control block: one malloc where there were three (a compiled call on tiny
+// arrays spent about a third of its time in malloc and free for its outputs).
+constexpr std::size_t kInlineMax = 4096;
+
+// Storage for one Buffer in a std::allocate_shared block (the Buffer itself is made by
+// placement new in Buffer's own factories, which may call its private constructor).
+struct BufferSlot {
+  alignas(Buffer) std::byte bytes[sizeof(Buffer)];
+  Buffer* get() { return std::launder(reinterpret_cast<Buffer*>(bytes)); }
+  BufferSlot() = default;
+  BufferSlot(const BufferSlot&) = delete;
+  BufferSlot& operator=(const BufferSlot&) = delete;
+  ~BufferSlot() { get()->~Buffer(); }
+};
+
+// std::allocate_shared's allocator: `extra` more bytes after the control block, whose
+// address it reports through `tail` (the one allocation allocate_shared makes).
+template <class T>
+struct TailAllocator {
+  using value_type = T;
+  std::size_t extra = 0;
+  std::byte** tail = nullptr;
+  TailAllocator(std::size_t e, std::byte** t) : extra(e), tail(t) {}
+  template <class U>
+  TailAllocator(const TailAllocator<U>& other) : extra(other.extra), tail(other.tail) {}  // NOLINT: rebinding
+  T* allocate(std::size_t n) {
+    if (n > (std::numeric_limits<std::size_t>::max() - extra) / sizeof(T)) throw std::bad_alloc();
+    void* p = std::malloc(n * sizeof(T) + extra);
+    if (p == nullptr) throw std::bad_alloc();
+    if (tail != nullptr) *tail = static_cast<std::byte*>(p) + n * sizeof(T);
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, std::size_t) { std::free(p); }
+  template <class U>
+  bool operator==(const TailAllocator<U>&) const { return true; }
+};
+
+// A slot for a Buffer with `extra` bytes after it (reported through `tail`).
+std::shared_ptr<BufferSlot> buffer_slot(std::size_t extra, std::byte** tail) {
+  return std::allocate_shared<BufferSlot>(TailAllocator<BufferSlot>(extra, tail));
+}
+
+// Where the data of an owned buffer starts, 64-byte aligned in the block at `raw`, with
+// two words before it for the destructor: the pointer to free (null: nothing, the data
+// lives with its Buffer) and the block's capacity.
+std::byte* place_data(void* raw, std::size_t capacity, void* to_free) {
+  const std::uintptr_t at = (reinterpret_cast<std::uintptr_t>(raw) + 2 * sizeof(void*) + kAlign - 1) & ~(kAlign - 1);
+  reinterpret_cast<void**>(at)[-1] = to_free;
+  reinterpret_cast<std::size_t*>(at)[-2] = capacity;
+  return reinterpret_cast<std::byte*>(at);
+}
+
 }  // namespace
 
 std::shared_ptr<Buffer> Buffer::allocate(std::size_t nbytes, Device device) {
@@ -97,16 +150,22 @@ std::shared_ptr<Buffer> Buffer::allocate(std::size_t nbytes, Device device) {
   // call (memalign carves a bigger chunk), malloc some 50, and every compiled call
   // allocates its outputs.
   std::size_t size = std::max<std::size_t>(nbytes, 1);
+  static_assert(alignof(std::max_align_t) >= sizeof(void*) && kAlign >= 4 * sizeof(void*));
+  if (size <= kInlineMax) {
+    std::byte* tail = nullptr;
+    // the tail is only 8-byte aligned: room for the two words and the alignment
+    std::shared_ptr<BufferSlot> slot = buffer_slot(size + kAlign + 2 * sizeof(void*), &tail);
+    // capacity 0 and nothing to free: the block goes with the control block
+    Buffer* b = new (slot->bytes) Buffer(place_data(tail, 0, nullptr), nbytes, device, true);
+    return std::shared_ptr<Buffer>(std::move(slot), b);
+  }
   if (size > std::numeric_limits<std::size_t>::max() - kAlign) throw std::bad_alloc();
   void* raw = nullptr;
   if (size >= BlockCache::kMin) raw = BlockCache::get().take(size, size);
   const bool fresh = raw == nullptr;
   if (fresh) raw = std::malloc(size + kAlign);
   if (raw == nullptr) throw std::bad_alloc();
-  static_assert(alignof(std::max_align_t) >= sizeof(void*) && kAlign >= 4 * sizeof(void*));
-  const std::uintptr_t at = (reinterpret_cast<std::uintptr_t>(raw) + 2 * sizeof(void*) + kAlign - 1) & ~(kAlign - 1);
-  reinterpret_cast<void**>(at)[-1] = raw;
-  reinterpret_cast<std::size_t*>(at)[-2] = size;
+  const auto at = reinterpret_cast<std::uintptr_t>(place_data(raw, size, raw));
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   // Large buffers ask for transparent huge pages (Linux's usual policy, "madvise", gives
   // them only on request): a fresh 64 MB result otherwise costs 16,384 page faults at
@@ -124,11 +183,14 @@ std::shared_ptr<Buffer> Buffer::allocate(std::size_t nbytes, Device device) {
 }
 
 std::shared_ptr<Buffer> Buffer::borrow(void* data, std::size_t nbytes, Device device) {
-  return std::shared_ptr<Buffer>(new Buffer(static_cast<std::byte*>(data), nbytes, device, false));
+  std::shared_ptr<BufferSlot> slot = buffer_slot(0, nullptr);  // one allocation, not two
+  Buffer* b = new (slot->bytes) Buffer(static_cast<std::byte*>(data), nbytes, device, false);
+  return std::shared_ptr<Buffer>(std::move(slot), b);
 }
 
 Buffer::~Buffer() {
   if (!owned_) return;
+  // raw is null for data that lives in the Buffer's own block (place_data)
   void* raw = reinterpret_cast<void**>(data_)[-1];
   const std::size_t capacity = reinterpret_cast<std::size_t*>(data_)[-2];
   if (capacity >= BlockCache::kMin) {
