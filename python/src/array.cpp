@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "binding.hpp"
+#include "fast_array.hpp"
 
 namespace hypatia::python {
 namespace {
@@ -116,15 +117,7 @@ std::optional<DType> core_dtype(const py::dtype& d) {
   return dtype_of_kind(d.kind(), d.itemsize());
 }
 
-py::array to_numpy(const Array& a, bool writeable) {
-  auto* holder = new Array(a);
-  py::capsule base(holder, [](void* p) { delete static_cast<Array*>(p); });
-  std::vector<py::ssize_t> shape(a.shape().begin(), a.shape().end());
-  std::vector<py::ssize_t> strides(a.strides().begin(), a.strides().end());
-  py::array out(numpy_dtype(a.dtype()), shape, strides, holder->data(), base);
-  if (!writeable) out.attr("setflags")(py::arg("write") = false);
-  return out;
-}
+py::array to_numpy(const Array& a, bool writeable) { return numpy_view(a, writeable); }
 
 Array to_array(py::handle value, std::vector<py::object>& keep) {
   py::object asarray = numpy().attr("asarray")(value);

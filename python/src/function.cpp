@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "binding.hpp"
+#include "fast_array.hpp"
 #include "graph/op.hpp"
 
 namespace hypatia::python {
@@ -29,12 +30,16 @@ class CompiledFunction {
         allow_downcast_(std::move(allow_downcast)),
         where_(where) {
     if (allow_downcast_.size() != inputs.size()) allow_downcast_.resize(inputs.size());
-    for (std::size_t i = 0; i < inputs.size(); ++i) who_.push_back(describe_input(inputs[i], i));
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      who_.push_back(describe_input(inputs[i], i));
+      descr_.push_back(numpy_descr(inputs[i].dtype()));
+    }
   }
   CompiledFunction(const CompiledFunction& other, Function copied)
       : function_(std::move(copied)),
         allow_downcast_(other.allow_downcast_),
         who_(other.who_),
+        descr_(other.descr_),
         where_(other.where_),
         structure_(other.structure_),
         keys_(other.keys_) {}
@@ -64,14 +69,18 @@ class CompiledFunction {
     return f.call_positional(args.ptr());
   }
 
-  // Every argument given positionally (`args` a tuple of the right length).
+  // Every argument given positionally (`args` a tuple of the right length). A NumPy
+  // array of the input's exact dtype is viewed directly (fast_array.cpp); anything else
+  // goes through filter_argument, as on the slow path.
   py::object call_positional(PyObject* args) const {
     const std::size_t n = who_.size();
     std::vector<py::object> keep;
     std::vector<Array> arrays;
     arrays.reserve(n);
+    const std::vector<Variable>& inputs = function_.inputs();
     for (std::size_t i = 0; i < n; ++i) {
-      arrays.push_back(argument(PyTuple_GET_ITEM(args, static_cast<Py_ssize_t>(i)), i, keep));
+      PyObject* arg = PyTuple_GET_ITEM(args, static_cast<Py_ssize_t>(i));
+      if (!borrow_exact(arg, descr_[i], inputs[i].dtype(), arrays)) arrays.push_back(argument(arg, i, keep));
     }
     const std::vector<Array> results = execute(arrays);
     const CompiledFunction& f = *this;
@@ -128,6 +137,7 @@ class CompiledFunction {
   Function function_;
   std::vector<std::optional<bool>> allow_downcast_;
   std::vector<std::string> who_;  // "input 0 ('x')", made once
+  std::vector<PyObject*> descr_;  // each input's NumPy descriptor (numpy_descr)
   SourceLocation where_;
   Structure structure_ = Structure::list;
   std::vector<py::object> keys_;
@@ -147,7 +157,15 @@ PyObject* call_slow(PyObject* self, PyObject* args, PyObject* kwargs) {
 PyObject* fast_call(PyObject* self, PyObject* args, PyObject* kwargs) {
   const CompiledFunction* f = nullptr;
   try {
-    f = py::handle(self).cast<const CompiledFunction*>();
+    // _install_fast_call put this slot only on subclasses of CompiledFunction, so self
+    // is its pybind11 instance: read the value pointer as pybind11's cast would (after
+    // a lookup of self's type in pybind11's registry, a tenth of a small call).
+    auto* inst = reinterpret_cast<py::detail::instance*>(self);
+    if (inst->simple_layout && inst->simple_holder_constructed) {
+      f = static_cast<const CompiledFunction*>(inst->simple_value_holder[0]);
+    } else {
+      f = py::handle(self).cast<const CompiledFunction*>();
+    }
     if ((kwargs != nullptr && PyDict_GET_SIZE(kwargs) != 0) ||
         static_cast<std::size_t>(PyTuple_GET_SIZE(args)) != f->arity()) {
       return call_slow(self, args, kwargs);
