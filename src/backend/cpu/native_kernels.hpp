@@ -51,6 +51,7 @@ void add_scan_kernels(Table& t);    // native_scan.cpp: cumsum, cumprod
 void add_product_kernels(Table& t); // native_product.cpp: tensordot, outer
 void add_grad_kernels(Table& t);    // native_grad.cpp: sum_to, repeat_grad, pad_grad, diff_grad
 void add_rows_kernels(Table& t);    // native_rows.cpp: softmax, log_softmax, logsumexp (composites)
+void add_xent_kernels(Table& t);    // native_xent.cpp: softmax_cross_entropy (a composite)
 }  // namespace native
 
 }  // namespace hypatia::cpu
