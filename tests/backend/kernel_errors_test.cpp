@@ -304,6 +304,14 @@ TEST(KernelErrors, SoftmaxCrossEntropyKnownValues) {
     EXPECT_NEAR(got[0], std::log(3.0), tol * std::log(3.0));
     EXPECT_NEAR(got[1], 1000.0, tol * 1000);
     EXPECT_EQ(got[2], kInf);
+    // One row: a vector of logits, a 0-d target.
+    const Variable v = vector("v", t), c = scalar("c", DType::uint8);
+    const std::vector<Variable> outs = {softmax_cross_entropy(v, c)};
+    const Function cv = compile_on("cpu", {v, c}, outs), rv = compile_on("interp", {v, c}, outs);
+    const std::vector<Array> args = {Array::from_vector(std::vector<double>{1, 2, 3}).astype(t), Array::scalar<std::uint8_t>(2)};
+    expect_same_values(cv, rv, args, "one row");
+    const double want = std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0)) - 3;
+    EXPECT_NEAR(cv(args)[0].item<double>(), want, tol * want);
   }
 }
 
