@@ -20,6 +20,13 @@ int Kernel::num_inputs() const {
   return n;
 }
 
+bool Kernel::can_fail() const {
+  for (const Stmt& s : body) {
+    if (s.kind == StmtKind::check) return true;
+  }
+  return false;
+}
+
 int Kernel::add(Stmt s) {
   body.push_back(std::move(s));
   return static_cast<int>(body.size()) - 1;
@@ -38,7 +45,7 @@ std::string kernel_text(const Kernel& k) {
   for (std::size_t i = 0; i < k.body.size(); ++i) {
     const Stmt& s = k.body[i];
     os << "  ";
-    const bool defines = s.kind != StmtKind::store && s.kind != StmtKind::reduce;
+    const bool defines = s.kind != StmtKind::store && s.kind != StmtKind::reduce && s.kind != StmtKind::check;
     if (defines) os << "%" << i << " = ";
     os << stmt_kind_name(s.kind);
     if (s.kind == StmtKind::apply) os << " " << scalar_prim_name(s.prim);

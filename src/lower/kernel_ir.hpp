@@ -8,6 +8,11 @@
 //   store     operand k at the current point = args[0]
 //   reduce    operand k at the current point = combine(operand k, args[0]) with the
 //             kernel's ReducePrim
+//   check     the call fails where args[0] (bool) is true: a value the reference
+//             kernel rejects with an error (a negative integer exponent). The kernel
+//             finishes its loops and reports the failure once; the executor then runs
+//             the group's nodes by their reference kernels, which raise the error
+//             (op, operands, the user's line), as the interpreter does.
 //
 // Semantics, stated once:
 // - A kernel runs its body once for every point of an N-d iteration space whose rank
@@ -37,7 +42,7 @@
 namespace hypatia::kir {
 
 // X(name)
-#define HYPATIA_KIR_STMTS(X) X(load) X(constant) X(apply) X(cast) X(store) X(reduce)
+#define HYPATIA_KIR_STMTS(X) X(load) X(constant) X(apply) X(cast) X(store) X(reduce) X(check)
 
 enum class StmtKind {
 #define HYPATIA_X(name) name,
@@ -79,6 +84,9 @@ struct Kernel {
   std::vector<Operand> operands;   // inputs first, then outputs
   std::vector<Stmt> body;
   std::optional<Reduction> reduction;  // set: the one `reduce` statement's combine
+
+  // Whether the body has a `check` (a kernel that can fail).
+  bool can_fail() const;
 
   int num_inputs() const;
   // Appends a statement and returns its value.

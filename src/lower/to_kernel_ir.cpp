@@ -48,25 +48,27 @@ DType compute_dtype(const Node& n, ScalarPrim p, std::size_t i) {
   return n.output_types()[0].dtype;
 }
 
+// Whether integer pow node n may see a negative exponent in its compute dtype, which
+// NumPy (and the reference kernel) reject: a signed exponent that is not a constant
+// >= 0. An unsigned or bool exponent converts to a wider signed or the same unsigned
+// dtype, never negative.
+bool exponent_may_be_negative(const Node& n) {
+  if (is_float(n.output_types()[0].dtype) || !is_signed_integer(n.output_types()[0].dtype)) return false;
+  const Variable& y = n.inputs()[1];
+  if (is_unsigned_integer(y.dtype()) || y.dtype() == DType::bool_) return false;
+  if (!y.is_constant()) return true;
+  const std::vector<double> values = y.constant_value().astype(DType::float64).to_vector<double>();
+  return !std::all_of(values.begin(), values.end(), [](double e) { return e >= 0; });
+}
+
 }  // namespace
 
 bool lowers_to_scalar(const Node& node) {
   const OpDef& op = node.op();
   if (!op.lowering || op.lowering->kind != Lowering::Kind::scalar || node.num_outputs() != 1) return false;
   const ScalarPrim p = op.lowering->scalar;
-  if (static_cast<int>(node.inputs().size()) != scalar_prim_arity(p)) return false;
-  const DType out = node.output_types()[0].dtype;
-  if (p == ScalarPrim::pow && !is_float(out)) {
-    // NumPy raises on a negative integer exponent, which a kernel cannot report (the
-    // reference kernel does): integer pow fuses only where the exponent cannot be
-    // negative in the compute dtype, an unsigned or bool one or a constant >= 0.
-    const Variable& y = node.inputs()[1];
-    if (is_unsigned_integer(y.dtype()) || y.dtype() == DType::bool_) return true;
-    if (!y.is_constant()) return false;
-    const std::vector<double> values = y.constant_value().astype(DType::float64).to_vector<double>();
-    return std::all_of(values.begin(), values.end(), [](double e) { return e >= 0; });
-  }
-  return true;
+  // Integer pow with a signed exponent fuses too: its kernel checks the exponent.
+  return static_cast<int>(node.inputs().size()) == scalar_prim_arity(p);
 }
 
 bool lowers_to_reduction(const Node& node) {
@@ -177,6 +179,30 @@ LoweredGroup to_kernel_ir(const Group& group, const std::string& name, const std
     s.origin = op;
     for (std::size_t j = 0; j < n.inputs().size(); ++j) {
       s.args.push_back(converted(value(n.inputs()[j]), compute_dtype(n, p, j), op));
+    }
+    if (p == ScalarPrim::pow && exponent_may_be_negative(n)) {
+      // check(y < 0): the reference kernel raises NumPy's error there (kir `check`).
+      const int y = s.args[1];
+      const DType t = k.body[static_cast<std::size_t>(y)].dtype;
+      kir::Stmt zero;
+      zero.kind = kir::StmtKind::constant;
+      zero.dtype = t;
+      zero.value = Array::zeros(t, {});
+      zero.origin = "constant";
+      const int z = k.add(std::move(zero));
+      kir::Stmt negative;
+      negative.kind = kir::StmtKind::apply;
+      negative.prim = ScalarPrim::lt;
+      negative.dtype = DType::bool_;
+      negative.args = {y, z};
+      negative.origin = op;
+      const int bad = k.add(std::move(negative));
+      kir::Stmt check;
+      check.kind = kir::StmtKind::check;
+      check.dtype = DType::bool_;
+      check.args = {bad};
+      check.origin = op;
+      k.add(std::move(check));
     }
     const int id = k.add(std::move(s));
     value_of.emplace_back(n.output(0), id);

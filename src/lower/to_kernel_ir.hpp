@@ -19,8 +19,8 @@ namespace hypatia::lower {
 
 // Whether the node can be a statement of a kernel: an elementwise op lowering to a
 // scalar primitive whose every dtype case the primitives cover. (Integer pow, which
-// raises on negative exponents, stays on the reference kernel unless its exponent
-// cannot be negative: unsigned, bool, or a constant >= 0.)
+// raises on negative exponents, gets a kir `check` of its exponent unless that cannot
+// be negative: unsigned, bool, or a constant >= 0.)
 bool lowers_to_scalar(const Node& node);
 // Whether the node is a reduction a kernel can end with (sum, prod, mean, max, min,
 // all, any).

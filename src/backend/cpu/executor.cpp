@@ -44,6 +44,9 @@ struct KernelStep {
   std::vector<std::uint8_t> out_temporary;
   // (output, input) pairs that may share a buffer if the run-time checks pass.
   std::vector<lower::InPlace> in_place;
+  // The kernel has checks (kir `check`): it reports a failure through one more
+  // operand, and then the group runs by reference (run_kernel).
+  bool can_fail = false;
 };
 
 struct Step {
@@ -119,7 +122,8 @@ std::vector<int> order_units(const std::vector<std::vector<int>>& unit_nodes, co
 std::vector<std::pair<int, int>> in_place_pairs(const kir::Kernel& kernel, const lower::Group& g,
                                                 const std::vector<Variable>& inputs,
                                                 const std::vector<Variable>& outputs) {
-  if (g.reduction != nullptr) return {};
+  // A failing kernel's group reruns by reference: its inputs must still be intact.
+  if (g.reduction != nullptr || kernel.can_fail()) return {};
   for (const Node* node : g.nodes) {
     const OpDef& op = node->op();
     if (!op.has(kElementwise) || !op.aliasing || !op.aliasing->views.empty()) return {};
@@ -217,6 +221,7 @@ Executable::Executable(const std::vector<Variable>& inputs, const std::vector<Va
       k.name = "k" + std::to_string(p.kernels.size());
       lower::LoweredGroup lowered = lower::to_kernel_ir(g, k.name, outside);
       k.group = g;
+      k.can_fail = lowered.kernel.can_fail();
       k.inputs = lowered.inputs;
       k.outputs = lowered.outputs;
       for (const Variable& v : k.inputs) k.in_slots.push_back(slot(v));
@@ -325,7 +330,7 @@ Executable::Executable(const std::vector<Variable>& inputs, const std::vector<Va
     p.source = render_module(kernels);
     p.module = compile_module(p.source, options);
     for (KernelStep& k : p.kernels) {
-      if (k.in_slots.size() + k.out_slots.size() <= static_cast<std::size_t>(kMaxOperands)) {
+      if (k.in_slots.size() + k.out_slots.size() + (k.can_fail ? 1 : 0) <= static_cast<std::size_t>(kMaxOperands)) {
         k.fn = reinterpret_cast<KernelFn>(p.module->symbol(k.name));
       }
     }
@@ -512,7 +517,16 @@ void run_kernel(const KernelStep& k, CallState& c) {
   for (std::size_t o = 0; o < ops; ++o) {
     for (std::size_t d = 0; d < nd; ++d) cst[o * nd + d] = st[o * rank + from[d]];
   }
+  if (!k.can_fail) {
+    k.fn(static_cast<std::int64_t>(nd), cshape.data(), base.data(), cst.data(), shape_size(out_shape), count);
+    return;
+  }
+  // The failure flag: one more operand, zero strides (render.cpp, fail_flag).
+  int failed = 0;
+  base.push_back(reinterpret_cast<char*>(&failed));
+  cst.resize(cst.size() + nd, 0);
   k.fn(static_cast<std::int64_t>(nd), cshape.data(), base.data(), cst.data(), shape_size(out_shape), count);
+  if (__atomic_load_n(&failed, __ATOMIC_RELAXED) != 0) run_by_reference(k, c);  // raises the reference's error
 }
 
 void run_step(const ExecutablePlan& p, const Step& step, CallState& c) {

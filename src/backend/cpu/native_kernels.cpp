@@ -31,6 +31,7 @@ const native::Table& table() {
     native::add_product_kernels(made);
     native::add_grad_kernels(made);
     native::add_rows_kernels(made);
+    native::add_xent_kernels(made);
     return made;
   }();
   return t;

@@ -37,7 +37,10 @@ bool has_native_kernel(const std::string& op);
 std::vector<Array> run_native(NativeKernel kernel, const Node& node, const std::vector<Array>& inputs);
 
 // The loop_nest ops that keep their reference kernel on cpu, each because it was
-// measured no slower than NumPy there (bench/RESULTS.md, "loop ops"). Sorted.
+// measured no slower than NumPy there (bench/RESULTS.md, "loop ops"). Sorted. (Of the
+// other ops, only bool matrix products and, under FAST_COMPILE, float32 sums across
+// rows run by reference: tests/backend/kernel_errors_test.cpp checks the ones that
+// used to, softmax_cross_entropy, signed integer pow, flat argmax/argmin, integer dot.)
 const std::vector<std::string>& reference_kept_ops();
 
 namespace native {
@@ -51,6 +54,7 @@ void add_scan_kernels(Table& t);    // native_scan.cpp: cumsum, cumprod
 void add_product_kernels(Table& t); // native_product.cpp: tensordot, outer
 void add_grad_kernels(Table& t);    // native_grad.cpp: sum_to, repeat_grad, pad_grad, diff_grad
 void add_rows_kernels(Table& t);    // native_rows.cpp: softmax, log_softmax, logsumexp (composites)
+void add_xent_kernels(Table& t);    // native_xent.cpp: softmax_cross_entropy (a composite)
 }  // namespace native
 
 }  // namespace hypatia::cpu

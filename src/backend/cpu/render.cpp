@@ -249,7 +249,7 @@ std::vector<bool> invariants(const Kernel& k) {
         inv[i] = all;
         break;
       }
-      case StmtKind::store: case StmtKind::reduce: break;
+      case StmtKind::store: case StmtKind::reduce: case StmtKind::check: break;
     }
   }
   return inv;
@@ -312,7 +312,7 @@ std::optional<VectorPlan> vector_plan(const Kernel& k, const std::vector<bool>& 
       case StmtKind::store:
         if (plan.rep[i] == Rep::foreign || arg(0) != plan.rep[i]) return std::nullopt;
         break;
-      case StmtKind::reduce: return std::nullopt;
+      case StmtKind::reduce: case StmtKind::check: return std::nullopt;
       case StmtKind::apply: {
         const Rep r = plan.rep[i];
         bool ok = false;
@@ -362,6 +362,7 @@ class KernelWriter {
     }
     os_ << "\n";
     os_ << "static void " << name << "_points(hp::i64 n, char* const* p, const hp::i64* s) {\n";
+    if (k_.can_fail()) fail_flag();
     // Rank-0 operands and constants: once, outside the loops.
     for (std::size_t i = 0; i < k_.body.size(); ++i) {
       const Stmt& s = k_.body[i];
@@ -394,7 +395,8 @@ class KernelWriter {
           os_ << "    for (hp::i64 i0 = 0; i0 < n; i0 += 1024) {\n";
           os_ << "      const hp::i64 i1 = n - i0 < 1024 ? n : i0 + 1024;\n";
           os_ << "      " << T << " part = " << T << "(0);\n";
-          if (addr == Addr::unit) os_ << "#pragma omp simd reduction(+ : part)\n";
+          // (Not with a check: its flag would be one more value carried across lanes.)
+          if (addr == Addr::unit && !k_.can_fail()) os_ << "#pragma omp simd reduction(+ : part)\n";
           loop("      ", addr, Reduce::accumulator, "i0", "i1", "part");
           os_ << "      acc += part;\n    }\n";
         } else {
@@ -426,7 +428,7 @@ class KernelWriter {
       os_ << "  " << T << "* out = reinterpret_cast<" << T << "*>(base[" << reduce_->operand << "]);\n";
       os_ << "  for (hp::i64 j = 0; j < out_size; ++j) out[j] = " << identity(k_.reduction->prim, reduce_->dtype)
           << ";\n";
-      os_ << "  hp::run(" << k_.operands.size() << ", nd, shape, base, strides, " << reduce_->operand << ", "
+      os_ << "  hp::run(" << run_operands() << ", nd, shape, base, strides, " << reduce_->operand << ", "
           << name << "_points, " << point_cost(k_) << ");\n";
       if (k_.reduction->mean) {
         os_ << "  for (hp::i64 j = 0; j < out_size; ++j) out[j] = scalar::true_div(out[j], " << T
@@ -436,7 +438,7 @@ class KernelWriter {
       }
     } else {
       os_ << "  (void)out_size;\n  (void)count;\n";
-      os_ << "  hp::run(" << k_.operands.size() << ", nd, shape, base, strides, -1, " << name << "_points, " << point_cost(k_) << ");\n";
+      os_ << "  hp::run(" << run_operands() << ", nd, shape, base, strides, -1, " << name << "_points, " << point_cost(k_) << ");\n";
     }
     os_ << "}\n";
     return os_.str();
@@ -450,6 +452,23 @@ class KernelWriter {
   const Stmt* reduce_ = nullptr;
   std::vector<bool> invariant_;  // per statement: see invariants()
   std::optional<VectorPlan> vector_;  // none: no vector loop
+
+  // The operands hp::run passes to the points: the kernel's, then for a kernel that
+  // can fail its failure flag (an int the executor clears, with zero strides).
+  std::size_t run_operands() const { return k_.operands.size() + (k_.can_fail() ? 1 : 0); }
+
+  // A kernel with checks ORs them into one bool in its loops (no branch: the loops
+  // stay as they are) and reports a failure once per row, on leaving the points.
+  void fail_flag() {
+    os_ << "  struct Fail {  // set by the checks; reported to the executor once\n"
+        << "    bool bad = false;\n"
+        << "    char* flag;\n"
+        << "    explicit Fail(char* f) : flag(f) {}\n"
+        << "    ~Fail() {\n"
+        << "      if (bad) __atomic_store_n(reinterpret_cast<int*>(flag), 1, __ATOMIC_RELAXED);\n"
+        << "    }\n"
+        << "  } fail(p[" << k_.operands.size() << "]);\n";
+  }
 
   // The type of a vector loop's value of statement `id`.
   std::string vector_type(int id) const {
@@ -651,6 +670,9 @@ class KernelWriter {
         break;
       case StmtKind::store:
         os_ << element(s.operand, addr) << " = " << v(s.args[0]) << ";";
+        break;
+      case StmtKind::check:
+        os_ << "fail.bad |= " << v(s.args[0]) << ";";
         break;
       case StmtKind::reduce: {
         const std::string f = std::string("scalar::") + combine_prim(k_.reduction->prim);

@@ -74,7 +74,11 @@ std::vector<Array> run_kernel(const KernelFn& kernel, const Node& node, const st
   try {
     out = kernel(KernelArgs{ins, node});
   } catch (const UserError& e) {
-    std::string message = describe_location(node.where()) + ": " + node.op().name + ": " + e.what() +
+    // A node the cpu backend's decompose phase made for another op names that op
+    // (a max inside a decomposed argmax says "argmax"), as the interpreter would.
+    const std::string& op = node.attrs().has("reported_as") ? node.attrs().get<std::string>("reported_as")
+                                                             : node.op().name;
+    std::string message = describe_location(node.where()) + ": " + op + ": " + e.what() +
                           "\n  operands: " + operands_str(ins);
     if (detail::exception_verbosity_high()) message += "\n" + detail::error_subgraph(node);
     throw_user_error(e.kind(), message);
