@@ -1,7 +1,8 @@
 // DebugMode on the cpu backend re-runs every compiled step (a fused kernel, a library
 // call, a native kernel, a user op's cpu kernel) on non-contiguous copies of its
 // inputs: a user op whose cpu kernel ignores strides is caught even when the function
-// is called with contiguous arguments only, and correct compiled graphs pass.
+// is called with contiguous arguments only, as is one right only for some layouts or
+// one that raises on strided inputs; correct compiled graphs pass.
 #include <cmath>
 
 #include "backend/cpu/compiler.hpp"
@@ -92,6 +93,25 @@ TEST(DebugModeStrides, ATransposedLayoutIsTriedToo) {
   expect_error<BadThunkOutput>([&] { f({ramp({3, 4}, 1.0, 0.0)}); },
                                {"debug_mode_strides_test.cpp:" + std::to_string(line), "debug_strides.fast_path",
                                 "non-contiguous inputs", "transposed in memory", "at index"});
+}
+
+// A cpu kernel that refuses what it was not written for: the raise is the finding.
+std::vector<Array> affine_contiguous_only(const KernelArgs& a) {
+  if (!a.inputs[0].is_contiguous()) throw ValueError("affine: expected a C-contiguous input");
+  return affine_reference(a);
+}
+
+TEST(DebugModeStrides, ARaiseOnNonContiguousInputsIsReported) {
+  if (!cpu::compiler_available({})) GTEST_SKIP() << "no C++ compiler: no cpu backend";
+  register_affine("debug_strides.contiguous_only", &affine_contiguous_only);
+  Variable x = vector("x", DType::float64);
+  Variable y = apply_op1("debug_strides.contiguous_only", {x});
+  const int line = __LINE__ - 1;
+  Function f = function({x}, {y}, debug_cpu());
+  expect_error<BadThunkOutput>([&] { f({ramp({4}, 1.0, 0.0)}); },
+                               {"debug_mode_strides_test.cpp:" + std::to_string(line),
+                                "debug_strides.contiguous_only", "native step", "raised on non-contiguous inputs",
+                                "expected a C-contiguous input"});
 }
 
 TEST(DebugModeStrides, CorrectUserCpuKernelPasses) {
