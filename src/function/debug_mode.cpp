@@ -11,6 +11,10 @@
 //   strides  each node's reference kernel again over non-contiguous copies of its
 //            inputs (every other element of a buffer twice as long, the first axis
 //            reversed), compared the same way -> BadThunkOutput
+//   compiled on the cpu backend, a compiled step (fused kernel, library call, native
+//            kernel, a user op's cpu kernel) again, alone, on non-contiguous copies of
+//            its inputs (the layout above, then a transposed one: column-major, or
+//            reversed for a vector), compared with what it gave -> BadThunkOutput
 // Per call, after the run: every (replaced, replacement) pair the rewriter recorded,
 // both computed by the reference kernels from the call's arguments (pairs whose inputs
 // are all among them) and compared -> BadOptimization naming the rule.
@@ -23,6 +27,7 @@
 #include <cmath>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
@@ -159,6 +164,23 @@ Array non_contiguous(const Array& a) {
   return out;
 }
 
+// The same values transposed in memory: column-major from rank 2 (the first axis
+// varies fastest), reversed (a negative unit stride) for a vector; nullopt for a
+// scalar or an empty array, where no other layout exists.
+std::optional<Array> transposed_layout(const Array& a) {
+  if (a.ndim() == 0 || a.size() == 0) return std::nullopt;
+  Array out;
+  if (a.ndim() == 1) {
+    const std::int64_t n = a.shape(0);
+    out = Array::empty(a.dtype(), a.shape()).slice(0, n - 1, -n - 1, -1);
+  } else {
+    const Shape reversed(a.shape().rbegin(), a.shape().rend());
+    out = Array::empty(a.dtype(), reversed).transpose();
+  }
+  copy_elements(a, out);
+  return out;
+}
+
 std::string node_str(const Node& node) { return format_location(node.where()) + ": " + node.op().name; }
 
 std::string step_str(const StepView& step) {
@@ -184,7 +206,8 @@ const Aliasing& aliasing_of(const Node& node) {
 
 class DebugObserver final : public StepObserver {
  public:
-  explicit DebugObserver(const Program& program) : check_isfinite_(program.mode.check_isfinite) {
+  explicit DebugObserver(const Program& program)
+      : check_isfinite_(program.mode.check_isfinite), cpu_(program.cpu) {
     collect_rewrites(program);
   }
 
@@ -209,6 +232,7 @@ class DebugObserver final : public StepObserver {
     check_views(step, inputs, outputs);
     const Values value = check_values(step, saved, outputs);
     if (!value.empty()) check_strides(step, value);
+    if (cpu_ && step.kind != "reference") check_compiled_strides(step, saved, outputs);
     if (check_isfinite_ && all_finite(saved)) check_finite(step, value, outputs);
   }
 
@@ -398,6 +422,48 @@ class DebugObserver final : public StepObserver {
     }
   }
 
+  // The compiled step alone (cpu::Executable::run_step_alone: a state of its own, no
+  // recompiling) on non-contiguous copies of the inputs it read, against what it gave
+  // on them. A reference step is left out: check_strides ran its kernel so already.
+  void check_compiled_strides(const StepView& step, const std::vector<Array>& saved,
+                              const std::vector<Array>& outputs) const {
+    struct Layout {
+      const char* name;
+      std::vector<Array> inputs;
+    };
+    std::vector<Layout> layouts(2);
+    layouts[0].name = "every other element, the first axis reversed";
+    layouts[1].name = "transposed in memory";
+    bool other = false;  // whether the second layout differs from the first anywhere
+    for (const Array& a : saved) {
+      layouts[0].inputs.push_back(non_contiguous(a));
+      std::optional<Array> t = transposed_layout(a);
+      other = other || t.has_value();
+      layouts[1].inputs.push_back(t ? std::move(*t) : a.copy());
+    }
+    if (!other) layouts.pop_back();
+    const std::string kind(step.kind);
+    for (const Layout& layout : layouts) {
+      std::vector<Array> again;
+      try {
+        again = cpu_->run_step_alone(step.index, layout.inputs);
+      } catch (const UserError& e) {
+        throw BadThunkOutput(node_str(*step.nodes.front()) + " " + step_str(step) + ": the " + kind +
+                             " step raised on non-contiguous inputs (" + layout.name +
+                             "), not on the inputs it was given: " + e.what());
+      }
+      for (std::size_t j = 0; j < again.size() && j < outputs.size() && j < step.outputs.size(); ++j) {
+        const Variable& var = step.outputs[j];
+        const std::string what = difference(again[j], outputs[j], tolerance_for(outputs[j].dtype()),
+                                            Sides{"it gives", "on the inputs it was given it gave"});
+        if (what.empty()) continue;
+        throw BadThunkOutput(node_str(var.node()) + " " + step_str(step) + ": output " +
+                             std::to_string(var.index()) + " (" + type_str(outputs[j]) + ") of the " + kind +
+                             " step differs on non-contiguous inputs (" + layout.name + "): " + what);
+      }
+    }
+  }
+
   // The first node of the step that makes a NaN or inf from finite inputs (inside a
   // fused kernel, from the recomputed values: the node that starts it, not the
   // kernel's output).
@@ -426,6 +492,7 @@ class DebugObserver final : public StepObserver {
   }
 
   bool check_isfinite_;
+  std::shared_ptr<const cpu::Executable> cpu_;  // set: the steps are the cpu backend's
   std::mutex mutex_;
   std::unordered_map<std::thread::id, std::vector<Array>> saved_;  // per calling thread
   // The rewrites to check: pointers into the program's trace, which outlives this.

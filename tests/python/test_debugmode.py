@@ -179,3 +179,25 @@ def test_python_op_writing_into_its_input():
     f = hypatia.function([x], ZeroFirst()(T.exp(x)), mode=DebugMode(linker="interp"))
     with pytest.raises(BadDestroyMap, match="changed its input 0"):
         f(np.array([1.0, 2.0]))
+
+
+def test_compiled_cpu_steps_pass_on_non_contiguous_inputs():
+    # On cpu, DebugMode runs every compiled step again on non-contiguous copies of its
+    # inputs (fused kernels, the dot's library call, take's and softmax's native
+    # kernels): correct graphs pass, with contiguous and strided arguments alike.
+    # (A Python Op has only perform, its reference kernel: nothing compiled to re-run.)
+    a, b = T.dmatrix("a"), T.dmatrix("b")
+    i = T.lvector("i")
+    outputs = [T.tanh(a * 2 + b) - a ** 2 / (1 + T.exp(b)), T.exp(a * 0.5).sum(axis=1), T.dot(a, b.T),
+               T.dot(a, b.T)[i], T.nnet.softmax(a * 3)]
+    f = hypatia.function([a, b, i], outputs, mode=DebugMode(linker="cpu"))
+    rng = np.random.default_rng(1)
+    av, bv = rng.normal(size=(5, 4)), rng.normal(size=(5, 4))
+    iv = np.array([4, 0, 2, 2])
+    for args in [(av, bv), (np.asfortranarray(av), np.ascontiguousarray(bv[::-1])[::-1])]:
+        got = f(*args, iv)
+        e = np.exp(av * 3 - (av * 3).max(axis=1, keepdims=True))
+        want = [np.tanh(av * 2 + bv) - av ** 2 / (1 + np.exp(bv)), np.exp(av * 0.5).sum(axis=1), av @ bv.T,
+                (av @ bv.T)[iv], e / e.sum(axis=1, keepdims=True)]
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)

@@ -671,6 +671,47 @@ std::vector<Array> Executable::run(const std::vector<Array>& args, StepObserver*
   return results;
 }
 
+std::vector<Array> Executable::run_step_alone(int index, const std::vector<Array>& inputs) const {
+  const ExecutablePlan& p = *plan_;
+  if (index < 0 || index >= static_cast<int>(p.steps.size())) {
+    throw InternalError("cpu executor: no step " + std::to_string(index));
+  }
+  const Step& step = p.steps[static_cast<std::size_t>(index)];
+  if (step.kind == Step::Kind::argument || step.kind == Step::Kind::constant) {
+    throw InternalError("cpu executor: step " + std::to_string(index) + " is an argument or a constant");
+  }
+  if (inputs.size() != step.in.size()) {
+    throw InternalError("cpu executor: step " + std::to_string(index) + " reads " + std::to_string(step.in.size()) +
+                        " inputs, given " + std::to_string(inputs.size()));
+  }
+  // A node that overwrites an input (Aliasing::destroys) gets copies.
+  bool destroys = false;
+  if (step.kind == Step::Kind::kernel) {
+    for (const Node* n : p.kernels[static_cast<std::size_t>(step.index)].group.nodes) {
+      destroys = destroys || (n->op().aliasing && !n->op().aliasing->destroys.empty());
+    }
+  } else {
+    destroys = step.node->op().aliasing && !step.node->op().aliasing->destroys.empty();
+  }
+  std::vector<Array> ins;
+  if (destroys) {
+    for (const Array& a : inputs) ins.push_back(a.copy());
+  }
+  const std::vector<Array>& bound = destroys ? ins : inputs;
+  CallState c;
+  const auto n = static_cast<std::size_t>(p.num_slots);
+  c.own.assign(n, p.released);
+  c.value.assign(n, nullptr);
+  // Inputs bound by pointer, not into own[]: make_output writes in place only over a
+  // slot whose value is its own (a temporary of this call).
+  for (std::size_t i = step.in.size(); i-- > 0;) c.value[static_cast<std::size_t>(step.in[i])] = &bound[i];
+  run_step(p, step, c);
+  std::vector<Array> out;
+  out.reserve(step.out.size());
+  for (int s : step.out) out.push_back(*c.value[static_cast<std::size_t>(s)]);
+  return out;
+}
+
 Executable::MemoryStats Executable::memory_stats() const {
   const ExecutablePlan& p = *plan_;
   return {p.calls.load(), p.allocated.load(), p.reused.load(), p.in_place.load()};

@@ -42,6 +42,16 @@ class Executable {
   // (step_observer.hpp) sees every kernel, library call, native and reference step.
   std::vector<Array> run(const std::vector<Array>& args, StepObserver* observer = nullptr) const;
 
+  // Runs step `index` alone (StepView::index: its position in the plan) on `inputs`,
+  // one per step input in StepView::inputs order, and returns the step's outputs (for
+  // DebugMode: the compiled step again on non-contiguous inputs). A state of its own:
+  // the function's call states, pool and counts are untouched; outputs are new buffers
+  // (no in-place write over an input; a node that declares it overwrites an input gets
+  // a copy), so `inputs` are never written. An input read twice by the step (f(x, x))
+  // is one value: the first given. InternalError for an argument or constant step, an
+  // index out of range, or the wrong number of inputs.
+  std::vector<Array> run_step_alone(int index, const std::vector<Array>& inputs) const;
+
   // The generated C++ source (empty when there is no kernel).
   const std::string& source() const;
   // The module compiled from it (nullptr when there is no kernel).
