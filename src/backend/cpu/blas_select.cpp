@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -21,13 +22,42 @@ namespace {
 
 CBLAS_TRANSPOSE cblas_trans(bool t) { return t ? CblasTrans : CblasNoTrans; }
 
+// OpenBLAS's threads for one product (see blas_select.hpp, openblas_threads_for).
+int g_default_threads = 0;           // set by selection(), before any product
+std::atomic<int> g_threads_set{0};   // what OpenBLAS was last told; 0: not yet
+std::atomic<std::int64_t> g_one_thread_work{-1};  // -1: not yet read
+
+std::int64_t one_thread_work_now() {
+  std::int64_t w = g_one_thread_work.load(std::memory_order_relaxed);
+  if (w >= 0) return w;
+  w = kOneThreadWork;
+  if (const char* e = std::getenv("HYPATIA_BLAS_ONE_THREAD_WORK"); e != nullptr && *e != '\0') {
+    char* end = nullptr;
+    const long long v = std::strtoll(e, &end, 10);
+    if (end != e && *end == '\0' && v >= 0) w = v;
+  }
+  g_one_thread_work.store(w, std::memory_order_relaxed);
+  return w;
+}
+
+// Tells OpenBLAS its thread count for an m x n x k product, when it changes.
+void openblas_threads(int m, int n, int k) {
+  const int want = openblas_threads_for(m, n, k);
+  if (g_threads_set.load(std::memory_order_relaxed) != want) {
+    openblas_set_num_threads(want);
+    g_threads_set.store(want, std::memory_order_relaxed);
+  }
+}
+
 void openblas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
                     int ldb, float beta, float* c, int ldc) {
+  openblas_threads(m, n, k);
   cblas_sgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 void openblas_dgemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda, const double* b,
                     int ldb, double beta, double* c, int ldc) {
+  openblas_threads(m, n, k);
   cblas_dgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
@@ -270,6 +300,7 @@ struct Selection {
 const Selection& selection() {
   static const Selection sel = [] {
     Selection out;
+    g_default_threads = std::max(1, openblas_get_num_threads());
     out.impls.push_back({"openblas", openblas_core(), openblas_sgemm, openblas_dgemm});
     if (load_blis()) out.impls.push_back({"blis", blis().arch, blis_sgemm, blis_dgemm});
     if (std::string isa = load_onednn(); !isa.empty()) out.impls.push_back({"onednn", isa, onednn_sgemm, nullptr});
@@ -299,7 +330,8 @@ const Selection& selection() {
                  ", fma " + (f.fma ? "yes" : "no") + "; OpenBLAS kernel " + openblas_core() +
                  (openblas_fits(f) ? " (fits)" : " (generic for this cpu)") + "; sgemm: " + out.s->name + " [" +
                  out.s->kernel + "], dgemm: " + out.d->name + " [" + out.d->kernel + "], gemv: " +
-                 (out.sgemv == openblas_gemv<float> ? "openblas" : "blis");
+                 (out.sgemv == openblas_gemv<float> ? "openblas" : "blis") + "; OpenBLAS gemm threads: 1 below m*n*k = " +
+                 std::to_string(one_thread_work_now()) + ", else " + std::to_string(g_default_threads);
     return out;
   }();
   return sel;
@@ -320,6 +352,15 @@ const bool kPassiveOpenMP = [] {
 }();
 
 }  // namespace
+
+int openblas_threads_for(int m, int n, int k) {
+  const int all = g_default_threads > 0 ? g_default_threads : std::max(1, openblas_get_num_threads());
+  const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  return work < static_cast<double>(one_thread_work_now()) ? 1 : all;
+}
+
+std::int64_t one_thread_work() { return one_thread_work_now(); }
+void set_one_thread_work(std::int64_t work) { g_one_thread_work.store(work < 0 ? -1 : work); }
 
 bool passive_openmp_requested() { return kPassiveOpenMP && std::getenv("OMP_WAIT_POLICY") != nullptr; }
 

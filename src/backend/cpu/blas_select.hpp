@@ -19,6 +19,7 @@
 // leading dimensions lda and ldb. beta == 0 writes C without reading it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,24 @@ inline void gemv(bool t, int m, int n, double alpha, const double* a, int lda, c
                  double beta, double* y, int incy) {
   dgemv_fn()(t, m, n, alpha, a, lda, x, incx, beta, y, incy);
 }
+
+// OpenBLAS's threads per product, by its size. OpenBLAS (the pthreads build) runs
+// every product above m*n*k = 262144 on all its threads; on this project's 2-core
+// machine the hand-over costs more than the second thread gives on small products
+// (bench/RESULTS.md, "Threads for small work": W4's 128x10x512 products took 44-55 us on
+// one thread and 67-112 us on two, best of 200), and under load a two-thread product
+// waits for a descheduled thread (medians 15-50 ms). So the OpenBLAS gemms run on one
+// thread below kOneThreadWork multiply-adds and on OpenBLAS's default count above
+// (openblas_set_num_threads, called only when the count changes). The count depends on
+// the sizes alone, so a function's results do not depend on the load (OpenBLAS's
+// one- and two-thread products may differ in the last bits). HYPATIA_BLAS_ONE_THREAD_WORK
+// (read once) overrides the figure, for measurements; 0 keeps OpenBLAS's default.
+// BLIS and oneDNN keep their own threading.
+inline constexpr std::int64_t kOneThreadWork = std::int64_t{1} << 22;
+int openblas_threads_for(int m, int n, int k);
+std::int64_t one_thread_work();
+// For tests: the figure in place of kOneThreadWork (-1: back to the default).
+void set_one_thread_work(std::int64_t work);
 
 // Every candidate installed on this machine, OpenBLAS first.
 const std::vector<GemmImpl>& gemm_impls();
