@@ -17,6 +17,7 @@
 
 #include "backend/cpu/blas_select.hpp"
 #include "backend/cpu/compiler.hpp"
+#include "graph/op.hpp"
 #include "backend_test_util.hpp"
 #include "hypatia/hypatia.hpp"
 
@@ -154,6 +155,7 @@ TEST(SmallWork, OpenBlasThreadsFollowTheProductSize) {
 TEST(SmallWork, ProductsRightEitherSideOfTheThreadFigure) {
   if (skip_without_compiler()) GTEST_SKIP() << "no C++ compiler";
   const std::int64_t m0 = 48, n = 40, k = 50;
+  const int count_before = cpu::blas::openblas_threads_for(4096, 4096, 4096);  // OpenBLAS's count
   cpu::blas::set_one_thread_work(m0 * n * k);
   for (DType t : {DType::float32, DType::float64}) {
     const Variable a = matrix("a", t), b = matrix("b", t);
@@ -180,6 +182,8 @@ TEST(SmallWork, ProductsRightEitherSideOfTheThreadFigure) {
     }
   }
   cpu::blas::set_one_thread_work(-1);
+  // The products on one thread gave OpenBLAS its count back (NumPy shares it).
+  EXPECT_EQ(cpu::blas::openblas_threads_for(4096, 4096, 4096), count_before);
 }
 
 // The same kernels compiled to always start a team and never to: equal bits

@@ -23,8 +23,6 @@ namespace {
 CBLAS_TRANSPOSE cblas_trans(bool t) { return t ? CblasTrans : CblasNoTrans; }
 
 // OpenBLAS's threads for one product (see blas_select.hpp, openblas_threads_for).
-int g_default_threads = 0;           // set by selection(), before any product
-std::atomic<int> g_threads_set{0};   // what OpenBLAS was last told; 0: not yet
 std::atomic<std::int64_t> g_one_thread_work{-1};  // -1: not yet read
 
 std::int64_t one_thread_work_now() {
@@ -40,25 +38,34 @@ std::int64_t one_thread_work_now() {
   return w;
 }
 
-// Tells OpenBLAS its thread count for an m x n x k product, when it changes.
-void openblas_threads(int m, int n, int k) {
+// Runs `product` on the thread count openblas_threads_for gives, then gives OpenBLAS
+// back the count it had: the setting is the process's, and NumPy's products share it
+// (Debian's libblas.so.3 is this OpenBLAS).
+template <class F>
+void with_openblas_threads(int m, int n, int k, F&& product) {
+  const int had = openblas_get_num_threads();
   const int want = openblas_threads_for(m, n, k);
-  if (g_threads_set.load(std::memory_order_relaxed) != want) {
-    openblas_set_num_threads(want);
-    g_threads_set.store(want, std::memory_order_relaxed);
+  if (want == had) {
+    product();
+    return;
   }
+  openblas_set_num_threads(want);
+  product();
+  openblas_set_num_threads(had);
 }
 
 void openblas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
                     int ldb, float beta, float* c, int ldc) {
-  openblas_threads(m, n, k);
-  cblas_sgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  with_openblas_threads(m, n, k, [&] {
+    cblas_sgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  });
 }
 
 void openblas_dgemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda, const double* b,
                     int ldb, double beta, double* c, int ldc) {
-  openblas_threads(m, n, k);
-  cblas_dgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  with_openblas_threads(m, n, k, [&] {
+    cblas_dgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  });
 }
 
 std::string openblas_core() {
@@ -300,7 +307,6 @@ struct Selection {
 const Selection& selection() {
   static const Selection sel = [] {
     Selection out;
-    g_default_threads = std::max(1, openblas_get_num_threads());
     out.impls.push_back({"openblas", openblas_core(), openblas_sgemm, openblas_dgemm});
     if (load_blis()) out.impls.push_back({"blis", blis().arch, blis_sgemm, blis_dgemm});
     if (std::string isa = load_onednn(); !isa.empty()) out.impls.push_back({"onednn", isa, onednn_sgemm, nullptr});
@@ -331,7 +337,7 @@ const Selection& selection() {
                  (openblas_fits(f) ? " (fits)" : " (generic for this cpu)") + "; sgemm: " + out.s->name + " [" +
                  out.s->kernel + "], dgemm: " + out.d->name + " [" + out.d->kernel + "], gemv: " +
                  (out.sgemv == openblas_gemv<float> ? "openblas" : "blis") + "; OpenBLAS gemm threads: 1 below m*n*k = " +
-                 std::to_string(one_thread_work_now()) + ", else " + std::to_string(g_default_threads);
+                 std::to_string(one_thread_work_now()) + ", else OpenBLAS's count (" + std::to_string(openblas_get_num_threads()) + ")";
     return out;
   }();
   return sel;
@@ -354,7 +360,7 @@ const bool kPassiveOpenMP = [] {
 }  // namespace
 
 int openblas_threads_for(int m, int n, int k) {
-  const int all = g_default_threads > 0 ? g_default_threads : std::max(1, openblas_get_num_threads());
+  const int all = std::max(1, openblas_get_num_threads());
   const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   return work < static_cast<double>(one_thread_work_now()) ? 1 : all;
 }

@@ -61,8 +61,9 @@ inline void gemv(bool t, int m, int n, double alpha, const double* a, int lda, c
 // (bench/RESULTS.md, "Threads for small work": W4's 128x10x512 products took 44-55 us on
 // one thread and 67-112 us on two, best of 200), and under load a two-thread product
 // waits for a descheduled thread (medians 15-50 ms). So the OpenBLAS gemms run on one
-// thread below kOneThreadWork multiply-adds and on OpenBLAS's default count above
-// (openblas_set_num_threads, called only when the count changes). The count depends on
+// thread below kOneThreadWork multiply-adds and on OpenBLAS's current count above
+// (openblas_set_num_threads before the product and back after it: NumPy's products
+// share the setting, Debian's libblas.so.3 being this OpenBLAS). The count depends on
 // the sizes alone, so a function's results do not depend on the load (OpenBLAS's
 // one- and two-thread products may differ in the last bits). HYPATIA_BLAS_ONE_THREAD_WORK
 // (read once) overrides the figure, for measurements; 0 keeps OpenBLAS's default.
