@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -21,14 +22,50 @@ namespace {
 
 CBLAS_TRANSPOSE cblas_trans(bool t) { return t ? CblasTrans : CblasNoTrans; }
 
+// OpenBLAS's threads for one product (see blas_select.hpp, openblas_threads_for).
+std::atomic<std::int64_t> g_one_thread_work{-1};  // -1: not yet read
+
+std::int64_t one_thread_work_now() {
+  std::int64_t w = g_one_thread_work.load(std::memory_order_relaxed);
+  if (w >= 0) return w;
+  w = kOneThreadWork;
+  if (const char* e = std::getenv("HYPATIA_BLAS_ONE_THREAD_WORK"); e != nullptr && *e != '\0') {
+    char* end = nullptr;
+    const long long v = std::strtoll(e, &end, 10);
+    if (end != e && *end == '\0' && v >= 0) w = v;
+  }
+  g_one_thread_work.store(w, std::memory_order_relaxed);
+  return w;
+}
+
+// Runs `product` on the thread count openblas_threads_for gives, then gives OpenBLAS
+// back the count it had: the setting is the process's, and NumPy's products share it
+// (Debian's libblas.so.3 is this OpenBLAS).
+template <class F>
+void with_openblas_threads(int m, int n, int k, F&& product) {
+  const int had = openblas_get_num_threads();
+  const int want = openblas_threads_for(m, n, k);
+  if (want == had) {
+    product();
+    return;
+  }
+  openblas_set_num_threads(want);
+  product();
+  openblas_set_num_threads(had);
+}
+
 void openblas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
                     int ldb, float beta, float* c, int ldc) {
-  cblas_sgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  with_openblas_threads(m, n, k, [&] {
+    cblas_sgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  });
 }
 
 void openblas_dgemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda, const double* b,
                     int ldb, double beta, double* c, int ldc) {
-  cblas_dgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  with_openblas_threads(m, n, k, [&] {
+    cblas_dgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  });
 }
 
 std::string openblas_core() {
@@ -299,7 +336,8 @@ const Selection& selection() {
                  ", fma " + (f.fma ? "yes" : "no") + "; OpenBLAS kernel " + openblas_core() +
                  (openblas_fits(f) ? " (fits)" : " (generic for this cpu)") + "; sgemm: " + out.s->name + " [" +
                  out.s->kernel + "], dgemm: " + out.d->name + " [" + out.d->kernel + "], gemv: " +
-                 (out.sgemv == openblas_gemv<float> ? "openblas" : "blis");
+                 (out.sgemv == openblas_gemv<float> ? "openblas" : "blis") + "; OpenBLAS gemm threads: 1 below m*n*k = " +
+                 std::to_string(one_thread_work_now()) + ", else OpenBLAS's count (" + std::to_string(openblas_get_num_threads()) + ")";
     return out;
   }();
   return sel;
@@ -320,6 +358,15 @@ const bool kPassiveOpenMP = [] {
 }();
 
 }  // namespace
+
+int openblas_threads_for(int m, int n, int k) {
+  const int all = std::max(1, openblas_get_num_threads());
+  const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  return work < static_cast<double>(one_thread_work_now()) ? 1 : all;
+}
+
+std::int64_t one_thread_work() { return one_thread_work_now(); }
+void set_one_thread_work(std::int64_t work) { g_one_thread_work.store(work < 0 ? -1 : work); }
 
 bool passive_openmp_requested() { return kPassiveOpenMP && std::getenv("OMP_WAIT_POLICY") != nullptr; }
 

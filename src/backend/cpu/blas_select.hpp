@@ -19,6 +19,7 @@
 // leading dimensions lda and ldb. beta == 0 writes C without reading it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,28 @@ inline void gemv(bool t, int m, int n, double alpha, const double* a, int lda, c
                  double beta, double* y, int incy) {
   dgemv_fn()(t, m, n, alpha, a, lda, x, incx, beta, y, incy);
 }
+
+// OpenBLAS's threads per product, by its size. OpenBLAS (the pthreads build) runs
+// every product above m*n*k = 262144 on all its threads; on this project's 2-core
+// machine the hand-over costs more than the second thread gives below some 64M
+// multiply-adds (bench/RESULTS.md, "Threads for small work"; bench/blas_threads.py):
+// W4's 655k products take 45-60 us on one thread and 68-93 us on two, its 33M-51M ones
+// gain 0.98-1.11x from the second thread at load 6, and the whole W4 step ran 6.5-8.2 ms
+// with every product on one thread against 13.2-14.5 ms with those on two (three
+// alternating runs, load 3.7); under load a two-thread product waits for a descheduled
+// thread (medians 15-50 ms). So OpenBLAS gemms run on one thread below kOneThreadWork
+// multiply-adds and on OpenBLAS's current count above
+// (openblas_set_num_threads before the product and back after it: NumPy's products
+// share the setting, Debian's libblas.so.3 being this OpenBLAS). The count depends on
+// the sizes alone, so a function's results do not depend on the load (OpenBLAS's
+// one- and two-thread products may differ in the last bits). HYPATIA_BLAS_ONE_THREAD_WORK
+// (read once) overrides the figure, for measurements; 0 keeps OpenBLAS's default.
+// BLIS and oneDNN keep their own threading.
+inline constexpr std::int64_t kOneThreadWork = std::int64_t{1} << 26;
+int openblas_threads_for(int m, int n, int k);
+std::int64_t one_thread_work();
+// For tests: the figure in place of kOneThreadWork (-1: back to the default).
+void set_one_thread_work(std::int64_t work);
 
 // Every candidate installed on this machine, OpenBLAS first.
 const std::vector<GemmImpl>& gemm_impls();

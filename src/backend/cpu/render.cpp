@@ -19,13 +19,16 @@ using i64 = std::int64_t;
 
 // Threads only for kernels with at least this much work: points times the kernel's
 // estimated cost of a point (render.cpp's point_cost: 1 per load, store and arithmetic
-// operation, more per math function). Starting and joining a team costs some
-// microseconds; below the figure one thread finishes first. Measured on the 2-core
-// build machine under load (bench/omp_threshold.py, bench/RESULTS.md): W1's kernel
-// (cost 91) gains from 2k points, `x + y` (cost 4) from some 64k, so 2e5 serves both;
+// operation, more per math function). Starting and joining a team of two costs 10-15 us
+// with passive waiting (blas_select.cpp), a one-thread unit of work ~0.05 ns (W1's
+// kernel: 4.5 ns a point at cost 91), so a team pays from ~5e5 and saves a quarter of
+// the time from ~1e6; under load it pays nowhere below 1e6 points, since the second
+// thread waits for a core (bench/omp_threshold.py; bench/RESULTS.md, "Threads for
+// small work"). 1e6 keeps W5's 10000-point kernels on one thread (their two teams
+// cost more than they saved: W5 0.86x PyTorch on two threads, 1.4x on one).
 // -DHP_PARALLEL_WORK=... (config flag cxxflags) overrides it, 0 always starts a team.
 #ifndef HP_PARALLEL_WORK
-#define HP_PARALLEL_WORK 200000
+#define HP_PARALLEL_WORK 1000000
 #endif
 constexpr i64 kParallelWork = HP_PARALLEL_WORK;
 

@@ -22,6 +22,7 @@ class RuleBook;
   X(specialize, pow)          \
   X(specialize, blas)        \
   X(decompose, nnet)          \
+  X(decompose, sigmoid)       \
   X(decompose, reduce)
 
 #define HYPATIA_X(phase, topic) void register_##phase##_##topic##_rules(RuleBook& book);
