@@ -189,6 +189,14 @@ const std::string& host_cpu() {
   return cpu;
 }
 
+// Whether the module takes functions from libmvec (CompilerOptions::vector_math):
+// simd_math.hpp uses it at AVX2 width only, which needs -march=native; "auto" only for
+// float32 under the u35 bound.
+bool use_libmvec(const CompilerOptions& o) {
+  if (!o.sleef || !o.march_native || o.vector_math == "sleef" || libmvec_library().empty()) return false;
+  return o.vector_math == "libmvec" || o.sleef_u35;
+}
+
 std::vector<std::string> compile_flags(const CompilerOptions& o) {
   std::vector<std::string> flags = {"-O2", "-std=c++20", "-fPIC", "-shared"};
   if (o.march_native) flags.push_back("-march=native");
@@ -197,14 +205,23 @@ std::vector<std::string> compile_flags(const CompilerOptions& o) {
     flags.push_back("-DHP_SLEEF=1");
     if (o.sleef_u35) flags.push_back("-DHP_SLEEF_U35=1");
   }
+  if (use_libmvec(o)) {
+    if (o.vector_math == "libmvec") {
+      flags.insert(flags.end(), {"-DHP_LIBMVEC_F32=2", "-DHP_LIBMVEC_F64=1"});
+    } else {
+      flags.push_back("-DHP_LIBMVEC_F32=1");
+    }
+  }
   return flags;
 }
 
 // What comes after the source on the command line (libraries must follow the code
 // that uses them when the linker runs with --as-needed).
 std::vector<std::string> link_flags(const CompilerOptions& o) {
-  if (o.sleef && !sleef_library().empty()) return {sleef_library()};
-  return {};
+  std::vector<std::string> libs;
+  if (o.sleef && !sleef_library().empty()) libs.push_back(sleef_library());
+  if (use_libmvec(o)) libs.push_back(libmvec_library());
+  return libs;
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -408,6 +425,11 @@ bool default_flag(const std::string& name, bool fallback) {
   return fallback;
 }
 
+std::string default_vector_math() {
+  const std::optional<std::string> v = detail::hypatia_flag("vector_math");
+  return v && (*v == "sleef" || *v == "libmvec") ? *v : "auto";
+}
+
 std::vector<std::string> default_cxxflags() {
   std::vector<std::string> words;
   const std::optional<std::string> v = detail::hypatia_flag("cxxflags");
@@ -432,6 +454,25 @@ const std::string& sleef_library() {
     void* avx2 = ::dlsym(handle, "Sleef_expf8_u10avx2");
     Dl_info info;
     if (sse2 == nullptr || avx2 == nullptr || ::dladdr(sse2, &info) == 0 || info.dli_fname == nullptr ||
+        info.dli_fname[0] != '/') {
+      return std::string();
+    }
+    return std::string(info.dli_fname);
+  }();
+  return path;
+}
+
+// libmvec.so.1 as the dynamic loader finds it, with the AVX2 variants of glibc 2.35
+// (tanhf and log1pf came then; 2.22 had exp, log, sin, cos only). Linked by its path,
+// as libsleef: the libc6-dev symlink libmvec.so is not needed.
+const std::string& libmvec_library() {
+  static const std::string path = [] {
+    void* handle = ::dlopen("libmvec.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) return std::string();
+    void* f = ::dlsym(handle, "_ZGVdN8v_tanhf");
+    void* d = ::dlsym(handle, "_ZGVdN4v_erfc");
+    Dl_info info;
+    if (f == nullptr || d == nullptr || ::dladdr(d, &info) == 0 || info.dli_fname == nullptr ||
         info.dli_fname[0] != '/') {
       return std::string();
     }

@@ -34,6 +34,9 @@ void set_default_compiledir(const std::string& dir);
 // A boolean entry of HYPATIA_FLAGS ("march_native=0", "sleef=False"); `fallback` when
 // it is absent or unreadable.
 bool default_flag(const std::string& name, bool fallback);
+// `vector_math=` in HYPATIA_FLAGS: "sleef", "libmvec" or "auto" (absent or another
+// value: "auto").
+std::string default_vector_math();
 // The words of `cxxflags=` in HYPATIA_FLAGS ("cxxflags=-DHP_PARALLEL_WORK=0 -g").
 std::vector<std::string> default_cxxflags();
 
@@ -52,6 +55,15 @@ struct CompilerOptions {
   // functions, log, log2, exp2, cbrt): 1.3-2.5x faster, within NumPy's own float32
   // accuracy (4 ULP); off: the 1.0-ULP ones. float64 always takes the 1.0-ULP ones.
   bool sleef_u35 = default_flag("sleef_u35", true);
+  // Which library the vector math functions come from where both load (config flag
+  // `vector_math`, simd_math.hpp): "auto" (the default) takes glibc's libmvec for the
+  // float32 functions it runs faster than SLEEF when sleef_u35 is on (both within 4
+  // ULP; bench/vector_math.cpp measured it), SLEEF for the rest and for float64 (1
+  // ULP); "libmvec" takes libmvec for every function it has, float64 included (4 ULP);
+  // "sleef" never takes libmvec. Only with `sleef` on (off: scalar libm lane by lane)
+  // and -march=native on an AVX2 machine; where libmvec.so.1 is missing, SLEEF. An
+  // unknown value is taken as "auto".
+  std::string vector_math = default_vector_math();
   // More flags (include dirs, -l libraries, -DHP_PARALLEL_WORK=...); by default those
   // of the config flag `cxxflags`, separated by spaces.
   std::vector<std::string> flags = default_cxxflags();
@@ -86,6 +98,9 @@ bool compiler_available(const CompilerOptions& options = {});
 
 // The path of the SLEEF library modules link with, or "" when there is none.
 const std::string& sleef_library();
+// The path of glibc's libmvec.so.1 when it has the AVX2 functions simd_math.hpp calls
+// (glibc >= 2.35), else "".
+const std::string& libmvec_library();
 
 // One entry of the module cache, as `hypatia-cache list` shows it.
 struct CacheEntry {

@@ -487,7 +487,7 @@ class KernelWriter {
   // Rows whose outputs have unit strides and whose inputs unit or zero strides (a
   // broadcast operand): whole vectors (simd_math.hpp), then the tail by the strided
   // statements. One vector value w<id> per statement; values computed before the loop
-  // splatted once into b<id>; a zero-stride input's vector c<k> splatted once per row.
+  // splatted once into b<id>; a zero-stride input read from copies of its element.
   void vector_block() {
     const std::string T = type_name(vector_->t);
     std::string cond;
@@ -509,7 +509,11 @@ class KernelWriter {
     os_ << "  if (" << cond << ") {  // unit or broadcast strides: whole vectors, then the tail\n";
     unit_prologue("    ");
     const std::string in = "    ";
-    // Zero-stride inputs: which, and their splat.
+    // An input of stride 0 here (broadcast along the row) is read from a vector's
+    // worth of copies of its element, at index 0: q<k> + (i & m<k>) is in<k> + i for a
+    // unit stride, zb<k> for stride 0. No branch or blend per load: a select of the
+    // splat in the loop cost 3-8% of W1 (bench/RESULTS.md, h-mvec). n >= 1 here, so
+    // in<k>[0] exists.
     std::vector<int> loads_of(k_.operands.size(), -1);
     for (std::size_t i = 0; i < k_.body.size(); ++i) {
       const Stmt& s = k_.body[i];
@@ -518,10 +522,11 @@ class KernelWriter {
     for (std::size_t k = 0; k < k_.operands.size(); ++k) {
       const int id = loads_of[k];
       if (id < 0) continue;
-      const std::string K = std::to_string(k);
-      os_ << in << "const bool z" << K << " = s[" << K << "] == 0;\n";
-      os_ << in << "const " << vector_type(id) << " c" << K << " = z" << K << " ? " << splat(id, "in" + K + "[0]")
-          << " : " << vector_type(id) << "{};\n";
+      const std::string K = std::to_string(k), D = type_name(k_.operands[k].dtype);
+      os_ << in << D << " zb" << K << "[simd::width<" << T << ">];\n";
+      os_ << in << "for (int l = 0; l < simd::width<" << T << ">; ++l) zb" << K << "[l] = in" << K << "[0];\n";
+      os_ << in << "const " << D << "* const q" << K << " = s[" << K << "] == 0 ? zb" << K << " : in" << K << ";\n";
+      os_ << in << "const hp::i64 m" << K << " = s[" << K << "] == 0 ? 0 : -1;\n";
     }
     std::vector<bool> used(k_.body.size(), false);
     for (std::size_t i = 0; i < k_.body.size(); ++i) {
@@ -545,11 +550,11 @@ class KernelWriter {
       const std::string w = "const " + vector_type(id) + " w" + std::to_string(i) + " = ";
       switch (s.kind) {
         case StmtKind::load: {
-          const std::string at = "in" + k + " + i";
+          const std::string at = "q" + k + " + (i & m" + k + ")";
           const std::string load = r == Rep::value  ? "simd::load(" + at + ")"
                                    : r == Rep::mask ? "simd::load_mask<" + T + ">(" + at + ")"
                                                     : "simd::load_as<" + type_name(s.dtype) + ", " + T + ">(" + at + ")";
-          os_ << w << "z" << k << " ? c" << k << " : " << load << ";";
+          os_ << w << load << ";";
           break;
         }
         case StmtKind::apply: {

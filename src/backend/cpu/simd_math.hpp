@@ -13,8 +13,11 @@
 // libsleef.so.3): the u10 variants (at most 1.0 ULP from the exact result; glibc's
 // scalar functions, the reference, are within 1 ULP too, so the two differ by at most
 // 2 ULP) and erfc_u15 (1.5 ULP, the only one SLEEF has). They follow C99 Annex F at
-// NaN, +-inf, +-0 and denormals as the scalar ones do. Without SLEEF each lane calls
-// the scalar function: the same results as the scalar loop, bit for bit.
+// NaN, +-inf, +-0 and denormals as the scalar ones do (float32 takes u35 variants by
+// default: HP_SLEEF_U35 below). With HP_LIBMVEC_F32 / HP_LIBMVEC_F64 (AVX2 width) glibc's
+// libmvec takes the functions where it is the faster one (see "glibc's libmvec"
+// below). Without either each lane calls the scalar function: the same results as the
+// scalar loop, bit for bit.
 //
 // Arithmetic, abs, neg, maximum, minimum, clip, sign, sqrt (the instruction, exact)
 // and the comparisons give exactly the scalar results (FMA contraction aside, which
@@ -327,6 +330,78 @@ inline vf sqrt(vf x) { return __builtin_ia32_sqrtps(x); }
 inline vd sqrt(vd x) { return __builtin_ia32_sqrtpd(x); }
 #endif
 
+// glibc's libmvec (HP_LIBMVEC_F32 / HP_LIBMVEC_F64, set by the compiler driver from
+// the config flag vector_math, which links libmvec.so.1): its AVX2 functions
+// (_ZGVdN8v_expf: 8 floats, _ZGVdN4v_exp: 4 doubles), what g++ -ffast-math calls for a
+// hand-written loop. Measured on this project's AVX2 machine (bench/vector_math.cpp,
+// bench/RESULTS.md): faster than SLEEF for every function but float32 cbrt and arccos
+// (float32 1.1-8x, float64 1.4-7x), within 3.9 ULP of the exact result (float32) and
+// 3.4 ULP (float64), C99's results at every edge value tested (+-0, +-inf, NaN,
+// denormals, overflow). HP_LIBMVEC_F32=1 (vector_math=auto with sleef_u35, the
+// default): float32 takes libmvec where it is the faster one, which keeps the float32
+// bound of 4 ULP that SLEEF's u35 functions have; =2 (vector_math=libmvec): every
+// float32 function. HP_LIBMVEC_F64=1 (vector_math=libmvec only): float64 too, at 4
+// ULP instead of SLEEF u10's 1. AVX2 width only (AVX-512 machines take it too).
+#if HP_SIMD_BYTES == 32 && defined(HP_LIBMVEC_F32) && HP_LIBMVEC_F32
+#define HP_MVEC_F(prim, name)                                 \
+  extern "C" vf _ZGVdN8v_##name##f(vf) noexcept;              \
+  inline vf prim(vf x) { return _ZGVdN8v_##name##f(x); }
+HP_MVEC_F(exp, exp)
+HP_MVEC_F(exp2, exp2)
+HP_MVEC_F(expm1, expm1)
+HP_MVEC_F(log, log)
+HP_MVEC_F(log2, log2)
+HP_MVEC_F(log10, log10)
+HP_MVEC_F(log1p, log1p)
+HP_MVEC_F(sin, sin)
+HP_MVEC_F(cos, cos)
+HP_MVEC_F(tan, tan)
+HP_MVEC_F(arcsin, asin)
+HP_MVEC_F(arctan, atan)
+HP_MVEC_F(sinh, sinh)
+HP_MVEC_F(cosh, cosh)
+HP_MVEC_F(tanh, tanh)
+HP_MVEC_F(arcsinh, asinh)
+HP_MVEC_F(arccosh, acosh)
+HP_MVEC_F(arctanh, atanh)
+HP_MVEC_F(erf, erf)
+HP_MVEC_F(erfc, erfc)
+#if HP_LIBMVEC_F32 == 2 || !(defined(HP_SLEEF) && HP_SLEEF)
+HP_MVEC_F(cbrt, cbrt)      // SLEEF's u35 is faster
+HP_MVEC_F(arccos, acos)    // a tie
+#endif
+#undef HP_MVEC_F
+#define HP_MVEC_LOG1P_F 1
+#endif
+#if HP_SIMD_BYTES == 32 && defined(HP_LIBMVEC_F64) && HP_LIBMVEC_F64
+#define HP_MVEC_D(prim, name)                              \
+  extern "C" vd _ZGVdN4v_##name(vd) noexcept;              \
+  inline vd prim(vd x) { return _ZGVdN4v_##name(x); }
+HP_MVEC_D(exp, exp)
+HP_MVEC_D(exp2, exp2)
+HP_MVEC_D(expm1, expm1)
+HP_MVEC_D(log, log)
+HP_MVEC_D(log2, log2)
+HP_MVEC_D(log10, log10)
+HP_MVEC_D(log1p, log1p)
+HP_MVEC_D(cbrt, cbrt)
+HP_MVEC_D(sin, sin)
+HP_MVEC_D(cos, cos)
+HP_MVEC_D(tan, tan)
+HP_MVEC_D(arcsin, asin)
+HP_MVEC_D(arccos, acos)
+HP_MVEC_D(arctan, atan)
+HP_MVEC_D(sinh, sinh)
+HP_MVEC_D(cosh, cosh)
+HP_MVEC_D(tanh, tanh)
+HP_MVEC_D(arcsinh, asinh)
+HP_MVEC_D(arccosh, acosh)
+HP_MVEC_D(arctanh, atanh)
+HP_MVEC_D(erf, erf)
+HP_MVEC_D(erfc, erfc)
+#undef HP_MVEC_D
+#endif
+
 #if defined(HP_SLEEF) && HP_SLEEF
 #if HP_SIMD_BYTES == 32
 #define HP_SLEEF_NAME(name, w, acc) Sleef_##name##w##_##acc##avx2
@@ -340,11 +415,19 @@ inline vd sqrt(vd x) { return __builtin_ia32_sqrtpd(x); }
 #define HP_SLEEF_CALL(name, w, acc) HP_SLEEF_NAME(name, w, acc)
 // The vector types are ABI-compatible with SLEEF's __m256 / __m128 (sleef.h is not
 // included: it pulls in immintrin.h, which costs compile time on every module).
-#define HP_VMATH1(prim, name, acc)                                                              \
-  extern "C" vf HP_SLEEF_CALL(name, HP_SLEEF_F, HP_FACC(acc))(vf) noexcept;                     \
-  extern "C" vd HP_SLEEF_CALL(name, HP_SLEEF_D, HP_DACC(acc))(vd) noexcept;                     \
-  inline vf HP_SLEEF_PRIM(prim)(vf x) { return HP_SLEEF_CALL(name, HP_SLEEF_F, HP_FACC(acc))(x); } \
-  inline vd HP_SLEEF_PRIM(prim)(vd x) { return HP_SLEEF_CALL(name, HP_SLEEF_D, HP_DACC(acc))(x); }
+// A template (on vf or vd), so that a libmvec function declared above as a plain
+// function of vf or vd is the better match and wins.
+#define HP_VMATH1(prim, name, acc)                                          \
+  extern "C" vf HP_SLEEF_CALL(name, HP_SLEEF_F, HP_FACC(acc))(vf) noexcept; \
+  extern "C" vd HP_SLEEF_CALL(name, HP_SLEEF_D, HP_DACC(acc))(vd) noexcept; \
+  template <class V>                                                        \
+  inline V HP_SLEEF_PRIM(prim)(V x) {                                       \
+    if constexpr (sizeof(x[0]) == 4) {                                      \
+      return HP_SLEEF_CALL(name, HP_SLEEF_F, HP_FACC(acc))(x);              \
+    } else {                                                                \
+      return HP_SLEEF_CALL(name, HP_SLEEF_D, HP_DACC(acc))(x);              \
+    }                                                                       \
+  }
 // SLEEF 3.5 leaves C99's results at a few edges (found by tests/backend/cpu_simd_test):
 // log1p, asinh and acosh of huge arguments give inf (log1p beyond 1e38 / 1e307, asinh
 // and acosh beyond 1.8e19 / 1e154), sinh and cosh overflow early (|x| > 88.5 / 709),
@@ -441,7 +524,7 @@ inline V huge_bound() {
   using T = typename Lane<V>::T;
   return V{} + T(sizeof(T) == 4 ? 1e18 : 1e150);
 }
-#if defined(HP_SLEEF_U35) && HP_SLEEF_U35
+#if defined(HP_SLEEF_U35) && HP_SLEEF_U35 && !defined(HP_MVEC_LOG1P_F)
 // float32 under u35: SLEEF has log1pf in u10 only, 1.6x the cost of its u35 logf. With
 // u = 1 + x rounded, log1p(x) = log(u) - ((u - 1) - x) / u (Goldberg, "What every
 // computer scientist should know...", theorem 4: the quotient corrects u's rounding),
