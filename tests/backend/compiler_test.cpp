@@ -442,6 +442,30 @@ TEST_F(CompilerTest, DefaultsComeFromHypatiaFlagsThenXdg) {
   EXPECT_EQ(default_compiledir(), root_ + "/home/.cache/hypatia");
 }
 
+// The ValueError's message when the flags make CompilerOptions throw, "" when they don't.
+std::string options_error(const std::string& flags) {
+  ScopedEnv env("HYPATIA_FLAGS", flags);
+  try {
+    CompilerOptions o;
+  } catch (const ValueError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST_F(CompilerTest, MistypedBackendFlagIsAnErrorNamingIt) {
+  EXPECT_NE(options_error("vector_math=libmvek").find("vector_math=libmvek is not one of auto, sleef, libmvec"),
+            std::string::npos);
+  EXPECT_NE(options_error("floatX=float32,sleef=yes please").find("sleef=yes please is not a boolean"),
+            std::string::npos);
+  EXPECT_EQ(options_error("vector_math=auto,sleef=off,march_native=1,sleef_u35=True"), "");
+  ScopedEnv flags("HYPATIA_FLAGS", "vector_math=sleef,sleef=off,march_native=1");
+  const CompilerOptions o;
+  EXPECT_EQ(o.vector_math, "sleef");
+  EXPECT_FALSE(o.sleef);
+  EXPECT_TRUE(o.march_native);
+}
+
 TEST(ModuleHash, SeparatesFieldsAndTails) {
   EXPECT_EQ(detail::hash_hex("abc").size(), 32u);
   EXPECT_NE(detail::hash_hex("abc"), detail::hash_hex("abd"));

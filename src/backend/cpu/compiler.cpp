@@ -21,6 +21,7 @@
 #include <optional>
 
 #include "backend/cpu/module_cache.hpp"
+#include "hypatia/error.hpp"
 
 extern char** environ;
 
@@ -422,12 +423,16 @@ bool default_flag(const std::string& name, bool fallback) {
   if (!v) return fallback;
   if (*v == "0" || *v == "false" || *v == "False" || *v == "off") return false;
   if (*v == "1" || *v == "true" || *v == "True" || *v == "on") return true;
-  return fallback;
+  // A typo must not silently pick the other code path (a benchmark would then measure
+  // something else than what its command line says).
+  throw ValueError("HYPATIA_FLAGS: " + name + "=" + *v + " is not a boolean (use 1/0, true/false or on/off)");
 }
 
 std::string default_vector_math() {
   const std::optional<std::string> v = detail::hypatia_flag("vector_math");
-  return v && (*v == "sleef" || *v == "libmvec") ? *v : "auto";
+  if (!v || v->empty()) return "auto";
+  if (*v == "auto" || *v == "sleef" || *v == "libmvec") return *v;
+  throw ValueError("HYPATIA_FLAGS: vector_math=" + *v + " is not one of auto, sleef, libmvec");
 }
 
 std::vector<std::string> default_cxxflags() {

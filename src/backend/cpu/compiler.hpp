@@ -32,10 +32,10 @@ void set_default_cxx(const std::string& cxx);
 void set_default_compiledir(const std::string& dir);
 
 // A boolean entry of HYPATIA_FLAGS ("march_native=0", "sleef=False"); `fallback` when
-// it is absent or unreadable.
+// it is absent, a ValueError naming the flag when its value is not a boolean.
 bool default_flag(const std::string& name, bool fallback);
-// `vector_math=` in HYPATIA_FLAGS: "sleef", "libmvec" or "auto" (absent or another
-// value: "auto").
+// `vector_math=` in HYPATIA_FLAGS: "sleef", "libmvec" or "auto" (absent: "auto"); a
+// ValueError naming the flag for any other value.
 std::string default_vector_math();
 // The words of `cxxflags=` in HYPATIA_FLAGS ("cxxflags=-DHP_PARALLEL_WORK=0 -g").
 std::vector<std::string> default_cxxflags();
