@@ -93,6 +93,9 @@ TEST_F(CompilerTest, EntryHoldsSourceSoAndMeta) {
   EXPECT_EQ(meta->so_size, fs::file_size(so));
   EXPECT_NE(meta->compiler.find("g++"), std::string::npos) << meta->compiler;
   EXPECT_NE(meta->flags.find("-O2 -std=c++20 -fPIC -shared -march=native -fopenmp"), std::string::npos);
+  // Linked with gold (a quarter of a cold compile's CPU) where binutils has it.
+  const bool gold = fs::exists("/usr/bin/ld.gold") || fs::exists("/bin/ld.gold");
+  EXPECT_EQ(meta->flags.find("-fuse-ld=gold") != std::string::npos, gold) << meta->flags;
   // No temporary file is left behind.
   for (const auto& e : fs::directory_iterator(options_.compiledir)) {
     EXPECT_NE(e.path().filename().string().rfind(".tmp-", 0), 0u) << e.path();

@@ -26,6 +26,13 @@ def var_like(a, name="x"):
     return T.tensor(dtype=a.dtype.name, shape=(None,) * a.ndim, name=name)
 
 
+def examples(n):
+    """A test's own hypothesis max_examples n, scaled like the loaded profile's (conftest:
+    60 on the interpreter, a quarter of that on the cpu backend)."""
+    from hypothesis import settings
+    return max(1, n * settings.default.max_examples // 60)
+
+
 def run(build, *values):
     """build(*variables) evaluated on values (NumPy arrays) through hypatia.function."""
     values = [np.asarray(v) for v in values]

@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 import hypatia
 import hypatia.tensor as T
-from helpers import assert_same, line, var_like
+from helpers import assert_same, examples, line, var_like
 
 HERE = "test_indexing.py"
 
@@ -171,7 +171,7 @@ def _selected_positions(shape, key):
 
 
 @given(arrays_and_keys())
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 def test_getitem_matches_numpy(case):
     a, key = case
     x = var_like(a)
@@ -180,7 +180,7 @@ def test_getitem_matches_numpy(case):
 
 
 @given(arrays_and_keys(), st.data())
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 def test_set_subtensor_matches_numpy(case, data):
     a, key = case
     nkey = _numpy_key(key)
@@ -198,7 +198,7 @@ def test_set_subtensor_matches_numpy(case, data):
 
 
 @given(arrays_and_keys(dtypes=("float64", "int32", "int64", "float32")), st.data())
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 def test_inc_subtensor_matches_numpy_add_at(case, data):
     a, key = case
     nkey = _numpy_key(key)

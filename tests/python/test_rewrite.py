@@ -112,12 +112,16 @@ def test_mode_strings_objects_and_errors():
 def test_fast_compile_runs_stabilize_only():
     x = T.dscalar("x")
     y = T.log(1 + x * 1) + x ** 2
-    run = hypatia.function([x], y, mode=Mode(trace_rewrites=True)).rewrite_trace
+    fast_run = hypatia.function([x], y, mode=Mode(trace_rewrites=True))
+    run = fast_run.rewrite_trace
     compile_ = hypatia.function([x], y, mode=Mode(optimizer="fast_compile", trace_rewrites=True)).rewrite_trace
     assert {"mul_by_one", "log1p_from_log_one_plus", "pow_two_to_sqr"} <= set(run.counts())
     assert compile_.counts() == {"log1p_from_log_one_plus": 1}  # log1p(x * 1): no canonicalize, no specialize
     assert set(compile_.passes) == {"stabilize"}
-    assert set(run.passes) == {"canonicalize", "stabilize", "specialize"}
+    # The cpu backend lowers composite ops first (pass decompose, docs/design.md); the
+    # interpreter runs their reference kernels.
+    lowered = {"decompose"} if fast_run.linker == "cpu" else set()
+    assert set(run.passes) == {"canonicalize", "stabilize", "specialize"} | lowered
 
 
 def test_excluding_a_rule_and_a_phase():

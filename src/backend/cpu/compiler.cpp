@@ -198,6 +198,11 @@ bool use_libmvec(const CompilerOptions& o) {
   return o.vector_math == "libmvec" || o.sleef_u35;
 }
 
+bool gold_available() {
+  static const bool found = !find_program("ld.gold").empty();
+  return found;
+}
+
 std::vector<std::string> compile_flags(const CompilerOptions& o) {
   std::vector<std::string> flags = {"-O2", "-std=c++20", "-fPIC", "-shared"};
   if (o.march_native) flags.push_back("-march=native");
@@ -213,6 +218,10 @@ std::vector<std::string> compile_flags(const CompilerOptions& o) {
       flags.push_back("-DHP_LIBMVEC_F32=1");
     }
   }
+  // gold links a small module in about half the time of the default ld.bfd: a quarter
+  // of a cold compile's CPU (~0.59 -> ~0.44 s per module here, measured over 12 test
+  // modules). binutils ships it with bfd; without it the default linker is used.
+  if (gold_available()) flags.push_back("-fuse-ld=gold");
   return flags;
 }
 
