@@ -189,8 +189,8 @@ TEST(CpuVectorMath, FlagSelectsTheLibraryAndTheCacheEntry) {
     EXPECT_EQ(cpu::CompilerOptions().vector_math, "libmvec");
   }
   {
-    const FlagsScope scope("vector_math=bogus");
-    EXPECT_EQ(cpu::CompilerOptions().vector_math, "auto");
+    const FlagsScope scope("vector_math=bogus");  // a typo is an error, not "auto"
+    EXPECT_THROW(cpu::CompilerOptions(), ValueError);
   }
   const std::string source = R"(
 #ifndef HP_LIBMVEC_F32
