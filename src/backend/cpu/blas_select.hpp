@@ -71,7 +71,12 @@ inline void gemv(bool t, int m, int n, double alpha, const double* a, int lda, c
 // one- and two-thread products may differ in the last bits). HYPATIA_BLAS_ONE_THREAD_WORK
 // (read once) overrides the figure, for measurements; 0 keeps OpenBLAS's default.
 // BLIS and oneDNN keep their own threading.
-inline constexpr std::int64_t kOneThreadWork = std::int64_t{1} << 26;
+// Idle (load 1.6, bench/peers.py --only W4, HYPATIA_BLAS_ONE_THREAD_WORK alternated):
+// 2^26, W4's large products on one thread, took 8.2 ms twice; 2^22 (them on two,
+// the 655k ones on one) 4.9-6.0 ms; 0 4.4-6.3 ms. The loaded figures above favour one
+// thread, the idle ones two: 2^22 keeps the small products off the second thread and
+// lets the large ones use it.
+inline constexpr std::int64_t kOneThreadWork = std::int64_t{1} << 22;
 int openblas_threads_for(int m, int n, int k);
 std::int64_t one_thread_work();
 // For tests: the figure in place of kOneThreadWork (-1: back to the default).
