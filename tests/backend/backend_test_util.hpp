@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -20,6 +22,25 @@ inline Function compile_on(const std::string& linker, const std::vector<Variable
   Mode m = Mode::without_rewrites();
   m.linker = linker;
   return function(inputs, outputs, m);
+}
+
+// The same dtype, shape and bits (NaN matching any NaN): for kernels that must compute
+// exactly what the reference kernels compute.
+inline void expect_identical(const Array& got, const Array& want, const std::string& what) {
+  ASSERT_EQ(got.dtype(), want.dtype()) << what;
+  ASSERT_EQ(got.shape(), want.shape()) << what;
+  const Array g = got.copy(), w = want.copy();
+  if (is_float(want.dtype())) {
+    const std::vector<double> gv = g.to_vector<double>(), wv = w.to_vector<double>();
+    for (std::size_t i = 0; i < gv.size(); ++i) {
+      if (std::isnan(wv[i]) && std::isnan(gv[i])) continue;
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(gv[i]), std::bit_cast<std::uint64_t>(wv[i]))
+          << what << " element " << i << ": got " << gv[i] << ", expected " << wv[i];
+    }
+  } else {
+    EXPECT_EQ(std::memcmp(g.data(), w.data(), w.nbytes()), 0) << what << ": got " << g.str() << ", expected "
+                                                              << w.str();
+  }
 }
 
 // Same dtype, shape and values; floats within a few ulps (the same scalar code, maybe

@@ -24,33 +24,17 @@ namespace hypatia {
 namespace {
 
 using testing::compile_on;
+using testing::expect_identical;
 using testing::edge_values;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Same dtype, shape and bits (any NaN matches any NaN).
-void expect_bits(const Array& got, const Array& want, const std::string& what) {
-  ASSERT_EQ(got.dtype(), want.dtype()) << what;
-  ASSERT_EQ(got.shape(), want.shape()) << what;
-  const Array g = got.copy(), w = want.copy();
-  if (is_float(want.dtype())) {
-    const std::vector<double> gv = g.to_vector<double>(), wv = w.to_vector<double>();
-    for (std::size_t i = 0; i < gv.size(); ++i) {
-      if (std::isnan(wv[i]) && std::isnan(gv[i])) continue;
-      ASSERT_EQ(std::bit_cast<std::uint64_t>(gv[i]), std::bit_cast<std::uint64_t>(wv[i]))
-          << what << " element " << i << ": got " << gv[i] << ", expected " << wv[i];
-    }
-  } else {
-    EXPECT_EQ(std::memcmp(g.data(), w.data(), w.nbytes()), 0) << what << ": got " << g.str() << ", expected " << w.str();
-  }
-}
-
 void expect_same_values(const Function& cpu, const Function& ref, const std::vector<Array>& args,
                         const std::string& what) {
   const std::vector<Array> got = cpu(args), want = ref(args);
   ASSERT_EQ(got.size(), want.size()) << what;
-  for (std::size_t i = 0; i < got.size(); ++i) expect_bits(got[i], want[i], what + ", output " + std::to_string(i));
+  for (std::size_t i = 0; i < got.size(); ++i) expect_identical(got[i], want[i], what + ", output " + std::to_string(i));
 }
 
 // Both raise: the same kind and text, which names `parts` and this file.

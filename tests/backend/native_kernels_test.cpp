@@ -19,26 +19,8 @@ namespace hypatia {
 namespace {
 
 using testing::compile_on;
+using testing::expect_identical;
 using testing::edge_values;
-
-// The same dtype, shape and bits (NaN matching any NaN): the native kernels compute
-// exactly what the reference kernels compute.
-void expect_identical(const Array& got, const Array& want, const std::string& what) {
-  ASSERT_EQ(got.dtype(), want.dtype()) << what;
-  ASSERT_EQ(got.shape(), want.shape()) << what;
-  const Array g = got.copy(), w = want.copy();
-  if (is_float(want.dtype())) {
-    const std::vector<double> gv = g.to_vector<double>(), wv = w.to_vector<double>();
-    for (std::size_t i = 0; i < gv.size(); ++i) {
-      if (std::isnan(wv[i]) && std::isnan(gv[i])) continue;
-      ASSERT_EQ(std::bit_cast<std::uint64_t>(gv[i]), std::bit_cast<std::uint64_t>(wv[i]))
-          << what << " element " << i << ": got " << gv[i] << ", expected " << wv[i];
-    }
-  } else {
-    EXPECT_EQ(std::memcmp(g.data(), w.data(), w.nbytes()), 0) << what << ": got " << g.str() << ", expected "
-                                                              << w.str();
-  }
-}
 
 // Runs both and compares the results, or, where the interpreter raises, the errors.
 void expect_same_run(const Function& cpu, const Function& ref, const std::vector<Array>& args,

@@ -457,41 +457,33 @@ std::vector<std::string> default_cxxflags() {
   return words;
 }
 
-// libsleef.so.3 as the dynamic loader finds it (the runtime package suffices, no
-// libsleef-dev needed), when it has the variants simd_math.hpp calls: SSE2 and AVX2.
-// Loaded once and kept: modules linked with it load it anyway.
+// The absolute path of `soname` as the dynamic loader finds it, when it exports both
+// symbols; "" otherwise. Loaded once and kept: modules linked with it load it anyway.
+static std::string loadable_library_path(const char* soname, const char* symbol_a, const char* symbol_b) {
+  void* handle = ::dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) return std::string();
+  void* a = ::dlsym(handle, symbol_a);
+  void* b = ::dlsym(handle, symbol_b);
+  Dl_info info;
+  if (a == nullptr || b == nullptr || ::dladdr(b, &info) == 0 || info.dli_fname == nullptr ||
+      info.dli_fname[0] != '/') {
+    return std::string();
+  }
+  return std::string(info.dli_fname);
+}
+
+// libsleef.so.3 (the runtime package suffices, no libsleef-dev needed), when it has the
+// variants simd_math.hpp calls: SSE2 and AVX2.
 const std::string& sleef_library() {
-  static const std::string path = [] {
-    void* handle = ::dlopen("libsleef.so.3", RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) return std::string();
-    void* sse2 = ::dlsym(handle, "Sleef_expd2_u10sse2");
-    void* avx2 = ::dlsym(handle, "Sleef_expf8_u10avx2");
-    Dl_info info;
-    if (sse2 == nullptr || avx2 == nullptr || ::dladdr(sse2, &info) == 0 || info.dli_fname == nullptr ||
-        info.dli_fname[0] != '/') {
-      return std::string();
-    }
-    return std::string(info.dli_fname);
-  }();
+  static const std::string path = loadable_library_path("libsleef.so.3", "Sleef_expd2_u10sse2", "Sleef_expf8_u10avx2");
   return path;
 }
 
-// libmvec.so.1 as the dynamic loader finds it, with the AVX2 variants of glibc 2.35
-// (tanhf and log1pf came then; 2.22 had exp, log, sin, cos only). Linked by its path,
-// as libsleef: the libc6-dev symlink libmvec.so is not needed.
+// libmvec.so.1 with the AVX2 variants of glibc 2.35 (tanhf and log1pf came then; 2.22
+// had exp, log, sin, cos only). Linked by its path, as libsleef: the libc6-dev symlink
+// libmvec.so is not needed.
 const std::string& libmvec_library() {
-  static const std::string path = [] {
-    void* handle = ::dlopen("libmvec.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) return std::string();
-    void* f = ::dlsym(handle, "_ZGVdN8v_tanhf");
-    void* d = ::dlsym(handle, "_ZGVdN4v_erfc");
-    Dl_info info;
-    if (f == nullptr || d == nullptr || ::dladdr(d, &info) == 0 || info.dli_fname == nullptr ||
-        info.dli_fname[0] != '/') {
-      return std::string();
-    }
-    return std::string(info.dli_fname);
-  }();
+  static const std::string path = loadable_library_path("libmvec.so.1", "_ZGVdN8v_tanhf", "_ZGVdN4v_erfc");
   return path;
 }
 
