@@ -24,16 +24,20 @@ namespace hypatia {
 
 namespace {
 
-// Blocks of 1 MiB and more that were freed, kept for the next allocation of about
-// their size: glibc hands such blocks back to the kernel (munmap) and maps fresh,
-// zero-filled pages for the next one, which costs a page fault and a page clearing
-// per 4 KiB (a compiled function's 40 MB output: ~17% of the call). At most kKeep
+// Blocks of 64 KiB and more that were freed, kept for the next allocation of about
+// their size. glibc gives them back to the kernel: a block of 128 KiB or more is
+// unmapped, and a smaller one that merges into the top of the heap makes the heap
+// shrink once the top passes the trim threshold (2x the last unmapped block's size).
+// Either way the next allocation maps fresh, zero-filled pages, which costs a page
+// fault and a page clearing per 4 KiB: a compiled function's 40 MB output ~17% of the
+// call, and a function returning two (128, 512) float32 arrays (256 KiB each) 4.5x its
+// kernel's time (98 faults a call; bench/RESULTS.md, "Output blocks"). At most kKeep
 // blocks and kKeepBytes in all; never destroyed (buffers may die after static
 // destructors run).
 class BlockCache {
  public:
-  static constexpr std::size_t kMin = std::size_t(1) << 20;
-  static constexpr std::size_t kKeep = 8;
+  static constexpr std::size_t kMin = std::size_t(64) << 10;
+  static constexpr std::size_t kKeep = 32;
   static constexpr std::size_t kKeepBytes = std::size_t(256) << 20;
 
   static BlockCache& get() {
