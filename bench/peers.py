@@ -2,9 +2,10 @@
 """Hypatia against its peers, side by side in one run (issue 7, bench/README.md).
 
 Runs each workload on Hypatia (whatever ``hypatia.function`` does in its default
-mode: today the reference interpreter, later the compiled CPU backend) and on NumPy,
-numexpr, PyTorch and hand-written C++ loops, checks every peer's result against
-NumPy's, then times each and prints its median time and its time over Hypatia's::
+mode: the compiled CPU backend) and on NumPy, numexpr, PyTorch and hand-written C++
+loops, checks every peer's result against NumPy's, then times each (the in-process
+peers of a row taking turns, so that the machine's drifts hit them alike) and prints
+its median time and its time over Hypatia's::
 
     PYTHONPATH=build/python python3 bench/peers.py            # full sizes
     PYTHONPATH=build/python python3 bench/peers.py --quick    # small sizes, seconds
@@ -71,19 +72,19 @@ WORKLOADS = ("W1", "W2", "W3", "W4", "W5", "W6", "C1")
 
 # ---------------------------------------------------------------------------- timing
 
-def measure(fn, target_s):
-    """Median seconds of one call of fn, and the number of calls timed.
+def measure(fn, target_s, min_samples=3):
+    """Per-call seconds of samples of fn, and the number of calls timed.
 
     fn has been called once already (the result check, which is the warm-up). Calls
     are timed in samples of enough calls to last ~1 ms, as many samples as fit in
-    target_s (3 to 200; 1 when a call takes over 0.2 s, and that first timed call
-    counts as a sample)."""
+    target_s (min_samples to 200; 1 when a call takes over 0.2 s, and that first timed
+    call counts as a sample)."""
     t0 = time.perf_counter()
     fn()
     first = time.perf_counter() - t0
     inner = 1 if first >= 1e-3 else int(1e-3 / max(first, 1e-9)) + 1
-    # at least 3 samples unless a call is slow: one descheduled sample must not decide
-    samples = max(3 if first < 0.2 else 1, min(200, int(target_s / (first * inner))))
+    # at least min_samples unless a call is slow: one descheduled sample must not decide
+    samples = max(min_samples if first < 0.2 else 1, min(200, int(target_s / (first * inner))))
     times = [first] if inner == 1 else []
     gc_was_enabled = gc.isenabled()
     gc.disable()
@@ -96,7 +97,15 @@ def measure(fn, target_s):
     finally:
         if gc_was_enabled:
             gc.enable()
-    return statistics.median(times), len(times) * inner
+    return times, len(times) * inner
+
+
+# The in-process peers of a row take turns: ROUNDS rounds, each giving every peer
+# 1/ROUNDS of its time. This shared machine's speed drifts by tens of percent over
+# seconds (other tenants); timed one after the other, two peers can land in different
+# phases and their ratio swings (W4 against PyTorch: 1.06-1.56x in five runs). Taking
+# turns puts each peer's samples in every phase, so the medians compare like with like.
+ROUNDS = 5
 
 
 def as_arrays(result):
@@ -585,12 +594,13 @@ class Report:
 
 
 def run_row(row, report, target_s, peer_names=()):
-    """Checks and times each peer of the row (those named in peer_names, when given;
-    NumPy's result is the reference either way)."""
+    """Checks each peer of the row (those named in peer_names, when given; NumPy's
+    result is the reference either way), then times the in-process ones taking turns
+    (ROUNDS) and the external ones (they time themselves)."""
     ref_peer = next(p for p in row.peers if p.name == "numpy")
     ref = as_arrays(ref_peer.run())
     label = f"{row.workload} {row.label}"
-    hyp_s = None
+    entries = []  # (peer, samples or median seconds, calls, check)
     for peer in row.peers:
         if peer_names and peer.name not in peer_names:
             continue
@@ -601,18 +611,28 @@ def run_row(row, report, target_s, peer_names=()):
                 result = peer.run()  # also the warm-up
                 seconds = calls = None
         except Exception as e:  # a peer that cannot run says why; the others go on
-            report.add(label, peer.name, None, row.unit, 0, hyp_s, f"FAILED: {type(e).__name__}: {e}".splitlines()[0])
+            entries.append((peer, None, 0, f"FAILED: {type(e).__name__}: {e}".splitlines()[0]))
             continue
         bad = disagreement(result, ref, row.rtol, row.atol_rel) if peer is not ref_peer else None
         if bad:
             print(f"!! {label}: {peer.name} DISAGREES with NumPy, not timed: {bad}", flush=True)
-            report.add(label, peer.name, None, row.unit, 0, hyp_s, "DISAGREES")
+            entries.append((peer, None, 0, "DISAGREES"))
             continue
-        if seconds is None:
-            seconds, calls = measure(peer.run, target_s)
-        if peer.name == "hypatia":
+        entries.append((peer, seconds if seconds is not None else [], calls or 0, "ok"))
+    timed = [i for i, (peer, _, _, check) in enumerate(entries) if check == "ok" and peer.external is None]
+    rounds = ROUNDS if len(timed) > 1 else 1
+    for _ in range(rounds):
+        for i in timed:
+            peer, samples, calls, check = entries[i]
+            more, n = measure(peer.run, target_s / rounds, min_samples=1 if rounds > 1 else 3)
+            entries[i] = (peer, samples + more, calls + n, check)
+    hyp_s = None
+    for peer, seconds, calls, check in entries:
+        if isinstance(seconds, list):
+            seconds = statistics.median(seconds)
+        if peer.name == "hypatia" and check == "ok":
             hyp_s = seconds
-        report.add(label, peer.name, seconds, row.unit, calls, hyp_s, "ok", peer.note)
+        report.add(label, peer.name, seconds, row.unit, calls, hyp_s, check, peer.note if check == "ok" else "")
 
 
 def blas_rows(kernel, keys, args, target_s):
@@ -677,7 +697,8 @@ def main(argv=None):
     info = machine_info(hand)
     for k, v in info.items():
         print(f"{k}: {v}")
-    print(f"timing: median of calls after a warm-up, ~{target_s:g} s of calls per peer; "
+    print(f"timing: median of calls after a warm-up, ~{target_s:g} s of calls per peer, the peers of a row "
+          f"taking turns in {ROUNDS} rounds; "
           f"peer/hyp: the peer's time over Hypatia's (above 1: Hypatia is faster)\n")
     report = Report()
     print(Report.HEADER)
