@@ -205,10 +205,12 @@ class Hand:
 
 class Peer:
     """A way to compute a row's result: run() in this process (timed here), or
-    external() -> (result, median_s, repeats) for a program that times itself."""
+    external(target_s) -> (result, median_s, repeats) for a program that times itself
+    for about target_s. A `turns` external peer is cheap to start and takes its turns
+    with the in-process ones (run once per round); the others run once."""
 
-    def __init__(self, name, run=None, external=None, note=""):
-        self.name, self.run, self.external, self.note = name, run, external, note
+    def __init__(self, name, run=None, external=None, note="", turns=False):
+        self.name, self.run, self.external, self.note, self.turns = name, run, external, note, turns
 
 
 class Row:
@@ -237,16 +239,17 @@ def w1(s, hand, target_s):
                           + torch.tanh(tx)))
 
     def hand_peer(name):
-        def external():
+        def external(seconds):
             with tempfile.TemporaryDirectory() as d:
                 xin, yout = os.path.join(d, "x.f32"), os.path.join(d, "y.f32")
                 x.tofile(xin)
-                t = hand.run(name, [x.size, xin, yout], target_s)[""]
+                t = hand.run(name, [x.size, xin, yout], seconds)[""]
                 return np.fromfile(yout, np.float32), t[0], t[1]
         return external
 
-    peers.append(Peer("C++ hand", external=hand_peer("hand_w1"), note="-ffast-math: vector libm"))
-    peers.append(Peer("C++ hand libm", external=hand_peer("hand_w1_libm"), note="scalar libm calls"))
+    # The hand loops take turns too: W1's target is a ratio to them.
+    peers.append(Peer("C++ hand", external=hand_peer("hand_w1"), note="-ffast-math: vector libm", turns=True))
+    peers.append(Peer("C++ hand libm", external=hand_peer("hand_w1_libm"), note="scalar libm calls", turns=True))
     return [Row("W1", f"elemwise n={s['w1_n']:,} f32", peers)]
 
 
@@ -268,12 +271,12 @@ def w2(s, hand, target_s):
     hand_results = {}
 
     def hand_peer(which):
-        def external():
+        def external(seconds):
             if not hand_results:
                 with tempfile.TemporaryDirectory() as d:
                     paths = [os.path.join(d, p) for p in ("x.f32", "sm.f32", "lse.f32")]
                     x.tofile(paths[0])
-                    t = hand.run("hand_w2", [n, m, *paths], target_s)
+                    t = hand.run("hand_w2", [n, m, *paths], seconds)
                     hand_results["softmax"] = (np.fromfile(paths[1], np.float32).reshape(n, m), *t["softmax"][:2])
                     hand_results["logsumexp"] = (np.fromfile(paths[2], np.float32), *t["logsumexp"][:2])
             return hand_results[which]
@@ -423,9 +426,9 @@ def w6(s, hand, target_s):
             return cxx
 
         # The C++ program checks its own result; it is x + y by construction.
-        peers.append(Peer("C++ hypatia f({x,y})", external=lambda: (x + y, float(cxx_run()["hypatia_ns"]) * 1e-9,
+        peers.append(Peer("C++ hypatia f({x,y})", external=lambda _: (x + y, float(cxx_run()["hypatia_ns"]) * 1e-9,
                                                                      int(cxx_run()["calls"]))))
-        peers.append(Peer("C++ hand loop", external=lambda: (x + y, float(cxx_run()["hand_ns"]) * 1e-9,
+        peers.append(Peer("C++ hand loop", external=lambda _: (x + y, float(cxx_run()["hand_ns"]) * 1e-9,
                                                              int(cxx_run()["calls"]))))
     return [Row("W6", f"call overhead x+y n={n}", peers, unit="us")]
 
@@ -595,41 +598,47 @@ class Report:
 
 def run_row(row, report, target_s, peer_names=()):
     """Checks each peer of the row (those named in peer_names, when given; NumPy's
-    result is the reference either way), then times the in-process ones taking turns
-    (ROUNDS) and the external ones (they time themselves)."""
+    result is the reference either way), then times them: the in-process ones and the
+    `turns` external ones take turns (ROUNDS), the other external ones time themselves
+    once."""
     ref_peer = next(p for p in row.peers if p.name == "numpy")
     ref = as_arrays(ref_peer.run())
     label = f"{row.workload} {row.label}"
-    entries = []  # (peer, samples or median seconds, calls, check)
+    entries = []  # [peer, per-call seconds (samples, or each round's median), calls, check]
     for peer in row.peers:
         if peer_names and peer.name not in peer_names:
             continue
         try:
             if peer.external is not None:
-                result, seconds, calls = peer.external()
+                result, seconds, calls = peer.external(target_s if not peer.turns else target_s / ROUNDS)
             else:
                 result = peer.run()  # also the warm-up
-                seconds = calls = None
+                seconds, calls = None, 0
         except Exception as e:  # a peer that cannot run says why; the others go on
-            entries.append((peer, None, 0, f"FAILED: {type(e).__name__}: {e}".splitlines()[0]))
+            entries.append([peer, [], 0, f"FAILED: {type(e).__name__}: {e}".splitlines()[0]])
             continue
         bad = disagreement(result, ref, row.rtol, row.atol_rel) if peer is not ref_peer else None
         if bad:
             print(f"!! {label}: {peer.name} DISAGREES with NumPy, not timed: {bad}", flush=True)
-            entries.append((peer, None, 0, "DISAGREES"))
+            entries.append([peer, [], 0, "DISAGREES"])
             continue
-        entries.append((peer, seconds if seconds is not None else [], calls or 0, "ok"))
-    timed = [i for i, (peer, _, _, check) in enumerate(entries) if check == "ok" and peer.external is None]
+        entries.append([peer, [seconds] if seconds is not None else [], calls, "ok"])
+    timed = [e for e in entries if e[3] == "ok" and (e[0].external is None or e[0].turns)]
     rounds = ROUNDS if len(timed) > 1 else 1
-    for _ in range(rounds):
-        for i in timed:
-            peer, samples, calls, check = entries[i]
-            more, n = measure(peer.run, target_s / rounds, min_samples=1 if rounds > 1 else 3)
-            entries[i] = (peer, samples + more, calls + n, check)
+    for r in range(rounds):
+        for e in timed:
+            if e[0].external is not None:
+                if r > 0:  # its first round was the check
+                    _, seconds, calls = e[0].external(target_s / rounds)
+                    e[1].append(seconds)
+                    e[2] += calls
+            else:
+                samples, calls = measure(e[0].run, target_s / rounds, min_samples=1 if rounds > 1 else 3)
+                e[1] += samples
+                e[2] += calls
     hyp_s = None
     for peer, seconds, calls, check in entries:
-        if isinstance(seconds, list):
-            seconds = statistics.median(seconds)
+        seconds = statistics.median(seconds) if check == "ok" else None
         if peer.name == "hypatia" and check == "ok":
             hyp_s = seconds
         report.add(label, peer.name, seconds, row.unit, calls, hyp_s, check, peer.note if check == "ok" else "")
