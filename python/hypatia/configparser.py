@@ -82,7 +82,7 @@ type(config).change_flags = staticmethod(change_flags)
 
 
 # Read by the cpu backend itself from HYPATIA_FLAGS (src/backend/cpu/compiler.hpp).
-_BACKEND_FLAGS = {"march_native", "sleef", "sleef_u35", "vector_math", "cxxflags"}
+_BACKEND_FLAGS = {"march_native", "sleef", "sleef_u35", "vector_math", "cxxflags", "compile_timeout"}
 
 
 def _known_flags():

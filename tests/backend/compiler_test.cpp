@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -159,6 +160,48 @@ TEST_F(CompilerTest, MissingCompilerIsACompileErrorNamingIt) {
     EXPECT_NE(std::string(e.what()).find("compiler 'no-such-cxx' not found"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(compiler_available(options_));
+}
+
+// A compiler that never finishes must not hang the program: after compile_timeout
+// seconds it is stopped, children included, and the compile is a CompileError that
+// names the flag. The fake compiler answers --version, then leaves a child holding
+// the output pipe (as g++ leaves cc1plus) and waits.
+TEST_F(CompilerTest, CompilerThatHangsIsStoppedAfterTheTimeout) {
+  const std::string fake = root_ + "/hanging-cxx";
+  const std::string child_pid = root_ + "/child.pid";
+  {
+    std::ofstream script(fake);
+    script << "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'hanging-cxx 1.0'; exit 0; fi\n"
+           << "sleep 300 &\necho $! > " << child_pid << "\nwait\n";
+  }
+  ASSERT_EQ(::chmod(fake.c_str(), 0700), 0);
+  CompilerOptions o = options_;
+  o.cxx = fake;
+  o.compile_timeout = 0.5;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    compile_module(unique_source(7), o);
+    FAIL() << "expected CompileError";
+  } catch (const CompileError& e) {
+    EXPECT_NE(std::string(e.what()).find("did not finish a generated module in 0.5 s"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("compile_timeout"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
+  // The sleeping child was killed too: gone, or a zombie waiting for its new parent.
+  std::ifstream pid_file(child_pid);
+  int pid = 0;
+  ASSERT_TRUE(pid_file >> pid);
+  bool dead = false;
+  for (int i = 0; i < 100 && !dead; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    std::getline(stat, text);
+    const std::size_t paren = text.rfind(')');
+    dead = !stat.good() || (paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'Z');
+    if (!dead) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(dead) << "the compiler's child " << pid << " still runs";
 }
 
 TEST_F(CompilerTest, DirectoryIsCreatedPrivate) {
@@ -461,7 +504,10 @@ TEST_F(CompilerTest, MistypedBackendFlagIsAnErrorNamingIt) {
             std::string::npos);
   EXPECT_NE(options_error("floatX=float32,sleef=yes please").find("sleef=yes please is not a boolean"),
             std::string::npos);
-  EXPECT_EQ(options_error("vector_math=auto,sleef=off,march_native=1,sleef_u35=True"), "");
+  EXPECT_NE(options_error("compile_timeout=ten").find("compile_timeout=ten is not a number of seconds"),
+            std::string::npos);
+  EXPECT_NE(options_error("compile_timeout=-1").find("compile_timeout=-1"), std::string::npos);
+  EXPECT_EQ(options_error("vector_math=auto,sleef=off,march_native=1,sleef_u35=True,compile_timeout=0.5"), "");
   ScopedEnv flags("HYPATIA_FLAGS", "vector_math=sleef,sleef=off,march_native=1");
   const CompilerOptions o;
   EXPECT_EQ(o.vector_math, "sleef");

@@ -2,7 +2,9 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -19,6 +21,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <sstream>
 
 #include "backend/cpu/module_cache.hpp"
 #include "hypatia/error.hpp"
@@ -37,14 +40,20 @@ std::string g_default_compiledir;
 // ---- running a program
 
 struct RunResult {
-  int spawn_error = 0;  // errno of posix_spawn; 0 when the program started
-  int status = 0;       // waitpid's status
-  std::string output;   // stdout and stderr together
+  int spawn_error = 0;     // errno of posix_spawn; 0 when the program started
+  int status = 0;          // waitpid's status
+  bool timed_out = false;  // killed after `timeout_s`
+  std::string output;      // stdout and stderr together
 };
 
 // Runs `argv` (argv[0] an absolute path) without a shell, stdin from `stdin_path`
-// (or /dev/null), and collects what it prints.
-RunResult run_program(const std::vector<std::string>& argv, const std::string& stdin_path = "/dev/null") {
+// (or /dev/null), and collects what it prints. A program still running after
+// `timeout_s` seconds (0: no limit) is killed with its children: it runs in a process
+// group of its own, since the compiler driver's own children (cc1plus, as, ld) hold
+// the output pipe too. Its own group also means a Ctrl-C in the terminal reaches it
+// only through us: the compile ends, then the interrupt is seen.
+RunResult run_program(const std::vector<std::string>& argv, const std::string& stdin_path = "/dev/null",
+                      double timeout_s = 0) {
   RunResult r;
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
@@ -56,19 +65,38 @@ RunResult run_program(const std::vector<std::string>& argv, const std::string& s
   posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
   posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
-  r.spawn_error = ::posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
+  r.spawn_error = ::posix_spawn(&pid, argv[0].c_str(), &actions, &attr, args.data(), environ);
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);
   if (r.spawn_error != 0) {
     ::close(fds[0]);
     return r;
   }
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_s));
   char buf[4096];
   for (;;) {
+    if (timeout_s > 0) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      pollfd p{fds[0], POLLIN, 0};
+      const int ready = left > 0 ? ::poll(&p, 1, static_cast<int>(std::min<long long>(left, INT_MAX))) : 0;
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready == 0) {
+        ::kill(-pid, SIGKILL);
+        r.timed_out = true;
+        break;
+      }
+    }
     const ssize_t n = ::read(fds[0], buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
@@ -160,8 +188,9 @@ const CompilerInfo& compiler_info(const std::string& cxx, const std::string& dir
     const std::string stamp = compiler_stamp(real);
     if (!dir.empty() && !stamp.empty()) info.identity = read_identity(dir, real, stamp);
     if (info.identity.empty()) {
-      const RunResult r = run_program({info.exe, "--version"});
-      if (r.spawn_error == 0 && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) {
+      // A program that does not answer in a minute is no usable compiler.
+      const RunResult r = run_program({info.exe, "--version"}, "/dev/null", 60);
+      if (r.spawn_error == 0 && !r.timed_out && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0) {
         info.identity = real + " " + r.output.substr(0, r.output.find('\n'));
         if (!dir.empty() && !stamp.empty()) write_identity(dir, real, stamp, info.identity);
       }
@@ -238,6 +267,13 @@ std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const std::string& x : v) s += (s.empty() ? "" : " ") + x;
   return s;
+}
+
+// 600 -> "600", 0.5 -> "0.5".
+std::string seconds_text(double s) {
+  std::ostringstream out;
+  out << s;
+  return out.str();
 }
 
 // The first `max_lines` lines of the compiler's output, with "<stdin>" (the compiler
@@ -349,8 +385,8 @@ void compile_entry(const Job& job) {
   argv.push_back(tmp_so);
   argv.insert(argv.end(), job.link.begin(), job.link.end());
   argv.insert(argv.end(), job.options.flags.begin(), job.options.flags.end());
-  const RunResult r = run_program(argv, tmp_cpp);
-  const bool ok = r.spawn_error == 0 && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0;
+  const RunResult r = run_program(argv, tmp_cpp, job.options.compile_timeout);
+  const bool ok = r.spawn_error == 0 && !r.timed_out && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0;
   if (!ok) {
     ::unlink(tmp_so.c_str());
     const std::string kept = job.dir + "/failed-" + job.key + ".cpp";
@@ -358,6 +394,12 @@ void compile_entry(const Job& job) {
     if (r.spawn_error != 0) {
       throw CompileError("compiler '" + job.options.cxx + "' not found or cannot be run (" + job.info.exe +
                          "): " + std::strerror(r.spawn_error), "", kept);
+    }
+    if (r.timed_out) {
+      throw CompileError("the C++ compiler (" + job.options.cxx + ") did not finish a generated module in " +
+                             seconds_text(job.options.compile_timeout) +
+                             " s and was stopped (flag compile_timeout); the source is kept in " + kept,
+                         first_lines(r.output, kept, 40), kept);
     }
     const std::string status = WIFEXITED(r.status) ? "exit status " + std::to_string(WEXITSTATUS(r.status))
                                                    : "signal " + std::to_string(WTERMSIG(r.status));
@@ -442,6 +484,17 @@ std::string default_vector_math() {
   if (!v || v->empty()) return "auto";
   if (*v == "auto" || *v == "sleef" || *v == "libmvec") return *v;
   throw ValueError("HYPATIA_FLAGS: vector_math=" + *v + " is not one of auto, sleef, libmvec");
+}
+
+double default_compile_timeout() {
+  const std::optional<std::string> v = detail::hypatia_flag("compile_timeout");
+  if (!v || v->empty()) return kDefaultCompileTimeout;
+  char* end = nullptr;
+  const double seconds = std::strtod(v->c_str(), &end);
+  if (end != v->c_str() + v->size() || !(seconds >= 0) || seconds > 1e9) {
+    throw ValueError("HYPATIA_FLAGS: compile_timeout=" + *v + " is not a number of seconds (0: no limit)");
+  }
+  return seconds;
 }
 
 std::vector<std::string> default_cxxflags() {

@@ -39,6 +39,13 @@ bool default_flag(const std::string& name, bool fallback);
 std::string default_vector_math();
 // The words of `cxxflags=` in HYPATIA_FLAGS ("cxxflags=-DHP_PARALLEL_WORK=0 -g").
 std::vector<std::string> default_cxxflags();
+// `compile_timeout=` in HYPATIA_FLAGS: seconds a compiler run may take before it is
+// stopped and the compile is a CompileError (0: no limit); absent,
+// kDefaultCompileTimeout. A ValueError naming the flag for anything but a number >= 0.
+// A module compiles in well under a second here (W4's whole step: ~0.5 s); the limit
+// is for a compiler that never finishes (a hang must not hang the user's program).
+inline constexpr double kDefaultCompileTimeout = 600;
+double default_compile_timeout();
 
 struct CompilerOptions {
   std::string cxx = default_cxx();  // the compiler to run (config flag `cxx`)
@@ -68,6 +75,9 @@ struct CompilerOptions {
   // of the config flag `cxxflags`, separated by spaces.
   std::vector<std::string> flags = default_cxxflags();
   std::string compiledir;           // the cache directory; empty: default_compiledir()
+  // Seconds one compiler run may take (config flag `compile_timeout`; 0: no limit).
+  // Not part of the module's key: it changes no module.
+  double compile_timeout = default_compile_timeout();
 };
 
 // set_default_compiledir(), else `compiledir=` in HYPATIA_FLAGS, else
