@@ -59,6 +59,11 @@ const std::vector<std::pair<std::string, Unary>>& unary_ops() {
       {"softplus", [](const Variable& x) { return softplus(x); }},
       {"erf", [](const Variable& x) { return erf(x); }},
       {"erfc", [](const Variable& x) { return erfc(x); }},
+      {"floor", [](const Variable& x) { return floor(x); }},
+      {"ceil", [](const Variable& x) { return ceil(x); }},
+      {"trunc", [](const Variable& x) { return trunc(x); }},
+      {"round", [](const Variable& x) { return round(x); }},
+      {"round_half_away_from_zero", [](const Variable& x) { return round_half_away_from_zero(x); }},
   };
   return ops;
 }
@@ -96,7 +101,7 @@ void check_all_ops(DType t, const std::string& what) {
   }
   const std::vector<std::pair<std::string, Variable>> binary = {
       {"add", x + y}, {"sub", x - y}, {"mul", x * y}, {"true_div", x / y}, {"maximum", maximum(x, y)},
-      {"minimum", minimum(x, y)}, {"clip", clip(x, y, y + 1.0)}, {"w1", exp(-sqr(x)) * sin(x) + 0.5 * log1p(abs(x)) + tanh(x)}};
+      {"minimum", minimum(x, y)}, {"clip", clip(x, y, y + 1.0)}, {"pow", pow(x, y)}, {"arctan2", arctan2(x, y)}, {"w1", exp(-sqr(x)) * sin(x) + 0.5 * log1p(abs(x)) + tanh(x)}};
   for (const auto& [name, v] : binary) {
     outs.push_back(v);
     names.push_back(name);
@@ -134,6 +139,67 @@ TEST(CpuSimd, EveryVectorPrimitiveMatchesTheReferenceFloat32) {
 TEST(CpuSimd, EveryVectorPrimitiveMatchesTheReferenceFloat64) {
   if (skip_without_compiler()) GTEST_SKIP() << "no C++ compiler";
   check_all_ops(float64, "simd");
+}
+
+// The rounding functions are exact: the vector loop (the round instructions; per lane
+// without SSE4.1) gives the reference's bits, -0.0 and half-way cases included.
+TEST(CpuSimd, RoundingOnVectorsIsBitForBit) {
+  if (skip_without_compiler()) GTEST_SKIP() << "no C++ compiler";
+  for (const char* flags : {"", "march_native=0"}) {
+    const FlagsScope scope(flags);
+    for (DType t : {float32, float64}) {
+      Variable x = vector("x", t);
+      const std::vector<Variable> outs = {floor(x), ceil(x), trunc(x), round(x), round_half_away_from_zero(x)};
+      Function cpu = compile_on("cpu", {x}, outs);
+      Function ref = compile_on("interp", {x}, outs);
+      EXPECT_NE(cpu.source().find("simd::floor(w"), std::string::npos) << flags;
+      EXPECT_NE(cpu.source().find("simd::round_half_away(w"), std::string::npos) << flags;
+      std::vector<double> v = {0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999997, -0.49999997, 0.5000001, -0.3, 0.3,
+                               -0.0, 0.0, 4503599627370495.5, -4503599627370495.5, 8388607.5, -8388607.5, 8388609,
+                               1e300, -1e300, 1e-310, -1e-310, 1e-40, -1e-40};
+      for (int k = -40; k <= 40; ++k) v.push_back(k * 0.25);
+      const Array edges = values_of(t, 64, 2);
+      std::vector<double> all = edges.astype(float64).to_vector<double>();
+      all.insert(all.end(), v.begin(), v.end());
+      const Array arg = Array::from_vector(all, {static_cast<std::int64_t>(all.size())}).astype(t);
+      const std::vector<Array> got = cpu({arg}), want = ref({arg});
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        testing::expect_identical(got[i], want[i], std::string(flags) + " " + std::string(dtype_name(t)) + " output " +
+                                                       std::to_string(i));
+      }
+    }
+  }
+}
+
+// pow and arctan2 at every pair of edge values (C99's special cases: pow(-1, +-inf),
+// pow(+-0, negative odd), pow(negative, non-integer), atan2 of zeros and infinities...).
+TEST(CpuSimd, PowAndArctan2AtEveryPairOfEdgeValues) {
+  if (skip_without_compiler()) GTEST_SKIP() << "no C++ compiler";
+  for (const char* flags : {"", "sleef=0", "march_native=0"}) {
+    const FlagsScope scope(flags);
+    for (DType t : {float32, float64}) {
+      Variable x = vector("x", t), y = vector("y", t);
+      Function cpu = compile_on("cpu", {x, y}, {pow(x, y), arctan2(x, y)});
+      Function ref = compile_on("interp", {x, y}, {pow(x, y), arctan2(x, y)});
+      EXPECT_NE(cpu.source().find("simd::pow(w"), std::string::npos) << flags;
+      const std::vector<double> edges = values_of(t, 35, 0).astype(float64).to_vector<double>();
+      std::vector<double> more = {3, -3, 0.5, -0.5, 2, -2, 1e-3, 127, 128, -149, 1023, -1075, 1.0000001, 0.9999999};
+      std::vector<double> pool = edges;
+      pool.insert(pool.end(), more.begin(), more.end());
+      std::vector<double> a, b;
+      for (double p : pool) {
+        for (double q : pool) {
+          a.push_back(p);
+          b.push_back(q);
+        }
+      }
+      const auto n = static_cast<std::int64_t>(a.size());
+      const std::vector<Array> args = {Array::from_vector(a, {n}).astype(t), Array::from_vector(b, {n}).astype(t)};
+      const std::vector<Array> got = cpu(args), want = ref(args);
+      expect_same(got[0], want[0], std::string(flags) + " pow " + std::string(dtype_name(t)));
+      expect_same(got[1], want[1], std::string(flags) + " arctan2 " + std::string(dtype_name(t)));
+    }
+  }
 }
 
 // Strided, reversed and broadcast arguments take the strided loop; a row whose

@@ -231,6 +231,8 @@ bool vector_prim(ScalarPrim p) {
     case ScalarPrim::sinh: case ScalarPrim::cosh: case ScalarPrim::tanh:
     case ScalarPrim::arcsinh: case ScalarPrim::arccosh: case ScalarPrim::arctanh:
     case ScalarPrim::sigmoid: case ScalarPrim::softplus: case ScalarPrim::erf: case ScalarPrim::erfc:
+    case ScalarPrim::ceil: case ScalarPrim::floor: case ScalarPrim::trunc: case ScalarPrim::round_half_even:
+    case ScalarPrim::round_half_away: case ScalarPrim::pow: case ScalarPrim::arctan2:
       return true;
     default:
       return false;

@@ -322,6 +322,60 @@ inline V sign(V x) {
   return blend<V>(x > zero, one, blend<V>(x < zero, -one, blend<V>(x == zero, zero, x)));
 }
 
+// ---- rounding: the round instructions (AVX, SSE4.1) in a fixed mode, which give
+// the scalar functions' results bit for bit (NaN stays the same quiet NaN, -0.0 and
+// +-inf pass through); without them (march_native=0: plain SSE2) each lane calls the
+// scalar function. Mode bits: 8 suppresses the inexact exception, then 0 to nearest
+// (ties to even), 1 down, 2 up, 3 toward zero.
+#if HP_SIMD_BYTES == 32
+template <int mode>
+inline vf round_mode(vf x) { return __builtin_ia32_roundps256(x, 8 | mode); }
+template <int mode>
+inline vd round_mode(vd x) { return __builtin_ia32_roundpd256(x, 8 | mode); }
+#define HP_SIMD_ROUND 1
+#elif defined(__SSE4_1__)
+template <int mode>
+inline vf round_mode(vf x) { return __builtin_ia32_roundps(x, 8 | mode); }
+template <int mode>
+inline vd round_mode(vd x) { return __builtin_ia32_roundpd(x, 8 | mode); }
+#define HP_SIMD_ROUND 1
+#endif
+#ifdef HP_SIMD_ROUND
+template <class V>
+inline V round_half_even(V x) { return round_mode<0>(x); }
+template <class V>
+inline V floor(V x) { return round_mode<1>(x); }
+template <class V>
+inline V ceil(V x) { return round_mode<2>(x); }
+template <class V>
+inline V trunc(V x) { return round_mode<3>(x); }
+#undef HP_SIMD_ROUND
+#else
+#define HP_SIMD_PER_LANE(prim)                                         \
+  template <class V>                                                   \
+  inline V prim(V x) {                                                 \
+    V r;                                                               \
+    for (int l = 0; l < lanes<V>; ++l) r[l] = scalar_math::prim(x[l]); \
+    return r;                                                          \
+  }
+HP_SIMD_PER_LANE(round_half_even)
+HP_SIMD_PER_LANE(floor)
+HP_SIMD_PER_LANE(ceil)
+HP_SIMD_PER_LANE(trunc)
+#undef HP_SIMD_PER_LANE
+#endif
+// Half-way cases away from zero: x - trunc(x) is exact, and only where it reaches a
+// half does the result move from trunc(x) (so -0.3 keeps trunc's -0.0); NaN and +-inf
+// (whose difference is NaN) stay trunc(x), themselves.
+template <class V>
+inline V round_half_away(V x) {
+  using T = typename Lane<V>::T;
+  using M = mask_of<V>;
+  const V t = trunc(x);
+  const V away = (V)(((M)x & (M)(-V{})) | (M)(V{} + T(1)));  // +-1 with x's sign
+  return blend<V>(abs(x - t) >= T(0.5), t + away, t);
+}
+
 #if HP_SIMD_BYTES == 32
 inline vf sqrt(vf x) { return __builtin_ia32_sqrtps256(x); }
 inline vd sqrt(vd x) { return __builtin_ia32_sqrtpd256(x); }
@@ -505,6 +559,39 @@ HP_VMATH1(erf, erf, u10)
 HP_VMATH1(erfc, erfc, u15)
 #undef HP_VMATH1
 
+// The two-argument functions: SLEEF's u10 pow and atan2 (float32 atan2 in u35 under
+// HP_SLEEF_U35), C99's results at the special values (tests/backend/cpu_simd_test
+// checks every pair of edge values against the scalar functions); without SLEEF each
+// lane calls the scalar function.
+#if defined(HP_SLEEF) && HP_SLEEF
+#define HP_VMATH2(prim, name, acc)                                                \
+  extern "C" vf HP_SLEEF_CALL(name, HP_SLEEF_F, HP_FACC(acc))(vf, vf) noexcept;   \
+  extern "C" vd HP_SLEEF_CALL(name, HP_SLEEF_D, HP_DACC(acc))(vd, vd) noexcept;   \
+  template <class V>                                                              \
+  inline V prim(V a, V b) {                                                       \
+    if constexpr (sizeof(a[0]) == 4) {                                            \
+      return HP_SLEEF_CALL(name, HP_SLEEF_F, HP_FACC(acc))(a, b);                 \
+    } else {                                                                      \
+      return HP_SLEEF_CALL(name, HP_SLEEF_D, HP_DACC(acc))(a, b);                 \
+    }                                                                             \
+  }
+#else
+#define HP_VMATH2(prim, name, acc)                                             \
+  template <class V>                                                           \
+  inline V prim(V a, V b) {                                                    \
+    V r;                                                                       \
+    for (int l = 0; l < lanes<V>; ++l) r[l] = scalar_math::prim(a[l], b[l]);   \
+    return r;                                                                  \
+  }
+#endif
+#if defined(HP_SLEEF) && HP_SLEEF
+HP_VMATH2(sleef_pow, pow, u10)
+#else
+HP_VMATH2(pow, pow, u10)
+#endif
+HP_VMATH2(arctan2, atan2, HP_U35)
+#undef HP_VMATH2
+
 #if defined(HP_SLEEF) && HP_SLEEF
 template <class M>
 inline bool any(M m) {
@@ -568,6 +655,21 @@ inline V arccosh(V x) {
   V r = sleef_arccosh(x);
   const mask_of<V> big = (x > huge_bound<V>()) & (x != T(__builtin_inf()));
   if (any(big)) r = blend<V>(big, log(x) + T(0.6931471805599453094), r);
+  return r;
+}
+// SLEEF's pow overflows a little early: pow(DBL_MAX, 1) gives inf. An infinite result
+// of finite operands is computed again by the scalar function, lane by lane.
+template <class V>
+inline V pow(V a, V b) {
+  using T = typename Lane<V>::T;
+  V r = sleef_pow(a, b);
+  const V inf = V{} + T(__builtin_inf());
+  const mask_of<V> redo = (abs(r) == inf) & (abs(a) < inf) & (abs(b) < inf);
+  if (any(redo)) {
+    for (int l = 0; l < lanes<V>; ++l) {
+      if (redo[l]) r[l] = scalar_math::pow(a[l], b[l]);
+    }
+  }
   return r;
 }
 // Beyond SLEEF's range, up to where the result overflows: h = exp(|x| / 2) (halving is
