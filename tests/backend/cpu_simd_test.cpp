@@ -175,7 +175,7 @@ TEST(CpuSimd, RoundingOnVectorsIsBitForBit) {
 // pow(+-0, negative odd), pow(negative, non-integer), atan2 of zeros and infinities...).
 TEST(CpuSimd, PowAndArctan2AtEveryPairOfEdgeValues) {
   if (skip_without_compiler()) GTEST_SKIP() << "no C++ compiler";
-  for (const char* flags : {"", "sleef=0", "march_native=0"}) {
+  for (const char* flags : {"", "vector_math=sleef", "vector_math=libmvec", "sleef=0", "march_native=0"}) {
     const FlagsScope scope(flags);
     for (DType t : {float32, float64}) {
       Variable x = vector("x", t), y = vector("y", t);
