@@ -267,20 +267,27 @@ TEST(NativeRowsFlags, LibmvecAndSleefDiffer) {
   EXPECT_NE(sv, mv);
 }
 
-// Long rows: one row of 2^19 + 5 elements and two of 2^18 + 3 (the chunked path), the
-// same bits on one thread and on two under every flag setting, and within the bounds of
-// the interpreter (libm: its chunked sums are no longer the reference's order).
+// Long rows (the chunked path): one row of 2^18 + 5 elements with a chunk of only -inf
+// and ties of its max in two chunks, two rows of 2^18 + 3 with a NaN in one and a +inf
+// in the other; the same bits on one thread and on two under every flag setting, and
+// within the bounds (libm: its chunked sums are no longer the reference's order).
 TEST(NativeRowsFlags, LongRowsSameOnOneAndTwoThreads) {
   if (skip()) GTEST_SKIP() << "no row kernels here";
   struct Reset {
     ~Reset() { cpu::native::set_team_size(0); }
   } reset;
+  const std::int64_t n1 = kLongRow + 5, n2 = kLongRow + 3;
+  std::vector<double> one = spread(static_cast<std::size_t>(n1), -40, 10, 1);
+  std::fill(one.begin() + 3 * kChunk, one.begin() + 4 * kChunk, -kInf);
+  one[static_cast<std::size_t>(kChunk + 17)] = one[static_cast<std::size_t>(5 * kChunk + 1)] = 12.5;
+  std::vector<double> two = spread(static_cast<std::size_t>(2 * n2), -40, 10, 2);
+  two[static_cast<std::size_t>(7 * kChunk + 2)] = kNaN;
+  two[static_cast<std::size_t>(n2 + 2 * kChunk + 9)] = kInf;
   for (const char* flags : {"vector_math=auto", "vector_math=libmvec", "sleef=0"}) {
     const FlagsScope scope(flags);
     for (DType t : {DType::float32, DType::float64}) {
-      const std::vector<Array> xs = {
-          Array::from_vector(spread((1 << 19) + 5, -40, 10, 1), {1, (1 << 19) + 5}).astype(t),
-          Array::from_vector(spread(2 * ((1 << 18) + 3), -40, 10, 2), {2, (1 << 18) + 3}).astype(t)};
+      const std::vector<Array> xs = {Array::from_vector(one, {1, n1}).astype(t),
+                                     Array::from_vector(two, {2, n2}).astype(t)};
       Variable x = matrix("x", t);
       const std::vector<Variable> outs = row_ops(x);
       Function cpu = compile_on("cpu", {x}, outs);

@@ -30,10 +30,11 @@
 // A NaN inside a row with a finite max reaches every result through the sum.
 //
 // Long rows (kLongRow elements and more) are cut into chunks of kChunk elements: each
-// chunk's max and sum are computed alone and combined in chunk order, so one row can
-// run on several threads and its result does not depend on how many (the chunks are
-// fixed by the row's length). Shorter rows are one piece, as before; many rows are
-// split among threads by rows.
+// chunk's max and its sum of exp(x - its max) are computed alone, in one read of the
+// chunk from memory (the row's max needs no sweep of its own), then rescaled to the
+// row's max and combined in chunk order, so one row can run on several threads and
+// its result does not depend on how many (the chunks are fixed by the row's length).
+// Shorter rows are one piece, as before; many rows are split among threads by rows.
 //
 // The library is built for plain x86-64, so the vector code is compiled for AVX2 + FMA
 // by function attributes and runs only where the CPU has both (cpuid) and the library
@@ -127,6 +128,7 @@ struct Avx<float> {
   HP_AVX2 static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
   HP_AVX2 static V splat(float v) { return _mm256_set1_ps(v); }
   HP_AVX2 static V max(V a, V b) { return _mm256_max_ps(a, b); }
+  HP_AVX2 static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
   HP_AVX2 static V eq(V a, V b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
   HP_AVX2 static V andnot(V mask, V v) { return _mm256_andnot_ps(mask, v); }
   HP_AVX2 static int count(V mask) { return __builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(mask))); }
@@ -164,6 +166,7 @@ struct Avx<double> {
   HP_AVX2 static void store(double* p, V v) { _mm256_storeu_pd(p, v); }
   HP_AVX2 static V splat(double v) { return _mm256_set1_pd(v); }
   HP_AVX2 static V max(V a, V b) { return _mm256_max_pd(a, b); }
+  HP_AVX2 static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
   HP_AVX2 static V eq(V a, V b) { return _mm256_cmp_pd(a, b, _CMP_EQ_OQ); }
   HP_AVX2 static V andnot(V mask, V v) { return _mm256_andnot_pd(mask, v); }
   HP_AVX2 static int count(V mask) { return __builtin_popcount(static_cast<unsigned>(_mm256_movemask_pd(mask))); }
@@ -286,6 +289,17 @@ HP_AVX2 void scale_by(T* y, i64 n, double s) {
   for (; j < n; ++j) y[j] = static_cast<T>(static_cast<double>(y[j]) / s);
 }
 
+// y = y * f, f rounded once to T.
+template <class T>
+HP_AVX2 void times(T* y, i64 n, double f) {
+  using A = Avx<T>;
+  using V = typename A::V;
+  const V fv = A::splat(static_cast<T>(f));
+  i64 j = 0;
+  for (; j + A::w <= n; j += A::w) A::store(y + j, A::mul(A::load(y + j), fv));
+  for (; j < n; ++j) y[j] = static_cast<T>(static_cast<double>(y[j]) * f);
+}
+
 // y = (x - m) - l (log_softmax's write, m finite).
 template <class T>
 HP_AVX2 void minus_into(const T* x, T* y, i64 n, T m, double l) {
@@ -316,6 +330,17 @@ struct VectorOps {
     return std::log1p(p.sum + static_cast<double>(p.ties - 1));
   }
   void scale(const T*, T* y, i64 n, T, double s) const { scale_by<T>(y, n, s); }
+  // A long row's chunk whose exponentials were stored relative to its own max m_c:
+  // as scale where m_c = m, else times exp(m_c - m) / s; a chunk of -inf is 0.
+  void rescale(const T*, T* y, i64 n, T m, double s, T m_c, double factor) const {
+    if (m_c == m) {
+      scale_by<T>(y, n, s);
+    } else if (m_c == -std::numeric_limits<T>::infinity()) {
+      std::fill(y, y + n, T{0});
+    } else {
+      times<T>(y, n, factor / s);
+    }
+  }
   void minus(const T* x, T* y, i64 n, T m, double l) const { minus_into<T>(x, y, n, m, l); }
 };
 
@@ -376,6 +401,12 @@ struct LibmOps {
       for (i64 j = 0; j < n; ++j) y[j] = static_cast<T>(std::exp(static_cast<double>(x[j]) - md) / s);
     }
   }
+  // Long rows: the quotient recomputed from x against the row's max (no stored
+  // exponentials relative to the chunk's own max are used).
+  void rescale(const T* x, T* y, i64 n, T m, double s, T, double) const {
+    const double md = m;
+    for (i64 j = 0; j < n; ++j) y[j] = static_cast<T>(std::exp(static_cast<double>(x[j]) - md) / s);
+  }
   void minus(const T* x, T* y, i64 n, T m, double l) const {
     for (i64 j = 0; j < n; ++j) y[j] = static_cast<T>((static_cast<double>(x[j]) - static_cast<double>(m)) - l);
   }
@@ -422,47 +453,85 @@ void whole_row(RowOp op, const Ops& o, const T* x, T* y, i64 n) {
 }
 
 // Rows from this many elements are cut into chunks of kChunk (a multiple of every
-// vector width, so only the last chunk has a tail, the row's own): a long row on one
-// thread takes ~1 ms from 2^18 floats, where three hand-overs to a second thread
-// (max, sum, write; ~20 us each) are paid back.
+// vector width, so only the last chunk has a tail, the row's own; 64 KB of floats, in
+// L2 between a chunk's two sweeps): a long row on one thread takes ~1 ms from 2^18
+// floats, where two hand-overs to a second thread (~20 us each) are paid back.
 constexpr i64 kLongRow = i64{1} << 18;
 constexpr i64 kChunk = i64{1} << 14;
 
-// One long row in chunks, the chunks on `team` threads; the chunks' maxima and sums
-// are combined in chunk order, so the result is the same for every team.
+// One chunk's first pass: its own max m_c, and the sum of exp(x - m_c) (softmax, the
+// exponentials stored in y) or the partial sum over the elements other than m_c with
+// their ties.
+template <class T>
+struct ChunkSum {
+  T max = 0;
+  double sum = 0;
+  i64 ties = 0;
+};
+
+// One long row in chunks, the chunks on `team` threads, one read of x from memory:
+// each chunk's max and its sum relative to that max while the chunk is in cache (the
+// online softmax), then the chunks' sums rescaled by exp(m_c - m) to the row's max m
+// and added in chunk order, so the result is the same for every team. softmax then
+// rescales what it stored (where m_c = m by 1 / sum as a whole row does), log_softmax
+// writes from x.
 template <class T, class Ops>
 void chunked_row(RowOp op, const Ops& o, const T* x, T* y, i64 n, i64 team) {
+  constexpr T neg_inf = -std::numeric_limits<T>::infinity();
   const i64 chunks = (n + kChunk - 1) / kChunk;
   const auto size = [&](i64 c) { return std::min(kChunk, n - c * kChunk); };
-  std::vector<T> maxima(static_cast<std::size_t>(chunks));
+  std::vector<ChunkSum<T>> cs(static_cast<std::size_t>(chunks));
   split_parts(chunks, team, [&](i64 c0, i64 c1) {
-    for (i64 c = c0; c < c1; ++c) maxima[static_cast<std::size_t>(c)] = o.max(x + c * kChunk, size(c));
+    for (i64 c = c0; c < c1; ++c) {
+      ChunkSum<T>& r = cs[static_cast<std::size_t>(c)];
+      const T* xc = x + c * kChunk;
+      r.max = o.max(xc, size(c));
+      // A chunk of only -inf adds nothing (exp(-inf - m) = 0); a NaN or a +inf makes
+      // the row's max non-finite: the whole row is redone below.
+      if (!std::isfinite(r.max)) continue;
+      if (op == RowOp::softmax) {
+        r.sum = o.exp_store(xc, y + c * kChunk, size(c), r.max);
+      } else {
+        const Partial p = o.partial(xc, size(c), r.max);
+        r.sum = p.sum;
+        r.ties = p.ties;
+      }
+    }
   });
-  T m = maxima[0];
-  for (const T mc : maxima) m = std::isnan(m) || std::isnan(mc) ? std::numeric_limits<T>::quiet_NaN() : std::max(m, mc);
+  T m = cs[0].max;
+  for (const ChunkSum<T>& r : cs) {
+    m = std::isnan(m) || std::isnan(r.max) ? std::numeric_limits<T>::quiet_NaN() : std::max(m, r.max);
+  }
   if (!std::isfinite(m)) return nonfinite_row(op, x, y, n);
+  // exp(m_c - m) per chunk (1 where m_c = m, 0 for a chunk of -inf).
+  std::vector<double> factor(static_cast<std::size_t>(chunks));
+  for (std::size_t c = 0; c < cs.size(); ++c) {
+    factor[c] = cs[c].max == neg_inf ? 0.0 : std::exp(static_cast<double>(cs[c].max) - static_cast<double>(m));
+  }
   if (op == RowOp::softmax) {
-    std::vector<double> sums(static_cast<std::size_t>(chunks));
-    split_parts(chunks, team, [&](i64 c0, i64 c1) {
-      for (i64 c = c0; c < c1; ++c) sums[static_cast<std::size_t>(c)] = o.exp_store(x + c * kChunk, y + c * kChunk, size(c), m);
-    });
     double s = 0;
-    for (const double sc : sums) s += sc;
+    for (std::size_t c = 0; c < cs.size(); ++c) s += cs[c].max == m ? cs[c].sum : cs[c].sum * factor[c];
     split_parts(chunks, team, [&](i64 c0, i64 c1) {
-      for (i64 c = c0; c < c1; ++c) o.scale(x + c * kChunk, y + c * kChunk, size(c), m, s);
+      for (i64 c = c0; c < c1; ++c) {
+        const auto k = static_cast<std::size_t>(c);
+        o.rescale(x + c * kChunk, y + c * kChunk, size(c), m, s, cs[k].max, factor[k]);
+      }
     });
     return;
   }
-  std::vector<Partial> parts(static_cast<std::size_t>(chunks));
-  split_parts(chunks, team, [&](i64 c0, i64 c1) {
-    for (i64 c = c0; c < c1; ++c) parts[static_cast<std::size_t>(c)] = o.partial(x + c * kChunk, size(c), m);
-  });
-  Partial p;
-  for (const Partial& pc : parts) {
-    p.sum += pc.sum;
-    p.ties += pc.ties;
+  // The max's own term is 1 (one tie of m left out); a chunk below m adds its ties'
+  // exp(m_c - m) too.
+  double others = 0;
+  i64 ties = 0;
+  for (std::size_t c = 0; c < cs.size(); ++c) {
+    if (cs[c].max == m) {
+      others += cs[c].sum;
+      ties += cs[c].ties;
+    } else {
+      others += (cs[c].sum + static_cast<double>(cs[c].ties)) * factor[c];
+    }
   }
-  const double l = std::log1p(p.sum + static_cast<double>(p.ties - 1));
+  const double l = std::log1p(others + static_cast<double>(ties - 1));
   if (op == RowOp::logsumexp) {
     y[0] = static_cast<T>(static_cast<double>(m) + l);
     return;
