@@ -7,7 +7,9 @@ process reports the median of its repeats; the table gives the median over round
     /usr/bin/python3 bench/row_threads.py --builds base=.base/build-rel/python new=build-rel/python [--rounds 5]
     /usr/bin/python3 bench/row_threads.py --builds new=build-rel/python --flags "" sleef=0 vector_math=libmvec
 
-With several --flags values, each build runs under each HYPATIA_FLAGS setting.
+With several --flags values, each build runs under each HYPATIA_FLAGS setting; --threads
+sets OMP_NUM_THREADS (the native kernels' team); --cpu adds each call's CPU time (all
+threads: on a loaded machine the second thread's share shows there, not in the wall).
 """
 import argparse
 import json
@@ -35,12 +37,15 @@ def child(only):
         f(*args)
         one = time.perf_counter() - t0
         reps = max(5, min(300, int(budget / max(one, 1e-6))))
-        ts = []
+        ts, cs = [], []
         for _ in range(reps):
+            c0 = time.process_time()
             t0 = time.perf_counter()
             f(*args)
             ts.append(time.perf_counter() - t0)
+            cs.append(time.process_time() - c0)
         out[name] = statistics.median(ts)
+        out[name + " (cpu)"] = statistics.median(cs)
 
     xm = T.fmatrix("x")
     sm, ls, lse = T.nnet.softmax(xm), T.nnet.log_softmax(xm), T.logsumexp(xm, axis=1)
@@ -83,6 +88,8 @@ def main():
     ap.add_argument("--flags", nargs="+", default=[""])
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--only", default="")
+    ap.add_argument("--threads", default="", help="OMP_NUM_THREADS for the runs (default: unset)")
+    ap.add_argument("--cpu", action="store_true", help="also the CPU time (all threads) per call")
     ap.add_argument("--child", action="store_true")
     a = ap.parse_args()
     only = [c for c in a.only.split(",") if c]
@@ -94,6 +101,8 @@ def main():
     for rnd in range(a.rounds):
         for name, path, fl in variants:
             env = dict(os.environ, PYTHONPATH=path, HYPATIA_FLAGS=fl)
+            if a.threads:
+                env["OMP_NUM_THREADS"] = a.threads
             p = subprocess.run([sys.executable, __file__, "--child", "--only", a.only], env=env,
                                capture_output=True, text=True)
             line = [x for x in p.stdout.splitlines() if x.startswith("TIMES ")]
@@ -106,7 +115,7 @@ def main():
     heads = [f"{n}{' ' + fl if fl else ''}" for n, _, fl in variants]
     print("| case | " + " | ".join(heads) + " |")
     print("|---" * (len(heads) + 1) + "|")
-    for case in CASES:
+    for case in CASES + ([c + " (cpu)" for c in CASES] if a.cpu else []):
         cells = []
         for n, _, fl in variants:
             ts = times[(n, fl)].get(case)
