@@ -345,8 +345,8 @@ struct VectorOps {
 };
 
 // The reference kernel's formulas (src/ops/nnet.cpp) on the row in place, in double,
-// in its order: its values bit for bit. float32's exponentials are computed twice
-// (for the sum, then for the quotient), since the reference divides the double.
+// in its order: its values bit for bit (the reference divides the double exponential,
+// so float32's are kept in doubles until the quotient).
 template <class T>
 struct LibmOps {
   static constexpr i64 cost = 40;  // a scalar double exp is some 30 of them
@@ -358,14 +358,23 @@ struct LibmOps {
     }
     return m;
   }
+  // float32's exponentials wait in a buffer of doubles of the calling thread, which
+  // scale() then reads (whole rows only: exp_store and scale run on one thread there).
+  static std::vector<double>& buffer() {
+    thread_local std::vector<double> b;
+    return b;
+  }
   double exp_store(const T* x, T* y, i64 n, T m) const {
     const double md = m;
-    double s = 0;
-    for (i64 j = 0; j < n; ++j) {
-      const double e = std::exp(static_cast<double>(x[j]) - md);
-      s += e;
-      if constexpr (std::is_same_v<T, double>) y[j] = e;
+    double* e = nullptr;
+    if constexpr (std::is_same_v<T, double>) {
+      e = y;
+    } else {
+      buffer().resize(static_cast<std::size_t>(n));
+      e = buffer().data();
     }
+    double s = 0;
+    for (i64 j = 0; j < n; ++j) s += (e[j] = std::exp(static_cast<double>(x[j]) - md));
     return s;
   }
   Partial partial(const T* x, i64 n, T m) const {
@@ -393,13 +402,14 @@ struct LibmOps {
     }
     return std::log1p(others);
   }
-  void scale(const T* x, T* y, i64 n, T m, double s) const {
+  void scale(const T*, T* y, i64 n, T, double s) const {
+    const double* e = nullptr;
     if constexpr (std::is_same_v<T, double>) {
-      for (i64 j = 0; j < n; ++j) y[j] = y[j] / s;
+      e = y;
     } else {
-      const double md = m;
-      for (i64 j = 0; j < n; ++j) y[j] = static_cast<T>(std::exp(static_cast<double>(x[j]) - md) / s);
+      e = buffer().data();
     }
+    for (i64 j = 0; j < n; ++j) y[j] = static_cast<T>(e[j] / s);
   }
   // Long rows: the quotient recomputed from x against the row's max (no stored
   // exponentials relative to the chunk's own max are used).
