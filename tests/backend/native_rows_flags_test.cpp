@@ -196,6 +196,15 @@ TEST(NativeRowsFlags, FlagsChooseTheExp) {
   EXPECT_EQ(source("vector_math=sleef"), sleef ? "sleef" : "libm");
   EXPECT_EQ(source("vector_math=auto"), sleef ? "sleef" : "libm");
   EXPECT_EQ(source("vector_math=libmvec"), mvec ? "libmvec" : sleef ? "sleef" : "libm");
+  // Kept whole under every setting here but on a CPU without AVX2 + FMA whose fused
+  // kernels have SLEEF; a mistyped flag is the compiler's error to report, not this
+  // decision's.
+  for (const char* flags : {"sleef=0", "vector_math=libmvec", "vector_math=sleef", "sleef=maybe"}) {
+    const FlagsScope scope(flags);
+    EXPECT_EQ(cpu::native_rows_available(), vector || cpu::sleef_library().empty() ||
+                                                std::string(flags) == "sleef=0" || std::string(flags) == "sleef=maybe")
+        << flags;
+  }
 }
 
 // sleef=0: the reference's formulas in libm, so every value is the interpreter's, edge

@@ -640,7 +640,16 @@ Result logsumexp_kernel(const Node& node, std::span<const Array> inputs) {
 bool native_rows_available() {
   // Read at each call, so that a test can compare both paths in one process.
   const char* env = std::getenv("HYPATIA_NATIVE_ROWS");
-  return env == nullptr || std::string_view(env) != "0";
+  if (env != nullptr && std::string_view(env) == "0") return false;
+  // A CPU without AVX2 + FMA would run the kernels in libm's scalar code while the
+  // decomposition's fused kernels have SLEEF's SSE2 vectors: decompose there (as with
+  // `sleef` on). Elsewhere the row kernels win, libm's path included (sleef=0, or no
+  // SLEEF: the fused kernels would call scalar libm too, in three passes).
+  try {
+    return row_exp().source != RowExpSource::libm || !default_flag("sleef", true) || sleef_library().empty();
+  } catch (const UserError&) {
+    return true;  // a mistyped flag: compiling the function reports it
+  }
 }
 
 RowExpSource row_exp_source() { return row_exp().source; }

@@ -12,9 +12,11 @@
 
 namespace hypatia::cpu {
 
-// Whether the row kernels run: unless the environment variable HYPATIA_NATIVE_ROWS is
-// "0" (then the composites are decomposed into fused kernels). Every CPU runs them:
-// without AVX2 + FMA or a vector library, in libm's scalar code.
+// Whether the row kernels run (else the composites are decomposed into fused
+// kernels): unless the environment variable HYPATIA_NATIVE_ROWS is "0", or the CPU
+// lacks AVX2 + FMA while SLEEF loads and the flag `sleef` is on (the fused kernels then
+// have SLEEF's SSE2 vectors, the row kernels only scalar libm). With sleef=0 or without
+// SLEEF they run in libm's scalar code, the reference's values.
 bool native_rows_available();
 
 // Where the row kernels take exp from now (the flags sleef and vector_math, and what
