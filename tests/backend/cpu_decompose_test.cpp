@@ -66,8 +66,8 @@ void expect_none_of(const std::vector<std::string>& ops, const std::vector<std::
 
 // The row kernels on or off (backend/cpu/native_rows.hpp): on, softmax and log_softmax
 // along the last axis and logsumexp over trailing axes stay whole and run by them
-// (tests/backend/native_rows_test.cpp); off, they are decomposed as on CPUs without
-// AVX2 or SLEEF.
+// (tests/backend/native_rows_test.cpp); off (HYPATIA_NATIVE_ROWS=0), they are
+// decomposed.
 struct RowKernels {
   explicit RowKernels(bool on) {
     if (on) {

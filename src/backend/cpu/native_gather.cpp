@@ -4,7 +4,9 @@
 // Indices are checked in one pass first (an out-of-range one declines, so the
 // reference kernel raises its IndexError), then read again by the gather, whose
 // strides are hoisted: a block of x that is contiguous is one memcpy, a single
-// element is one typed load.
+// element is one typed load. take of a contiguous x splits its picks among threads
+// above kParallelWork (native_util.hpp); each element is copied as on one thread.
+#include <algorithm>
 #include <cstring>
 
 #include "backend/cpu/native_kernels.hpp"
@@ -100,17 +102,26 @@ Result take_kernel(const Node& node, std::span<const Array> in) {
     }
     by_item(x.itemsize(), [&]<class U>(std::type_identity<U>) {
       const U* src = reinterpret_cast<const U*>(x.data());
-      U* dst = reinterpret_cast<U*>(out.data());
+      U* const out_data = reinterpret_cast<U*>(out.data());
       const auto n = static_cast<std::uint64_t>(b.n);
-      for (std::int64_t o = 0; o < b.outer; ++o) {
+      // Picks [p0, p1) of the outer * count picks (line o = p / count, index p % count),
+      // each on its own part of the output.
+      const auto picks = [&](std::int64_t p0, std::int64_t p1) {
+        bool part_bad = false;
+        U* dst = out_data + p0 * b.inner;
+        std::int64_t o = p0 / count, j = p0 % count;
         const U* line = src + o * b.n * b.inner;
-        // One pass, no branch on the index: a bad one reads element 0 and marks the
-        // result void (the reference kernel then raises).
-        for (std::int64_t j = 0; j < count; ++j) {
+        for (std::int64_t p = p0; p < p1; ++p, ++j) {
+          if (j == count) {
+            j = 0;
+            line += b.n * b.inner;
+          }
+          // No branch on the index: a bad one reads element 0 and marks the result
+          // void (the reference kernel then raises).
           auto i = static_cast<std::int64_t>(ix[j]);
           if constexpr (std::is_signed_v<I>) i += i < 0 ? b.n : 0;
           const bool out_of_range = static_cast<std::uint64_t>(i) >= n;
-          bad |= out_of_range;
+          part_bad |= out_of_range;
           i = out_of_range ? 0 : i;
           if (b.inner == 1) {
             *dst++ = line[i];
@@ -119,7 +130,24 @@ Result take_kernel(const Node& node, std::span<const Array> in) {
             dst += b.inner;
           }
         }
+        return part_bad;
+      };
+      const std::int64_t total = b.outer * count;
+      // Per element copied a load and a store; per pick the index, its check and the
+      // address.
+      const std::int64_t team = team_for(total, out.size() * 2 + total * 4);
+      if (team <= 1) {
+        bad = picks(0, total);
+        return;
       }
+      std::vector<char> part_bad(static_cast<std::size_t>(team), 0);
+      const std::int64_t per = (total + team - 1) / team;
+      split_parts(team, team, [&](std::int64_t t0, std::int64_t t1) {
+        for (std::int64_t t = t0; t < t1; ++t) {
+          part_bad[static_cast<std::size_t>(t)] = picks(std::min(total, t * per), std::min(total, (t + 1) * per));
+        }
+      });
+      bad = std::find(part_bad.begin(), part_bad.end(), 1) != part_bad.end();
     });
   });
   if (!typed || bad) return std::nullopt;

@@ -6,19 +6,39 @@
 // needs three passes over memory and a row vector between them; this is one read and
 // one write.
 //
-// Numerics are the reference kernel's (src/ops/nnet.cpp), which works in double:
+// Where exp comes from follows the backend flags as the fused kernels' vector math
+// does (compiler.hpp; read at each call, as CompilerOptions reads them):
+// - `sleef` on, vector_math auto or sleef (the default): SLEEF's AVX2 expf8/expd4 u10
+//   (1.0 ULP); auto does not take libmvec here, as it does for the fused kernels' float32
+//   exp, because these kernels keep float32 within 1-ULP exponentials of the double
+//   reference (and their default results stay what they were);
+// - vector_math=libmvec: glibc's _ZGVdN8v_expf / _ZGVdN4v_exp (4 ULP), SLEEF where
+//   libmvec.so.1 is missing;
+// - `sleef` off, or no AVX2 + FMA, or the library missing: libm. The kernel then runs
+//   the reference kernel's own double formula, in its order, with std::exp, so its
+//   values are the interpreter's bit for bit (rows below kLongRow elements): what
+//   someone who turned SLEEF off asks for, scalar libm as the fused kernels then take.
+//
+// Numerics of the vector paths are the reference kernel's (src/ops/nnet.cpp), which
+// works in double:
 // - the sum of exponentials is accumulated in double, and logsumexp/log_softmax take
 //   the max's own term (exactly 1) out of it and add log1p of the others, ties counted;
-// - float32's x - max is rounded to float before SLEEF's expf (u10), so its rounding
+// - float32's x - max is rounded to float before the vector expf, so its rounding
 //   error (TwoSum, exact) multiplies the result: exp(d + err) = exp(d) (1 + err);
 // - a row whose max is not finite (a +inf, only -inf, a NaN) takes the reference's
 //   own formula in scalar double code: softmax NaN throughout, log(sum(exp(x))).
 // A NaN inside a row with a finite max reaches every result through the sum.
 //
+// Long rows (kLongRow elements and more) are cut into chunks of kChunk elements: each
+// chunk's max and its sum of exp(x - its max) are computed alone, in one read of the
+// chunk from memory (the row's max needs no sweep of its own), then rescaled to the
+// row's max and combined in chunk order, so one row can run on several threads and
+// its result does not depend on how many (the chunks are fixed by the row's length).
+// Shorter rows are one piece, as before; many rows are split among threads by rows.
+//
 // The library is built for plain x86-64, so the vector code is compiled for AVX2 + FMA
-// by function attributes and runs only where the CPU has both (cpuid) and
-// libsleef.so.3 has its AVX2 exp (dlopen, as the compiled modules link it). Elsewhere
-// the decompose phase keeps decomposing these ops.
+// by function attributes and runs only where the CPU has both (cpuid) and the library
+// has its AVX2 exp (dlopen, as the compiled modules link it).
 #include "backend/cpu/native_rows.hpp"
 
 #include <dlfcn.h>
@@ -30,9 +50,10 @@
 #include <limits>
 #include <span>
 #include <string_view>
-#include <thread>
 
+#include "backend/cpu/compiler.hpp"
 #include "backend/cpu/native_kernels.hpp"
+#include "backend/cpu/native_util.hpp"
 #include "graph/op.hpp"
 #include "ops/op_util.hpp"
 
@@ -41,31 +62,56 @@
 namespace hypatia::cpu {
 namespace {
 
+using native::split_parts;
+using native::team_for;
+using native::team_size;
 using i64 = std::int64_t;
 using ExpF = __m256 (*)(__m256);
 using ExpD = __m256d (*)(__m256d);
 
-struct SleefExp {
+struct VectorExp {
   ExpF f = nullptr;
   ExpD d = nullptr;
 };
 
-// Kept open for the process's life: a compiled module links the same library.
-const SleefExp& sleef_exp() {
-  static const SleefExp s = [] {
-    SleefExp r;
-    __builtin_cpu_init();
-    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return r;
-    void* handle = ::dlopen("libsleef.so.3", RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) return r;
-    void* f = ::dlsym(handle, "Sleef_expf8_u10avx2");
-    void* d = ::dlsym(handle, "Sleef_expd4_u10avx2");
-    if (f == nullptr || d == nullptr) return r;
-    r.f = reinterpret_cast<ExpF>(f);
-    r.d = reinterpret_cast<ExpD>(d);
-    return r;
-  }();
+// The AVX2 exp pair of the library at `path` ("" or missing symbols: none). Kept open
+// for the process's life: a compiled module links the same library.
+VectorExp load_exp(const std::string& path, const char* f_name, const char* d_name) {
+  VectorExp r;
+  __builtin_cpu_init();
+  if (path.empty() || !__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return r;
+  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) return r;
+  void* f = ::dlsym(handle, f_name);
+  void* d = ::dlsym(handle, d_name);
+  if (f == nullptr || d == nullptr) return r;
+  r.f = reinterpret_cast<ExpF>(f);
+  r.d = reinterpret_cast<ExpD>(d);
+  return r;
+}
+
+const VectorExp& sleef_exp() {
+  static const VectorExp s = load_exp(sleef_library(), "Sleef_expf8_u10avx2", "Sleef_expd4_u10avx2");
   return s;
+}
+
+// glibc's vector ABI: 8 floats / 4 doubles in one ymm register, as SLEEF's.
+const VectorExp& libmvec_exp() {
+  static const VectorExp s = load_exp(libmvec_library(), "_ZGVdN8v_expf", "_ZGVdN4v_exp");
+  return s;
+}
+
+struct RowExp {
+  RowExpSource source = RowExpSource::libm;
+  VectorExp v;
+};
+
+// The flags' choice (see the top of the file), where the library loads.
+RowExp row_exp() {
+  if (!default_flag("sleef", true)) return {};
+  if (default_vector_math() == "libmvec" && libmvec_exp().f != nullptr) return {RowExpSource::libmvec, libmvec_exp()};
+  if (sleef_exp().f != nullptr) return {RowExpSource::sleef, sleef_exp()};
+  return {};
 }
 
 // ---- AVX2 vectors of T: 8 floats or 4 doubles.
@@ -82,6 +128,7 @@ struct Avx<float> {
   HP_AVX2 static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
   HP_AVX2 static V splat(float v) { return _mm256_set1_ps(v); }
   HP_AVX2 static V max(V a, V b) { return _mm256_max_ps(a, b); }
+  HP_AVX2 static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
   HP_AVX2 static V eq(V a, V b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
   HP_AVX2 static V andnot(V mask, V v) { return _mm256_andnot_ps(mask, v); }
   HP_AVX2 static int count(V mask) { return __builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(mask))); }
@@ -107,6 +154,7 @@ struct Avx<float> {
     return _mm256_set_m128(b, a);
   }
   HP_AVX2 static V scale(V e, double s) { return _mm256_mul_ps(e, _mm256_set1_ps(static_cast<float>(1.0 / s))); }
+  static Exp pick(const VectorExp& v) { return v.f; }
 };
 
 template <>
@@ -118,6 +166,7 @@ struct Avx<double> {
   HP_AVX2 static void store(double* p, V v) { _mm256_storeu_pd(p, v); }
   HP_AVX2 static V splat(double v) { return _mm256_set1_pd(v); }
   HP_AVX2 static V max(V a, V b) { return _mm256_max_pd(a, b); }
+  HP_AVX2 static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
   HP_AVX2 static V eq(V a, V b) { return _mm256_cmp_pd(a, b, _CMP_EQ_OQ); }
   HP_AVX2 static V andnot(V mask, V v) { return _mm256_andnot_pd(mask, v); }
   HP_AVX2 static int count(V mask) { return __builtin_popcount(static_cast<unsigned>(_mm256_movemask_pd(mask))); }
@@ -129,6 +178,7 @@ struct Avx<double> {
     return _mm256_sub_pd(_mm256_sub_pd(x, _mm256_set1_pd(m)), _mm256_set1_pd(l));
   }
   HP_AVX2 static V scale(V e, double s) { return _mm256_div_pd(e, _mm256_set1_pd(s)); }
+  static Exp pick(const VectorExp& v) { return v.d; }
 };
 
 // The row's last n % w elements padded with -inf (exp gives 0, never the max, never
@@ -197,10 +247,14 @@ HP_AVX2 double exp_store(const T* x, T* y, i64 n, T m, typename Avx<T>::Exp f) {
   return hsum(s0, s1);
 }
 
-// log(sum(exp(x - m))) as the reference's log_sum_shifted (m finite): the terms where
-// x != m, plus 1 for each further tie, through log1p.
+// The sum of exp(x - m) over the elements other than m (m finite), and how many equal m.
+struct Partial {
+  double sum = 0;
+  i64 ties = 0;
+};
+
 template <class T>
-HP_AVX2 double log_sum_shifted(const T* x, i64 n, T m, typename Avx<T>::Exp f) {
+HP_AVX2 Partial shifted_sum(const T* x, i64 n, T m, typename Avx<T>::Exp f) {
   using A = Avx<T>;
   using V = typename A::V;
   const V nm = A::splat(-m), mv = A::splat(m);
@@ -223,8 +277,150 @@ HP_AVX2 double log_sum_shifted(const T* x, i64 n, T m, typename Avx<T>::Exp f) {
     s0 = _mm256_add_pd(s0, A::lo(e));
     s1 = _mm256_add_pd(s1, A::hi(e));
   }
-  return std::log1p(hsum(s0, s1) + static_cast<double>(ties - 1));
+  return {hsum(s0, s1), ties};
 }
+
+// y = y / s (softmax's write, m finite).
+template <class T>
+HP_AVX2 void scale_by(T* y, i64 n, double s) {
+  using A = Avx<T>;
+  i64 j = 0;
+  for (; j + A::w <= n; j += A::w) A::store(y + j, A::scale(A::load(y + j), s));
+  for (; j < n; ++j) y[j] = static_cast<T>(static_cast<double>(y[j]) / s);
+}
+
+// y = y * f, f rounded once to T.
+template <class T>
+HP_AVX2 void times(T* y, i64 n, double f) {
+  using A = Avx<T>;
+  using V = typename A::V;
+  const V fv = A::splat(static_cast<T>(f));
+  i64 j = 0;
+  for (; j + A::w <= n; j += A::w) A::store(y + j, A::mul(A::load(y + j), fv));
+  for (; j < n; ++j) y[j] = static_cast<T>(static_cast<double>(y[j]) * f);
+}
+
+// y = (x - m) - l (log_softmax's write, m finite).
+template <class T>
+HP_AVX2 void minus_into(const T* x, T* y, i64 n, T m, double l) {
+  using A = Avx<T>;
+  i64 j = 0;
+  for (; j + A::w <= n; j += A::w) A::store(y + j, A::minus(A::load(x + j), static_cast<double>(m), l));
+  for (; j < n; ++j) y[j] = static_cast<T>((static_cast<double>(x[j]) - static_cast<double>(m)) - l);
+}
+
+// ---- The two ways to compute a row's pieces: AVX2 with a vector exp, or libm.
+//
+// max(x, n): the max (a NaN may or may not win: a NaN reaches the results either way);
+// exp_store: softmax's sum of exp(x - m), with the exponentials stored in y where the
+// write reads them back; partial: the sum over the non-ties and the ties' count;
+// log_sum: log(sum(exp(x - m))) of a whole row; scale, minus: the writes.
+
+template <class T>
+struct VectorOps {
+  typename Avx<T>::Exp f;
+  // Per element, in render.cpp's work units: a load, a compare, the exp, the sum,
+  // the write (2^17 elements start a second thread, as measured for this kernel).
+  static constexpr i64 cost = 8;
+  T max(const T* x, i64 n) const { return row_max<T>(x, n); }
+  double exp_store(const T* x, T* y, i64 n, T m) const { return cpu::exp_store<T>(x, y, n, m, f); }
+  Partial partial(const T* x, i64 n, T m) const { return shifted_sum<T>(x, n, m, f); }
+  double log_sum(const T* x, i64 n, T m) const {
+    const Partial p = partial(x, n, m);
+    return std::log1p(p.sum + static_cast<double>(p.ties - 1));
+  }
+  void scale(const T*, T* y, i64 n, T, double s) const { scale_by<T>(y, n, s); }
+  // A long row's chunk whose exponentials were stored relative to its own max m_c:
+  // as scale where m_c = m, else times exp(m_c - m) / s; a chunk of -inf is 0.
+  void rescale(const T*, T* y, i64 n, T m, double s, T m_c, double factor) const {
+    if (m_c == m) {
+      scale_by<T>(y, n, s);
+    } else if (m_c == -std::numeric_limits<T>::infinity()) {
+      std::fill(y, y + n, T{0});
+    } else {
+      times<T>(y, n, factor / s);
+    }
+  }
+  void minus(const T* x, T* y, i64 n, T m, double l) const { minus_into<T>(x, y, n, m, l); }
+};
+
+// The reference kernel's formulas (src/ops/nnet.cpp) on the row in place, in double,
+// in its order: its values bit for bit (the reference divides the double exponential,
+// so float32's are kept in doubles until the quotient).
+template <class T>
+struct LibmOps {
+  static constexpr i64 cost = 40;  // a scalar double exp is some 30 of them
+  T max(const T* x, i64 n) const {
+    T m = -std::numeric_limits<T>::infinity();
+    for (i64 j = 0; j < n; ++j) {
+      if (std::isnan(x[j])) return x[j];
+      m = std::max(m, x[j]);
+    }
+    return m;
+  }
+  // float32's exponentials wait in a buffer of doubles of the calling thread, which
+  // scale() then reads (whole rows only: exp_store and scale run on one thread there).
+  static std::vector<double>& buffer() {
+    thread_local std::vector<double> b;
+    return b;
+  }
+  double exp_store(const T* x, T* y, i64 n, T m) const {
+    const double md = m;
+    double* e = nullptr;
+    if constexpr (std::is_same_v<T, double>) {
+      e = y;
+    } else {
+      buffer().resize(static_cast<std::size_t>(n));
+      e = buffer().data();
+    }
+    double s = 0;
+    for (i64 j = 0; j < n; ++j) s += (e[j] = std::exp(static_cast<double>(x[j]) - md));
+    return s;
+  }
+  Partial partial(const T* x, i64 n, T m) const {
+    const double md = m;
+    Partial p;
+    for (i64 j = 0; j < n; ++j) {
+      if (x[j] == m) {
+        ++p.ties;
+      } else {
+        p.sum += std::exp(static_cast<double>(x[j]) - md);
+      }
+    }
+    return p;
+  }
+  double log_sum(const T* x, i64 n, T m) const {
+    const double md = m;
+    double others = 0;
+    bool skipped = false;
+    for (i64 j = 0; j < n; ++j) {
+      if (!skipped && x[j] == m) {
+        skipped = true;
+      } else {
+        others += std::exp(static_cast<double>(x[j]) - md);
+      }
+    }
+    return std::log1p(others);
+  }
+  void scale(const T*, T* y, i64 n, T, double s) const {
+    const double* e = nullptr;
+    if constexpr (std::is_same_v<T, double>) {
+      e = y;
+    } else {
+      e = buffer().data();
+    }
+    for (i64 j = 0; j < n; ++j) y[j] = static_cast<T>(e[j] / s);
+  }
+  // Long rows: the quotient recomputed from x against the row's max (no stored
+  // exponentials relative to the chunk's own max are used).
+  void rescale(const T* x, T* y, i64 n, T m, double s, T, double) const {
+    const double md = m;
+    for (i64 j = 0; j < n; ++j) y[j] = static_cast<T>(std::exp(static_cast<double>(x[j]) - md) / s);
+  }
+  void minus(const T* x, T* y, i64 n, T m, double l) const {
+    for (i64 j = 0; j < n; ++j) y[j] = static_cast<T>((static_cast<double>(x[j]) - static_cast<double>(m)) - l);
+  }
+};
 
 // log(sum(exp(x))) in double: the reference's formula for a max that is not finite.
 template <class T>
@@ -236,72 +432,153 @@ double log_sum_plain(const T* x, i64 n) {
 
 enum class RowOp { softmax, log_softmax, logsumexp };
 
-// Rows [r0, r1) of n elements: y gets n per row (softmax, log_softmax) or one.
+// A row whose max m is not finite: the reference's formulas (softmax NaN throughout;
+// log(sum(exp(x))) for the others). y: n results, or one for logsumexp.
 template <class T>
-HP_AVX2 void run_rows(RowOp op, const T* x, T* y, i64 n, i64 r0, i64 r1, typename Avx<T>::Exp f) {
-  using A = Avx<T>;
-  constexpr T nan = std::numeric_limits<T>::quiet_NaN();
-  for (i64 r = r0; r < r1; ++r) {
-    const T* xr = x + r * n;
-    const T m = n > 0 ? row_max(xr, n) : -std::numeric_limits<T>::infinity();
-    const bool finite = std::isfinite(m);
-    if (op == RowOp::logsumexp) {
-      y[r] = static_cast<T>(finite ? static_cast<double>(m) + log_sum_shifted(xr, n, m, f) : log_sum_plain(xr, n));
-      continue;
-    }
-    T* yr = y + r * n;
-    if (op == RowOp::softmax) {
-      if (!finite) {
-        std::fill(yr, yr + n, nan);
-        continue;
-      }
-      const double s = exp_store(xr, yr, n, m, f);
-      i64 j = 0;
-      for (; j + A::w <= n; j += A::w) A::store(yr + j, A::scale(A::load(yr + j), s));
-      for (; j < n; ++j) yr[j] = static_cast<T>(static_cast<double>(yr[j]) / s);
-      continue;
-    }
-    if (!finite) {
-      const double l = log_sum_plain(xr, n);
-      for (i64 j = 0; j < n; ++j) yr[j] = static_cast<T>(static_cast<double>(xr[j]) - l);
-      continue;
-    }
-    const double l = log_sum_shifted(xr, n, m, f);
-    i64 j = 0;
-    for (; j + A::w <= n; j += A::w) A::store(yr + j, A::minus(A::load(xr + j), static_cast<double>(m), l));
-    for (; j < n; ++j) yr[j] = static_cast<T>((static_cast<double>(xr[j]) - static_cast<double>(m)) - l);
-  }
-}
-
-// Threads as the compiled modules size their teams: OMP_NUM_THREADS, else one per
-// processor (PyTorch's import lowers omp_get_max_threads() to 1 for the process).
-int team_size() {
-  static const int t = [] {
-    if (const char* v = std::getenv("OMP_NUM_THREADS"); v && std::atoi(v) > 0) return std::atoi(v);
-    return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  }();
-  return t;
-}
-
-// Below this many elements one thread: starting another costs some 20 us, the time of
-// about 50,000 elements.
-constexpr i64 kParallelElements = i64{1} << 17;
-
-template <class T>
-void over_rows(RowOp op, const T* x, T* y, i64 rows, i64 n, typename Avx<T>::Exp f) {
-  // At least half the threshold's elements for each thread.
-  const i64 elements = rows * std::max<i64>(n, 1);
-  const i64 team = std::min<i64>({team_size(), rows, std::max<i64>(1, elements / (kParallelElements / 2))});
-  if (team <= 1) {
-    run_rows<T>(op, x, y, n, 0, rows, f);
+void nonfinite_row(RowOp op, const T* x, T* y, i64 n) {
+  if (op == RowOp::softmax) {
+    std::fill(y, y + n, std::numeric_limits<T>::quiet_NaN());
     return;
   }
-  std::vector<std::thread> threads;
-  threads.reserve(static_cast<std::size_t>(team - 1));
-  auto begin = [&](i64 t) { return rows / team * t + std::min(t, rows % team); };
-  for (i64 t = 1; t < team; ++t) threads.emplace_back(run_rows<T>, op, x, y, n, begin(t), begin(t + 1), f);
-  run_rows<T>(op, x, y, n, 0, begin(1), f);
-  for (std::thread& th : threads) th.join();
+  const double l = log_sum_plain(x, n);
+  if (op == RowOp::logsumexp) {
+    y[0] = static_cast<T>(l);
+    return;
+  }
+  for (i64 j = 0; j < n; ++j) y[j] = static_cast<T>(static_cast<double>(x[j]) - l);
+}
+
+// One row of n elements in one piece.
+template <class T, class Ops>
+void whole_row(RowOp op, const Ops& o, const T* x, T* y, i64 n) {
+  const T m = n > 0 ? o.max(x, n) : -std::numeric_limits<T>::infinity();
+  if (!std::isfinite(m)) return nonfinite_row(op, x, y, n);
+  if (op == RowOp::logsumexp) {
+    y[0] = static_cast<T>(static_cast<double>(m) + o.log_sum(x, n, m));
+  } else if (op == RowOp::softmax) {
+    o.scale(x, y, n, m, o.exp_store(x, y, n, m));
+  } else {
+    o.minus(x, y, n, m, o.log_sum(x, n, m));
+  }
+}
+
+// Rows from this many elements are cut into chunks of kChunk (a multiple of every
+// vector width, so only the last chunk has a tail, the row's own; 64 KB of floats, in
+// L2 between a chunk's two sweeps): a long row on one thread takes ~1 ms from 2^18
+// floats, where two hand-overs to a second thread (~20 us each) are paid back.
+constexpr i64 kLongRow = i64{1} << 18;
+constexpr i64 kChunk = i64{1} << 14;
+
+// One chunk's first pass: its own max m_c, and the sum of exp(x - m_c) (softmax, the
+// exponentials stored in y) or the partial sum over the elements other than m_c with
+// their ties.
+template <class T>
+struct ChunkSum {
+  T max = 0;
+  double sum = 0;
+  i64 ties = 0;
+};
+
+// One long row in chunks, the chunks on `team` threads, one read of x from memory:
+// each chunk's max and its sum relative to that max while the chunk is in cache (the
+// online softmax), then the chunks' sums rescaled by exp(m_c - m) to the row's max m
+// and added in chunk order, so the result is the same for every team. softmax then
+// rescales what it stored (where m_c = m by 1 / sum as a whole row does), log_softmax
+// writes from x.
+template <class T, class Ops>
+void chunked_row(RowOp op, const Ops& o, const T* x, T* y, i64 n, i64 team) {
+  constexpr T neg_inf = -std::numeric_limits<T>::infinity();
+  const i64 chunks = (n + kChunk - 1) / kChunk;
+  const auto size = [&](i64 c) { return std::min(kChunk, n - c * kChunk); };
+  std::vector<ChunkSum<T>> cs(static_cast<std::size_t>(chunks));
+  split_parts(chunks, team, [&](i64 c0, i64 c1) {
+    for (i64 c = c0; c < c1; ++c) {
+      ChunkSum<T>& r = cs[static_cast<std::size_t>(c)];
+      const T* xc = x + c * kChunk;
+      r.max = o.max(xc, size(c));
+      // A chunk of only -inf adds nothing (exp(-inf - m) = 0); a NaN or a +inf makes
+      // the row's max non-finite: the whole row is redone below.
+      if (!std::isfinite(r.max)) continue;
+      if (op == RowOp::softmax) {
+        r.sum = o.exp_store(xc, y + c * kChunk, size(c), r.max);
+      } else {
+        const Partial p = o.partial(xc, size(c), r.max);
+        r.sum = p.sum;
+        r.ties = p.ties;
+      }
+    }
+  });
+  T m = cs[0].max;
+  for (const ChunkSum<T>& r : cs) {
+    m = std::isnan(m) || std::isnan(r.max) ? std::numeric_limits<T>::quiet_NaN() : std::max(m, r.max);
+  }
+  if (!std::isfinite(m)) return nonfinite_row(op, x, y, n);
+  // exp(m_c - m) per chunk (1 where m_c = m, 0 for a chunk of -inf).
+  std::vector<double> factor(static_cast<std::size_t>(chunks));
+  for (std::size_t c = 0; c < cs.size(); ++c) {
+    factor[c] = cs[c].max == neg_inf ? 0.0 : std::exp(static_cast<double>(cs[c].max) - static_cast<double>(m));
+  }
+  if (op == RowOp::softmax) {
+    double s = 0;
+    for (std::size_t c = 0; c < cs.size(); ++c) s += cs[c].max == m ? cs[c].sum : cs[c].sum * factor[c];
+    split_parts(chunks, team, [&](i64 c0, i64 c1) {
+      for (i64 c = c0; c < c1; ++c) {
+        const auto k = static_cast<std::size_t>(c);
+        o.rescale(x + c * kChunk, y + c * kChunk, size(c), m, s, cs[k].max, factor[k]);
+      }
+    });
+    return;
+  }
+  // The max's own term is 1 (one tie of m left out); a chunk below m adds its ties'
+  // exp(m_c - m) too.
+  double others = 0;
+  i64 ties = 0;
+  for (std::size_t c = 0; c < cs.size(); ++c) {
+    if (cs[c].max == m) {
+      others += cs[c].sum;
+      ties += cs[c].ties;
+    } else {
+      others += (cs[c].sum + static_cast<double>(cs[c].ties)) * factor[c];
+    }
+  }
+  const double l = std::log1p(others + static_cast<double>(ties - 1));
+  if (op == RowOp::logsumexp) {
+    y[0] = static_cast<T>(static_cast<double>(m) + l);
+    return;
+  }
+  split_parts(chunks, team, [&](i64 c0, i64 c1) {
+    for (i64 c = c0; c < c1; ++c) o.minus(x + c * kChunk, y + c * kChunk, size(c), m, l);
+  });
+}
+
+// rows rows of n elements: y gets n per row (softmax, log_softmax) or one. Fewer long
+// rows than threads: each row's chunks among the threads; otherwise rows among them.
+template <class T, class Ops>
+void over_rows(RowOp op, const Ops& o, const T* x, T* y, i64 rows, i64 n) {
+  const i64 out_n = op == RowOp::logsumexp ? 1 : n;
+  if (n >= kLongRow && rows < team_size()) {
+    const i64 team = team_for((n + kChunk - 1) / kChunk, n * Ops::cost);
+    for (i64 r = 0; r < rows; ++r) chunked_row<T>(op, o, x + r * n, y + r * out_n, n, team);
+    return;
+  }
+  split_parts(rows, team_for(rows, rows * std::max<i64>(n, 1) * Ops::cost), [&](i64 r0, i64 r1) {
+    for (i64 r = r0; r < r1; ++r) {
+      if (n >= kLongRow) {
+        chunked_row<T>(op, o, x + r * n, y + r * out_n, n, 1);
+      } else {
+        whole_row<T>(op, o, x + r * n, y + r * out_n, n);
+      }
+    }
+  });
+}
+
+template <class T>
+void run_rows(RowOp op, const RowExp& e, const T* x, T* y, i64 rows, i64 n) {
+  if (e.source == RowExpSource::libm) {
+    over_rows<T>(op, LibmOps<T>{}, x, y, rows, n);
+  } else {
+    over_rows<T>(op, VectorOps<T>{Avx<T>::pick(e.v)}, x, y, rows, n);
+  }
 }
 
 using Result = std::optional<std::vector<Array>>;
@@ -310,8 +587,8 @@ using Result = std::optional<std::vector<Array>>;
 // `reduced` axes are a row.
 Result rows_kernel(RowOp op, const Node& node, const Array& x, int reduced, Shape out_shape) {
   const DType t = node.output_types()[0].dtype;
-  const SleefExp& sleef = sleef_exp();
   if (x.dtype() != t || (t != DType::float32 && t != DType::float64) || !native_rows_available()) return std::nullopt;
+  const RowExp e = row_exp();
   i64 n = 1;
   for (int d = x.ndim() - reduced; d < x.ndim(); ++d) n *= x.shape()[static_cast<std::size_t>(d)];
   const i64 rows = n == 0 ? shape_size(out_shape) : x.size() / n;
@@ -319,11 +596,9 @@ Result rows_kernel(RowOp op, const Node& node, const Array& x, int reduced, Shap
   Array out = Array::empty(t, out_shape);
   if (rows == 0) return std::vector<Array>{out};
   if (t == DType::float32) {
-    over_rows<float>(op, reinterpret_cast<const float*>(c.data()), reinterpret_cast<float*>(out.data()), rows, n,
-                     sleef.f);
+    run_rows<float>(op, e, reinterpret_cast<const float*>(c.data()), reinterpret_cast<float*>(out.data()), rows, n);
   } else {
-    over_rows<double>(op, reinterpret_cast<const double*>(c.data()), reinterpret_cast<double*>(out.data()), rows, n,
-                      sleef.d);
+    run_rows<double>(op, e, reinterpret_cast<const double*>(c.data()), reinterpret_cast<double*>(out.data()), rows, n);
   }
   return std::vector<Array>{out};
 }
@@ -366,8 +641,18 @@ bool native_rows_available() {
   // Read at each call, so that a test can compare both paths in one process.
   const char* env = std::getenv("HYPATIA_NATIVE_ROWS");
   if (env != nullptr && std::string_view(env) == "0") return false;
-  return sleef_exp().f != nullptr;
+  // A CPU without AVX2 + FMA would run the kernels in libm's scalar code while the
+  // decomposition's fused kernels have SLEEF's SSE2 vectors: decompose there (as with
+  // `sleef` on). Elsewhere the row kernels win, libm's path included (sleef=0, or no
+  // SLEEF: the fused kernels would call scalar libm too, in three passes).
+  try {
+    return row_exp().source != RowExpSource::libm || !default_flag("sleef", true) || sleef_library().empty();
+  } catch (const UserError&) {
+    return true;  // a mistyped flag: compiling the function reports it
+  }
 }
+
+RowExpSource row_exp_source() { return row_exp().source; }
 
 bool trailing_axes(const std::vector<std::int64_t>& axes, bool all, int ndim) {
   if (all) return true;

@@ -1,5 +1,8 @@
 #include "backend/cpu/native_util.hpp"
 
+#include <atomic>
+#include <cstdlib>
+
 namespace hypatia::cpu::native {
 
 Collapsed collapse(const Shape& shape, const std::vector<const Strides*>& views) {
@@ -36,6 +39,21 @@ void copy_same(const Array& src, Array& dst) {
     for_each_line(c, dst.data(), src.data(),
                   [&](std::byte* d, const std::byte* s) { copy_line<U>(d, ds, s, ss, inner); });
   });
+}
+
+namespace {
+std::atomic<int> team_override{0};
+}  // namespace
+
+void set_team_size(int n) { team_override.store(n > 0 ? n : 0, std::memory_order_relaxed); }
+
+int team_size() {
+  if (const int n = team_override.load(std::memory_order_relaxed); n > 0) return n;
+  static const int t = [] {
+    if (const char* v = std::getenv("OMP_NUM_THREADS"); v != nullptr && std::atoi(v) > 0) return std::atoi(v);
+    return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  }();
+  return t;
 }
 
 }  // namespace hypatia::cpu::native

@@ -2,8 +2,10 @@
 // and a strided copy whose inner loop is a memcpy when both sides are contiguous.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -84,5 +86,49 @@ void for_each_line(const Collapsed& c, std::byte* d, const std::byte* s, Line&& 
 
 // dst = src element by element, for one dtype and one shape, any strides.
 void copy_same(const Array& src, Array& dst);
+
+// ---- threads for the native kernels
+//
+// Threads as the compiled modules size their teams (render.cpp): OMP_NUM_THREADS's
+// figure when set, else one per processor (not omp_get_max_threads(): PyTorch's import
+// lowers it to 1 for the process). Read once.
+int team_size();
+// For tests: team_size() returns `n` from now on (0: back to the default), so that one
+// process compares one thread with two.
+void set_team_size(int n);
+
+// Work below which a native kernel stays on one thread, in the units of render.cpp's
+// HP_PARALLEL_WORK (about one load, store or arithmetic operation each): starting and
+// joining a second std::thread costs some 20 us, the time of ~1e6 such units on one
+// core, and under load the second thread waits for a core. A kernel states its work as
+// elements times its own cost per element.
+inline constexpr std::int64_t kParallelWork = 1000000;
+
+// Threads for `parts` independent parts worth `work` units in all: 1 below
+// kParallelWork, else at most team_size(), one per kParallelWork / 2 units (each
+// thread gets at least half the threshold's work), never more than parts.
+inline std::int64_t team_for(std::int64_t parts, std::int64_t work) {
+  if (work < kParallelWork) return 1;
+  return std::max<std::int64_t>(1, std::min<std::int64_t>({team_size(), parts, work / (kParallelWork / 2)}));
+}
+
+// Calls part(p0, p1) on `team` contiguous ranges covering [0, parts), in order of
+// size as render.cpp splits rows (the first on the calling thread). Each part must be
+// computed the same whichever thread runs it, so results do not depend on `team`.
+// `part` must not throw.
+template <class F>
+void split_parts(std::int64_t parts, std::int64_t team, F&& part) {
+  team = std::max<std::int64_t>(1, std::min(team, parts));
+  if (team <= 1) {
+    if (parts > 0) part(std::int64_t{0}, parts);
+    return;
+  }
+  auto begin = [&](std::int64_t t) { return parts / team * t + std::min(t, parts % team); };
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(team - 1));
+  for (std::int64_t t = 1; t < team; ++t) threads.emplace_back([&part, b = begin(t), e = begin(t + 1)] { part(b, e); });
+  part(std::int64_t{0}, begin(1));
+  for (std::thread& th : threads) th.join();
+}
 
 }  // namespace hypatia::cpu::native

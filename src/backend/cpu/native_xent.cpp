@@ -5,7 +5,9 @@
 // m = max (NaN if any), then (m - target) + log1p(sum of exp(x - m) over the others)
 // for a finite m, log(sum(exp(x))) - target otherwise. A target outside [0, k) or
 // targets of the wrong shape: the kernel declines, and the reference kernel raises its
-// IndexError / ShapeError (with the op, the operands and the user's line).
+// IndexError / ShapeError (with the op, the operands and the user's line). Rows are
+// split among threads above kParallelWork (native_util.hpp): each row is computed
+// alone, so the values do not depend on the thread count.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -13,6 +15,7 @@
 #include <type_traits>
 
 #include "backend/cpu/native_kernels.hpp"
+#include "backend/cpu/native_util.hpp"
 #include "graph/op.hpp"
 #include "ops/kernel_util.hpp"
 
@@ -106,19 +109,32 @@ Result xent_kernel(const Node& node, std::span<const Array> in) {
     visit_dtype(out_dtype, [&]<class O>(std::type_identity<O>) {
       if constexpr (std::is_floating_point_v<O>) {
         O* dst = reinterpret_cast<O*>(out.data());
-        // The rows in C order over the leading axes (an odometer over their strides).
         const auto lead = static_cast<std::size_t>(nd - 1);
-        std::vector<std::int64_t> index(lead, 0);
-        const std::byte* row = logits.data();
-        for (std::size_t r = 0; r < t->size(); ++r) {
-          dst[r] = static_cast<O>(row_cross_entropy<T>(row, step, k, (*t)[r]));
-          for (std::size_t d = lead; d-- > 0;) {
-            row += logits.strides()[d];
-            if (++index[d] < logits.shape()[d]) break;
-            row -= logits.strides()[d] * logits.shape()[d];
-            index[d] = 0;
+        const auto rows = static_cast<std::int64_t>(t->size());
+        // Rows [r0, r1) in C order over the leading axes (an odometer over their
+        // strides, started at r0's index).
+        const auto part = [&](std::int64_t r0, std::int64_t r1) {
+          std::vector<std::int64_t> index(lead, 0);
+          const std::byte* row = logits.data();
+          for (std::size_t d = lead, rest = static_cast<std::size_t>(r0); d-- > 0;) {
+            const auto size = static_cast<std::size_t>(logits.shape()[d]);
+            index[d] = static_cast<std::int64_t>(rest % size);
+            rest /= size;
+            row += index[d] * logits.strides()[d];
           }
-        }
+          for (std::int64_t r = r0; r < r1; ++r) {
+            dst[r] = static_cast<O>(row_cross_entropy<T>(row, step, k, (*t)[static_cast<std::size_t>(r)]));
+            for (std::size_t d = lead; d-- > 0;) {
+              row += logits.strides()[d];
+              if (++index[d] < logits.shape()[d]) break;
+              row -= logits.strides()[d] * logits.shape()[d];
+              index[d] = 0;
+            }
+          }
+        };
+        // Per logit: two loads, a compare, a scalar double exp (some 30), an add.
+        constexpr std::int64_t cost = 40;
+        split_parts(rows, team_for(rows, rows * k * cost), part);
       }
     });
   });

@@ -20,9 +20,11 @@
 // them: the sum then fuses with its producers and the final quotient recomputes the
 // exponentials in its own pass, instead of storing them and reading them back.
 //
-// Where the cpu backend's row kernels run (backend/cpu/native_rows.hpp: an AVX2 + FMA
-// CPU and SLEEF), softmax and log_softmax along the last axis and logsumexp over
-// trailing axes of a float array stay whole: one read of each row and one write, where
+// Where the cpu backend's row kernels run (backend/cpu/native_rows.hpp: with the exp
+// the flags sleef and vector_math choose; not on a CPU without AVX2 + FMA whose fused
+// kernels have SLEEF's SSE2 vectors, nor with HYPATIA_NATIVE_ROWS=0),
+// softmax and log_softmax along the last axis and logsumexp over trailing axes of a
+// float array stay whole: one read of each row and one write, where
 // the fused kernels take three passes over memory. Other axes are decomposed.
 #include <numbers>
 
