@@ -57,7 +57,7 @@ TEST(BlasTurns, ConcurrentSmallAndLargeProducts) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 12; ++i) {
+      for (int i = 0; i < 30; ++i) {
         switch ((i + t) % 3) {
           case 0: wrong += !same_bits(product(small)[0], want_small); break;
           case 1: wrong += !same_bits(product(large)[0], want_large); break;
