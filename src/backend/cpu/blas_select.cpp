@@ -48,8 +48,9 @@ std::int64_t one_thread_work_now() {
 // by kind: small ones (below one_thread_work) run while the count is 1, large ones
 // while it is OpenBLAS's own, and the count changes only when no Hypatia product runs.
 // The first small product of a turn sets 1 and the last one gives the count back; a
-// product of the other kind waits, and newcomers of the running kind wait behind it
-// (no starvation). Concurrent products of one kind run at once.
+// product of the other kind waits, newcomers of the running kind wait behind it, and
+// the next turn goes to the kind that waited (no starvation). Concurrent products of
+// one kind run at once.
 class ThreadTurns {
  public:
   enum Kind { kNone, kSmall, kLarge };
@@ -58,10 +59,13 @@ class ThreadTurns {
     std::unique_lock<std::mutex> lock(mutex_);
     const Kind other = kind == kSmall ? kLarge : kSmall;
     ++waiting_[kind];
-    ready_.wait(lock, [&] { return running_ == kNone || (running_ == kind && waiting_[other] == 0); });
+    ready_.wait(lock, [&] {
+      return running_ == kNone ? next_ != other : running_ == kind && waiting_[other] == 0;
+    });
     --waiting_[kind];
     if (running_ == kNone) {
       running_ = kind;
+      next_ = kNone;
       if (kind == kSmall) {
         had_ = openblas_get_num_threads();
         if (had_ != 1) openblas_set_num_threads(1);
@@ -75,6 +79,8 @@ class ThreadTurns {
       const std::lock_guard<std::mutex> lock(mutex_);
       if (--active_ > 0) return;
       if (running_ == kSmall && had_ != 1) openblas_set_num_threads(had_);
+      const Kind other = running_ == kSmall ? kLarge : kSmall;
+      next_ = waiting_[other] > 0 ? other : kNone;
       running_ = kNone;
     }
     ready_.notify_all();
@@ -90,6 +96,7 @@ class ThreadTurns {
   std::mutex mutex_;
   std::condition_variable ready_;
   Kind running_ = kNone;
+  Kind next_ = kNone;  // the kind that waited through the last turn: it goes first
   int active_ = 0;
   int waiting_[3] = {0, 0, 0};
   int had_ = 0;  // the count before the running small turn
@@ -130,10 +137,12 @@ void with_openblas_threads(int m, int n, int k, F&& product) {
 // into it (sgemm_beta_ZEN: 13.8% of W4's samples under perf). A memset and beta = 1
 // give the same bits: C = +0.0 + alpha * AB either way, old contents (NaN included)
 // never read. Measured faster or the same everywhere (bench/RESULTS.md, "gemm's beta
-// pass"): most with small k and a large C (784x512x128: 0.85x). Only for the kernels
+// pass"): most with small k and a large C (784x512x128: 0.8x). Only for the kernels
 // whose beta = 1 path was checked to be that same sum (Haswell's, which Zen runs):
-// OpenBLAS's SkylakeX build has small-matrix kernels whose beta = 0 variant stores
-// alpha * AB directly (-0.0 where +0.0 + -0.0 gives +0.0).
+// OpenBLAS's SkylakeX, Cooperlake and Sapphire Rapids builds take other paths for
+// some beta = 0 products (small-matrix kernels with a beta-0 variant that stores
+// alpha * AB directly, a "direct sgemm" for alpha 1 and beta 0), whose bits beta 1
+// need not give (-0.0 at least, where +0.0 + -0.0 is +0.0).
 // HYPATIA_BLAS_ZERO_C=0 (read once) turns it off, for measurements.
 std::atomic<int> g_zero_c{-1};  // -1: not yet decided
 
