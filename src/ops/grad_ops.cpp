@@ -63,9 +63,12 @@ std::vector<Type> infer_sum_to(const InferArgs& a) {
 
 // Sums each element of g into the output element it broadcast from.
 std::vector<Array> sum_to_reference(const KernelArgs& a) {
-  const Array g = a.inputs[0].contiguous();
   Shape target;
   for (std::size_t i = 1; i < a.inputs.size(); ++i) target.push_back(a.inputs[i].item<std::int64_t>());
+  // Nothing to sum: g itself (a view), as unbroadcast gives g itself when the static
+  // shapes decide (so -0.0 stays -0.0, as in the cpu backend's kernel).
+  if (target == a.inputs[0].shape()) return {a.inputs[0]};
+  const Array g = a.inputs[0].contiguous();
   const int gd = g.ndim();
   const int nd = static_cast<int>(target.size());
   bool ok = nd <= gd;
@@ -160,7 +163,8 @@ void register_grad_ops(OpRegistry& r) {
       })
       .set_reference(sum_to_reference)
       .lowers(Lowering::loop_nest("a sum over the broadcast axes, chosen at run time"))
-      .set_aliasing(Aliasing::none())
+      // g itself when it already has the target shape.
+      .set_aliasing(Aliasing::view_of_input0())
       .set_vjp([](const VjpArgs& a) {
         std::vector<Variable> grads(a.node.inputs().size());
         if (a.grad().valid()) {

@@ -8,9 +8,14 @@
 #include <atomic>
 #include <cctype>
 #include <cmath>
+#include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <initializer_list>
+#include <mutex>
+#include <string>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -38,24 +43,130 @@ std::int64_t one_thread_work_now() {
   return w;
 }
 
-// Runs `product` on the thread count openblas_threads_for gives, then gives OpenBLAS
-// back the count it had: the setting is the process's, and NumPy's products share it
-// (Debian's libblas.so.3 is this OpenBLAS).
+// OpenBLAS's thread count is the process's (and NumPy's products share it: Debian's
+// libblas.so.3 is this OpenBLAS), so products of several threads at once take turns
+// by kind: small ones (below one_thread_work) run while the count is 1, large ones
+// while it is OpenBLAS's own, and the count changes only when no Hypatia product runs.
+// The first small product of a turn sets 1 and the last one gives the count back; a
+// product of the other kind waits, newcomers of the running kind wait behind it, and
+// the next turn goes to the kind that waited (no starvation). Concurrent products of
+// one kind run at once.
+class ThreadTurns {
+ public:
+  enum Kind { kNone, kSmall, kLarge };
+
+  void enter(Kind kind) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const Kind other = kind == kSmall ? kLarge : kSmall;
+    ++waiting_[kind];
+    ready_.wait(lock, [&] {
+      return running_ == kNone ? next_ != other : running_ == kind && waiting_[other] == 0;
+    });
+    --waiting_[kind];
+    if (running_ == kNone) {
+      running_ = kind;
+      next_ = kNone;
+      if (kind == kSmall) {
+        had_ = openblas_get_num_threads();
+        if (had_ != 1) openblas_set_num_threads(1);
+      }
+    }
+    ++active_;
+  }
+
+  void leave() {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (--active_ > 0) return;
+      if (running_ == kSmall && had_ != 1) openblas_set_num_threads(had_);
+      const Kind other = running_ == kSmall ? kLarge : kSmall;
+      next_ = waiting_[other] > 0 ? other : kNone;
+      running_ = kNone;
+    }
+    ready_.notify_all();
+  }
+
+  // OpenBLAS's own count (not the 1 a small turn set).
+  int count() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return running_ == kSmall ? had_ : openblas_get_num_threads();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  Kind running_ = kNone;
+  Kind next_ = kNone;  // the kind that waited through the last turn: it goes first
+  int active_ = 0;
+  int waiting_[3] = {0, 0, 0};
+  int had_ = 0;  // the count before the running small turn
+};
+
+ThreadTurns& thread_turns() {
+  static ThreadTurns t;
+  return t;
+}
+
+}  // namespace
+
+OpenBlasCountTurn::OpenBlasCountTurn() { thread_turns().enter(ThreadTurns::kLarge); }
+OpenBlasCountTurn::~OpenBlasCountTurn() { thread_turns().leave(); }
+
+namespace {
+
+bool is_small(int m, int n, int k) {
+  const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  return work < static_cast<double>(one_thread_work_now());
+}
+
+// Runs `product` on one thread below one_thread_work and on OpenBLAS's count above.
 template <class F>
 void with_openblas_threads(int m, int n, int k, F&& product) {
-  const int had = openblas_get_num_threads();
-  const int want = openblas_threads_for(m, n, k);
-  if (want == had) {
+  ThreadTurns& turns = thread_turns();
+  turns.enter(is_small(m, n, k) ? ThreadTurns::kSmall : ThreadTurns::kLarge);
+  try {
     product();
-    return;
+  } catch (...) {
+    turns.leave();
+    throw;
   }
-  openblas_set_num_threads(want);
-  product();
-  openblas_set_num_threads(had);
+  turns.leave();
+}
+
+// OpenBLAS's beta = 0 pass zeroes C with a scalar store loop before the product adds
+// into it (sgemm_beta_ZEN: 13.8% of W4's samples under perf). A memset and beta = 1
+// give the same bits: C = +0.0 + alpha * AB either way, old contents (NaN included)
+// never read. Measured faster or the same everywhere (bench/RESULTS.md, "gemm's beta
+// pass"): most with small k and a large C (784x512x128: 0.8x). Only for the kernels
+// whose beta = 1 path was checked to be that same sum (Haswell's, which Zen runs):
+// OpenBLAS's SkylakeX, Cooperlake and Sapphire Rapids builds take other paths for
+// some beta = 0 products (small-matrix kernels with a beta-0 variant that stores
+// alpha * AB directly, a "direct sgemm" for alpha 1 and beta 0), whose bits beta 1
+// need not give (-0.0 at least, where +0.0 + -0.0 is +0.0).
+// HYPATIA_BLAS_ZERO_C=0 (read once) turns it off, for measurements.
+std::atomic<int> g_zero_c{-1};  // -1: not yet decided
+
+bool zero_c_first() {
+  int z = g_zero_c.load(std::memory_order_relaxed);
+  if (z >= 0) return z != 0;
+  std::string core = openblas_get_corename() ? openblas_get_corename() : "";
+  std::transform(core.begin(), core.end(), core.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  z = core == "zen" || core == "haswell";
+  if (const char* e = std::getenv("HYPATIA_BLAS_ZERO_C"); e != nullptr && std::string(e) == "0") z = 0;
+  g_zero_c.store(z, std::memory_order_relaxed);
+  return z != 0;
 }
 
 void openblas_sgemm(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
                     int ldb, float beta, float* c, int ldc) {
+  if (beta == 0.0f && m > 0 && n > 0 && k > 0 && zero_c_first()) {
+    if (ldc == n) {
+      std::memset(c, 0, sizeof(float) * static_cast<std::size_t>(m) * static_cast<std::size_t>(n));
+    } else {
+      for (int i = 0; i < m; ++i) std::memset(c + static_cast<std::ptrdiff_t>(i) * ldc, 0, sizeof(float) * static_cast<std::size_t>(n));
+    }
+    beta = 1.0f;
+  }
   with_openblas_threads(m, n, k, [&] {
     cblas_sgemm(CblasRowMajor, cblas_trans(ta), cblas_trans(tb), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   });
@@ -133,6 +244,7 @@ void blis_gemv(bool t, int m, int n, T alpha, const T* a, int lda, const T* x, i
 
 template <class T>
 void openblas_gemv(bool t, int m, int n, T alpha, const T* a, int lda, const T* x, int incx, T beta, T* y, int incy) {
+  const OpenBlasCountTurn turn;
   if constexpr (std::is_same_v<T, float>) {
     cblas_sgemv(CblasRowMajor, cblas_trans(t), m, n, alpha, a, lda, x, incx, beta, y, incy);
   } else {
@@ -360,10 +472,11 @@ const bool kPassiveOpenMP = [] {
 }  // namespace
 
 int openblas_threads_for(int m, int n, int k) {
-  const int all = std::max(1, openblas_get_num_threads());
-  const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
-  return work < static_cast<double>(one_thread_work_now()) ? 1 : all;
+  return is_small(m, n, k) ? 1 : std::max(1, thread_turns().count());
 }
+
+void set_zero_c_first(int on) { g_zero_c.store(on < 0 ? -1 : on != 0 ? 1 : 0); }
+bool zeroes_c_first() { return zero_c_first(); }
 
 std::int64_t one_thread_work() { return one_thread_work_now(); }
 void set_one_thread_work(std::int64_t work) { g_one_thread_work.store(work < 0 ? -1 : work); }

@@ -76,11 +76,34 @@ inline void gemv(bool t, int m, int n, double alpha, const double* a, int lda, c
 // the 655k ones on one) 4.9-6.0 ms; 0 4.4-6.3 ms. The loaded figures above favour one
 // thread, the idle ones two: 2^22 keeps the small products off the second thread and
 // lets the large ones use it.
+// Threads of the process calling functions at once: the setting changes only between
+// Hypatia's products, which take turns by kind (blas_select.cpp, ThreadTurns), so a
+// large product never runs on the 1 a small one set and the count is always given
+// back. What remains: OpenBLAS calls outside Hypatia (NumPy's, in another thread)
+// may run on 1 thread during a small turn, and one that changes the count meanwhile
+// (threadpoolctl) is undone when the turn ends.
 inline constexpr std::int64_t kOneThreadWork = std::int64_t{1} << 22;
 int openblas_threads_for(int m, int n, int k);
 std::int64_t one_thread_work();
 // For tests: the figure in place of kOneThreadWork (-1: back to the default).
 void set_one_thread_work(std::int64_t work);
+
+// Held around any other OpenBLAS call (dot, gemv, ger): it runs on OpenBLAS's own
+// count, never on the 1 of another thread's small product (OpenBLAS splits long dots
+// and sums the parts, so the count can change the last bits).
+class OpenBlasCountTurn {
+ public:
+  OpenBlasCountTurn();
+  ~OpenBlasCountTurn();
+  OpenBlasCountTurn(const OpenBlasCountTurn&) = delete;
+  OpenBlasCountTurn& operator=(const OpenBlasCountTurn&) = delete;
+};
+
+// Whether OpenBLAS's sgemm with beta 0 zeroes C with memset and runs with beta 1
+// (same bits, faster: blas_select.cpp, zero_c_first). For tests: 1 on, 0 off, -1
+// back to the default (the kernel's and HYPATIA_BLAS_ZERO_C's choice).
+bool zeroes_c_first();
+void set_zero_c_first(int on);
 
 // Every candidate installed on this machine, OpenBLAS first.
 const std::vector<GemmImpl>& gemm_impls();

@@ -39,13 +39,16 @@ struct Blas;
 template <>
 struct Blas<float> {
   static float dot(int n, const float* x, int incx, const float* y, int incy) {
+    const blas::OpenBlasCountTurn turn;  // blas_select.hpp
     return cblas_sdot(n, x, incx, y, incy);
   }
   static void gemv(CBLAS_TRANSPOSE t, int m, int n, float alpha, const float* a, int lda, const float* x, int incx,
                    float beta, float* y, int incy) {
+    const blas::OpenBlasCountTurn turn;  // blas_select.hpp
     cblas_sgemv(CblasRowMajor, t, m, n, alpha, a, lda, x, incx, beta, y, incy);
   }
   static void ger(int m, int n, float alpha, const float* x, int incx, const float* y, int incy, float* a, int lda) {
+    const blas::OpenBlasCountTurn turn;  // blas_select.hpp
     cblas_sger(CblasRowMajor, m, n, alpha, x, incx, y, incy, a, lda);
   }
 };
@@ -53,14 +56,17 @@ struct Blas<float> {
 template <>
 struct Blas<double> {
   static double dot(int n, const double* x, int incx, const double* y, int incy) {
+    const blas::OpenBlasCountTurn turn;  // blas_select.hpp
     return cblas_ddot(n, x, incx, y, incy);
   }
   static void gemv(CBLAS_TRANSPOSE t, int m, int n, double alpha, const double* a, int lda, const double* x, int incx,
                    double beta, double* y, int incy) {
+    const blas::OpenBlasCountTurn turn;  // blas_select.hpp
     cblas_dgemv(CblasRowMajor, t, m, n, alpha, a, lda, x, incx, beta, y, incy);
   }
   static void ger(int m, int n, double alpha, const double* x, int incx, const double* y, int incy, double* a,
                   int lda) {
+    const blas::OpenBlasCountTurn turn;  // blas_select.hpp
     cblas_dger(CblasRowMajor, m, n, alpha, x, incx, y, incy, a, lda);
   }
 };

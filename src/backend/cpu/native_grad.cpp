@@ -18,19 +18,20 @@ using Result = std::optional<std::vector<Array>>;
 
 // sum_to: g summed (in double, C order) down to the target shape (inputs 1..).
 Result sum_to_kernel(const Node&, std::span<const Array> in) {
-  const Array g = in[0].contiguous();
-  if (g.dtype() != DType::float32 && g.dtype() != DType::float64) return std::nullopt;
+  if (in[0].dtype() != DType::float32 && in[0].dtype() != DType::float64) return std::nullopt;
   Shape target;
   for (std::size_t i = 1; i < in.size(); ++i) target.push_back(in[i].item<std::int64_t>());
+  // Nothing to sum (the gradient of an add whose operands turned out the same shape, as
+  // every bias-free term of a backward pass): g itself, a view (the op declares it; the
+  // executor and Function copy or refuse in-place writes where a view is shared).
+  if (target == in[0].shape()) return std::vector<Array>{in[0]};
+  const Array g = in[0].contiguous();
   const int gd = g.ndim(), nd = static_cast<int>(target.size());
   if (nd > gd) return std::nullopt;
   for (int k = 0; k < nd; ++k) {
     const std::int64_t t = target[static_cast<std::size_t>(k)];
     if (t != 1 && t != g.shape()[static_cast<std::size_t>(gd - nd + k)]) return std::nullopt;
   }
-  // Nothing to sum (the gradient of an add whose operands turned out the same shape, as
-  // every bias-free term of a backward pass): a copy, each sum of one term being itself.
-  if (target == g.shape()) return std::vector<Array>{in[0].is_contiguous() ? g.copy() : g};
   std::vector<std::int64_t> out_stride(static_cast<std::size_t>(gd), 0);  // elements; 0 where summed
   std::int64_t step = 1;
   for (int k = nd - 1; k >= 0; --k) {
