@@ -129,8 +129,8 @@ SymShape broadcast_symbolic(std::span<const SymShape> shapes, SourceLocation whe
         continue;  // both known and (type inference checked) equal
       } else {
         // Valid programs have equal sizes here or one of them 1 at run time.
-        result = hypatia::where(eq(Operand(result, where), Operand(size_constant(1, where), where)), Operand(d, where),
-                       Operand(result, where));
+        const Variable is_one = eq(Operand(result, where), Operand(size_constant(1, where), where));
+        result = hypatia::where(Operand(is_one, where), Operand(d, where), Operand(result, where));
       }
     }
     out[nd - 1 - i] = result.valid() ? result : size_constant(1, where);

@@ -237,7 +237,8 @@ std::vector<SymShape> reshape_shape(const ShapeArgs& a) {
       out.push_back(size);  // a size read from a shape is never -1
     } else {
       const Operand minus_one(detail::size_constant(-1, a.where), a.where);
-      out.push_back(hypatia::where(eq(Operand(size, a.where), minus_one), Operand(inferred(i), a.where),
+      const Variable is_minus_one = eq(Operand(size, a.where), minus_one);
+      out.push_back(hypatia::where(Operand(is_minus_one, a.where), Operand(inferred(i), a.where),
                                    Operand(size, a.where)));
     }
   }

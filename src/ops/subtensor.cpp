@@ -225,7 +225,7 @@ Variable slice_length(const Variable& n, const std::optional<Variable>& start, c
   const Variable n_minus_one = sub(op(n), Operand(std::int64_t{1}, w));
   const Variable lo = pick(minus_one, zero), hi = pick(n_minus_one, n);
   auto clip = [&](const Variable& v) {
-    const Variable wrapped = where(lt(op(v), Operand(std::int64_t{0}, w)), op(add(op(v), op(n))), op(v));
+    const Variable wrapped = where(op(lt(op(v), Operand(std::int64_t{0}, w))), op(add(op(v), op(n))), op(v));
     return minimum(op(maximum(op(wrapped), op(lo))), op(hi));
   };
   const Variable b = start ? clip(*start) : pick(n_minus_one, zero);
