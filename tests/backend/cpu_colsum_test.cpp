@@ -236,21 +236,25 @@ TEST(CpuColsum, ExactReductionsMatchTheInterpreter) {
   }
 }
 
-// The kept axis split over a team (HP_PARALLEL_WORK=0 always starts one) gives the
-// bits of one thread and of the row-by-row sum; the last piece takes the odd tail.
+// The kept axis split over a team (HP_PARALLEL_WORK=0 always starts one, and
+// HP_COLS_THREAD_BYTES=0 lets it split rows of any width) gives the bits of one thread
+// and of the row-by-row sum; the last piece takes the odd tail (rows of 67 and 19
+// float64: 8 and 2 pieces of 64 bytes).
 TEST(CpuColsum, TeamOrNotSameBits) {
   if (skip()) GTEST_SKIP() << "no C++ compiler";
-  const Variable x = matrix("x", DType::float32), y = tensor3("y", DType::float64);
-  const std::vector<Variable> outs = {sum(cast(x, DType::float64), Axes{0}), sum(y, Axes{1}), max(y, Axes{0, 1})};
+  const Variable x = matrix("x", DType::float32), y = tensor3("y", DType::float64), z = matrix("z", DType::float64);
+  const std::vector<Variable> outs = {sum(cast(x, DType::float64), Axes{0}), sum(y, Axes{1}), max(y, Axes{0, 1}),
+                                      sum(z, Axes{0})};
   const std::int64_t r = 3003, n = 67;
   const std::vector<double> v = ragged(static_cast<std::size_t>(r * n), 8);
   const Array xv = Array::from_vector(v, {r, n}).astype(DType::float32);
   const Array yv = Array::from_vector(v, {r, n}).reshape({3, r / 3, n}).copy();
+  const Array zv = Array::from_vector(ragged(static_cast<std::size_t>(r * 19), 9), {r, 19});
   std::vector<std::vector<Array>> results;
-  for (const char* work : {"0", "1000000000000"}) {
-    const FlagsScope scope(std::string("cxxflags=-DHP_PARALLEL_WORK=") + work);
-    const Function f = compile_on("cpu", {x, y}, outs);
-    results.push_back(f({xv, yv}));
+  for (const char* flags : {"-DHP_PARALLEL_WORK=0 -DHP_COLS_THREAD_BYTES=0", "-DHP_PARALLEL_WORK=1000000000000"}) {
+    const FlagsScope scope(std::string("cxxflags=") + flags);
+    const Function f = compile_on("cpu", {x, y, z}, outs);
+    results.push_back(f({xv, yv, zv}));
   }
   for (std::size_t i = 0; i < outs.size(); ++i) expect_identical(results[0][i], results[1][i], "output " + std::to_string(i));
   expect_bits(results[0][0], column_sums(xv, [](double t) { return t; }), "sum over axis 0, on a team");
@@ -266,6 +270,7 @@ TEST(CpuColsum, TeamOrNotSameBits) {
     }
   }
   expect_bits(results[0][1].reshape({3 * n}), want, "sum over axis 1, on a team");
+  expect_bits(results[0][3], column_sums(zv, [](double t) { return t; }), "sum of 19 columns, on a team");
 }
 
 }  // namespace

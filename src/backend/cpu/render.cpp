@@ -59,7 +59,15 @@ using Cols = void (*)(i64 n, i64 m, char* const* p, const i64* s, const i64* t);
 // into each output element at once, vectorized along the row (each element still
 // takes its terms in increasing order of the reduced index). Threads split the kept
 // last dimension, in pieces of whole 64-byte lines of the output, so every element
-// is combined by one thread in the same order whatever the team size.
+// is combined by one thread in the same order whatever the team size; only rows of at
+// least kColsThreadBytes of output per thread: on narrower rows each thread reads
+// short pieces of every row, and two threads took 1.4-2.3x longer than one on
+// (100000, 64) and (12500, 512) float64 sums over axis 0 (bench/RESULTS.md, h-colsum).
+// -DHP_COLS_THREAD_BYTES=... (config flag cxxflags) overrides it (tests: 0).
+#ifndef HP_COLS_THREAD_BYTES
+#define HP_COLS_THREAD_BYTES 4096
+#endif
+constexpr i64 kColsThreadBytes = HP_COLS_THREAD_BYTES;
 static void run_cols(int N, i64 nd, const i64* shape, char* const* base, const i64* st, int o, Cols cols,
                      i64 total, i64 cost) {
   i64 s[kMaxOperands], t[kMaxOperands];
@@ -85,13 +93,14 @@ static void run_cols(int N, i64 nd, const i64* shape, char* const* base, const i
   };
 #ifdef _OPENMP
   const i64 line = s[o] < 64 ? 64 / s[o] : 1, pieces = n / line;
-  if (total * cost >= kParallelWork && team_size() > 1 && pieces >= 2) {
+  if (total * cost >= kParallelWork && team_size() > 1 && pieces >= 2 && n * s[o] >= kColsThreadBytes * team_size()) {
 #pragma omp parallel num_threads(team_size())
     {
       const i64 th = omp_get_thread_num(), team = omp_get_num_threads();
       const i64 p0 = pieces / team * th + (th < pieces % team ? th : pieces % team);
       const i64 p1 = p0 + pieces / team + (th < pieces % team ? 1 : 0);
-      const i64 j0 = p0 * line, j1 = p1 == pieces ? n : p1 * line;  // the last takes the tail
+      // The last piece takes the tail (n % line elements).
+      const i64 j0 = p0 == pieces ? n : p0 * line, j1 = p1 == pieces ? n : p1 * line;
       if (j1 > j0) each_outer(j0, j1);
     }
     return;
