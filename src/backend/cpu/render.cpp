@@ -54,78 +54,16 @@ using Points = void (*)(i64 n, char* const* p, const i64* s);
 // points (strides s); the output's t is 0 and its s its element size.
 using Cols = void (*)(i64 n, i64 m, char* const* p, const i64* s, const i64* t);
 
-// A reduction whose last dimension is kept (unit output stride) and whose next one is
-// reduced: the rows of dimension nd - 2 go to `cols` together, which adds several rows
-// into each output element at once, vectorized along the row (each element still
-// takes its terms in increasing order of the reduced index). Threads split the kept
-// last dimension, in pieces of whole 64-byte lines of the output, so every element
-// is combined by one thread in the same order whatever the team size; only rows of at
-// least kColsThreadBytes of output per thread: on narrower rows each thread reads
-// short pieces of every row, and two threads took 1.4-2.3x longer than one on
-// (100000, 64) and (12500, 512) float64 sums over axis 0 (bench/RESULTS.md, h-colsum).
-// -DHP_COLS_THREAD_BYTES=... (config flag cxxflags) overrides it (tests: 0).
-#ifndef HP_COLS_THREAD_BYTES
-#define HP_COLS_THREAD_BYTES 4096
-#endif
-constexpr i64 kColsThreadBytes = HP_COLS_THREAD_BYTES;
-static void run_cols(int N, i64 nd, const i64* shape, char* const* base, const i64* st, int o, Cols cols,
-                     i64 total, i64 cost) {
-  i64 s[kMaxOperands], t[kMaxOperands];
-  for (int k = 0; k < N; ++k) {
-    s[k] = st[k * nd + nd - 1];
-    t[k] = st[k * nd + nd - 2];
-  }
-  const i64 n = shape[nd - 1], m = shape[nd - 2], outer = total / (n * m);
-  // The outer dimensions (0 .. nd - 3), in C order: the order hp::run takes rows in.
-  const auto each_outer = [&](i64 j0, i64 j1) {
-    char* q[kMaxOperands];
-    i64 index[64] = {};
-    for (int k = 0; k < N; ++k) q[k] = base[k] + j0 * s[k];
-    for (i64 r = 0; r < outer; ++r) {
-      cols(j1 - j0, m, q, s, t);
-      for (i64 d = nd - 3; d >= 0; --d) {
-        for (int k = 0; k < N; ++k) q[k] += st[k * nd + d];
-        if (++index[d] < shape[d]) break;
-        for (int k = 0; k < N; ++k) q[k] -= st[k * nd + d] * shape[d];
-        index[d] = 0;
-      }
-    }
-  };
-#ifdef _OPENMP
-  const i64 line = s[o] < 64 ? 64 / s[o] : 1, pieces = n / line;
-  if (total * cost >= kParallelWork && team_size() > 1 && pieces >= 2 && n * s[o] >= kColsThreadBytes * team_size()) {
-#pragma omp parallel num_threads(team_size())
-    {
-      const i64 th = omp_get_thread_num(), team = omp_get_num_threads();
-      const i64 p0 = pieces / team * th + (th < pieces % team ? th : pieces % team);
-      const i64 p1 = p0 + pieces / team + (th < pieces % team ? 1 : 0);
-      // The last piece takes the tail (n % line elements).
-      const i64 j0 = p0 == pieces ? n : p0 * line, j1 = p1 == pieces ? n : p1 * line;
-      if (j1 > j0) each_outer(j0, j1);
-    }
-    return;
-  }
-#else
-  (void)o;
-  (void)cost;
-#endif
-  each_outer(0, n);
-}
-
 // Calls points(n, p, s) for every row of the iteration space: n points along the last
 // dimension, p the operands' addresses at the row's start, s their strides along it.
 // `reduce_out` is the operand a reduction accumulates into (-1: none): threads never
 // share one of its elements. One function for all kernels (not a template), so that
 // each kernel costs the compiler only its own loops.
 [[gnu::noinline]] static void run(int N, i64 nd, const i64* shape, char* const* base, const i64* st,
-                                  int reduce_out, Points points, i64 cost, Cols cols = nullptr) {
+                                  int reduce_out, Points points, i64 cost) {
   i64 total = 1;
   for (i64 d = 0; d < nd; ++d) total *= shape[d];
   if (total == 0) return;
-  if (cols != nullptr && nd >= 2 && st[reduce_out * nd + nd - 2] == 0 && st[reduce_out * nd + nd - 1] != 0) {
-    run_cols(N, nd, shape, base, st, reduce_out, cols, total, cost);
-    return;
-  }
   char* p[kMaxOperands];
   i64 s[kMaxOperands];
   for (int k = 0; k < N; ++k) {
@@ -178,6 +116,73 @@ static void run_cols(int N, i64 nd, const i64* shape, char* const* base, const i
       index[d] = 0;
     }
   }
+}
+
+// A reduction whose last dimension is kept (unit output stride) and whose next one is
+// reduced: the rows of dimension nd - 2 go to `cols` together, which adds several rows
+// into each output element at once, vectorized along the row (each element still
+// takes its terms in increasing order of the reduced index). Threads split the kept
+// last dimension, in pieces of whole 64-byte lines of the output, so every element
+// is combined by one thread in the same order whatever the team size; only rows of at
+// least kColsThreadBytes of output per thread: on narrower rows each thread reads
+// short pieces of every row, and two threads took 1.4-2.3x longer than one on
+// (100000, 64) and (12500, 512) float64 sums over axis 0 (bench/RESULTS.md, h-colsum).
+// -DHP_COLS_THREAD_BYTES=... (config flag cxxflags) overrides it (tests: 0).
+#ifndef HP_COLS_THREAD_BYTES
+#define HP_COLS_THREAD_BYTES 4096
+#endif
+constexpr i64 kColsThreadBytes = HP_COLS_THREAD_BYTES;
+
+// Where the iteration space is not of that form (collapsed to one dimension, a size-1
+// kept axis dropped), hp::run takes it row by row. A template, so that only modules
+// with such a kernel compile it (~40 ms of g++ a module otherwise).
+template <class = void>
+[[gnu::noinline]] static void run_cols(int N, i64 nd, const i64* shape, char* const* base, const i64* st, int o,
+                                       Points points, i64 cost, Cols cols) {
+  i64 total = 1;
+  for (i64 d = 0; d < nd; ++d) total *= shape[d];
+  if (total == 0) return;
+  if (nd < 2 || st[o * nd + nd - 2] != 0 || st[o * nd + nd - 1] == 0) {
+    run(N, nd, shape, base, st, o, points, cost);
+    return;
+  }
+  i64 s[kMaxOperands], t[kMaxOperands];
+  for (int k = 0; k < N; ++k) {
+    s[k] = st[k * nd + nd - 1];
+    t[k] = st[k * nd + nd - 2];
+  }
+  const i64 n = shape[nd - 1], m = shape[nd - 2], outer = total / (n * m);
+  // The outer dimensions (0 .. nd - 3), in C order: the order hp::run takes rows in.
+  const auto each_outer = [&](i64 j0, i64 j1) {
+    char* q[kMaxOperands];
+    i64 index[64] = {};
+    for (int k = 0; k < N; ++k) q[k] = base[k] + j0 * s[k];
+    for (i64 r = 0; r < outer; ++r) {
+      cols(j1 - j0, m, q, s, t);
+      for (i64 d = nd - 3; d >= 0; --d) {
+        for (int k = 0; k < N; ++k) q[k] += st[k * nd + d];
+        if (++index[d] < shape[d]) break;
+        for (int k = 0; k < N; ++k) q[k] -= st[k * nd + d] * shape[d];
+        index[d] = 0;
+      }
+    }
+  };
+#ifdef _OPENMP
+  const i64 line = s[o] < 64 ? 64 / s[o] : 1, pieces = n / line;
+  if (total * cost >= kParallelWork && team_size() > 1 && pieces >= 2 && n * s[o] >= kColsThreadBytes * team_size()) {
+#pragma omp parallel num_threads(team_size())
+    {
+      const i64 th = omp_get_thread_num(), team = omp_get_num_threads();
+      const i64 p0 = pieces / team * th + (th < pieces % team ? th : pieces % team);
+      const i64 p1 = p0 + pieces / team + (th < pieces % team ? 1 : 0);
+      // The last piece takes the tail (n % line elements).
+      const i64 j0 = p0 == pieces ? n : p0 * line, j1 = p1 == pieces ? n : p1 * line;
+      if (j1 > j0) each_outer(j0, j1);
+    }
+    return;
+  }
+#endif
+  each_outer(0, n);
 }
 }  // namespace hp
 )HP";
@@ -501,8 +506,9 @@ class KernelWriter {
       os_ << "  " << T << "* out = reinterpret_cast<" << T << "*>(base[" << reduce_->operand << "]);\n";
       os_ << "  for (hp::i64 j = 0; j < out_size; ++j) out[j] = " << identity(k_.reduction->prim, reduce_->dtype)
           << ";\n";
-      os_ << "  hp::run(" << run_operands() << ", nd, shape, base, strides, " << reduce_->operand << ", "
-          << name << "_points, " << point_cost(k_) << (cols ? ", " + name + "_cols" : std::string()) << ");\n";
+      os_ << "  hp::" << (cols ? "run_cols(" : "run(") << run_operands() << ", nd, shape, base, strides, "
+          << reduce_->operand << ", " << name << "_points, " << point_cost(k_)
+          << (cols ? ", " + name + "_cols" : std::string()) << ");\n";
       if (k_.reduction->mean) {
         os_ << "  for (hp::i64 j = 0; j < out_size; ++j) out[j] = scalar::true_div(out[j], " << T
             << "(count));  // mean\n";
