@@ -77,6 +77,10 @@ struct Operand {
 struct Reduction {
   ReducePrim prim = ReducePrim::sum;
   bool mean = false;  // finish: divide by the number of reduced elements
+  // The reduced input's last axis is kept (its static size is not 1) and an axis
+  // before it is reduced (a column sum): a backend may add whole rows into the
+  // output row at once.
+  bool keeps_last = false;
 };
 
 struct Kernel {

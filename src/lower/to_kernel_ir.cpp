@@ -162,6 +162,10 @@ LoweredGroup to_kernel_ir(const Group& group, const std::string& name, const std
       const DType to = n.output_types()[0].dtype;
       const int v = converted(value(n.inputs()[0]), to, op);
       k.reduction = kir::Reduction{l.reduce, op == "mean"};
+      const Shape& in_shape = n.inputs()[0].type().shape;
+      const std::vector<bool> mask = detail::reduced_mask(n.attrs(), static_cast<int>(in_shape.size()));
+      k.reduction->keeps_last = in_shape.size() >= 2 && !mask.back() && in_shape.back() != 1 &&
+                                std::find(mask.begin(), mask.end(), true) != mask.end();
       kir::Stmt s;
       s.kind = kir::StmtKind::reduce;
       s.dtype = to;

@@ -187,7 +187,8 @@ TEST(SmallWork, ProductsRightEitherSideOfTheThreadFigure) {
 }
 
 // The same kernels compiled to always start a team and never to: equal bits
-// (elementwise points are computed alone; reductions split only across rows).
+// (elementwise points are computed alone; reductions split across rows that own
+// their outputs, or along a kept last axis: cpu_colsum_test.cpp).
 TEST(SmallWork, TeamOrNotSameValues) {
   if (skip_without_compiler()) GTEST_SKIP() << "no C++ compiler";
   const Variable x = matrix("x", DType::float32), y = matrix("y", DType::float32);

@@ -50,6 +50,9 @@ static int team_size() {
 // Most operands a kernel may have (the executor runs bigger groups by reference).
 constexpr int kMaxOperands = 256;
 using Points = void (*)(i64 n, char* const* p, const i64* s);
+// A reduction's rows in a block: m rows (the operands' strides between rows t) of n
+// points (strides s); the output's t is 0 and its s its element size.
+using Cols = void (*)(i64 n, i64 m, char* const* p, const i64* s, const i64* t);
 
 // Calls points(n, p, s) for every row of the iteration space: n points along the last
 // dimension, p the operands' addresses at the row's start, s their strides along it.
@@ -113,6 +116,73 @@ using Points = void (*)(i64 n, char* const* p, const i64* s);
       index[d] = 0;
     }
   }
+}
+
+// A reduction whose last dimension is kept (unit output stride) and whose next one is
+// reduced: the rows of dimension nd - 2 go to `cols` together, which adds several rows
+// into each output element at once, vectorized along the row (each element still
+// takes its terms in increasing order of the reduced index). Threads split the kept
+// last dimension, in pieces of whole 64-byte lines of the output, so every element
+// is combined by one thread in the same order whatever the team size; only rows of at
+// least kColsThreadBytes of output per thread: on narrower rows each thread reads
+// short pieces of every row, and two threads took 1.4-2.3x longer than one on
+// (100000, 64) and (12500, 512) float64 sums over axis 0 (bench/RESULTS.md, h-colsum).
+// -DHP_COLS_THREAD_BYTES=... (config flag cxxflags) overrides it (tests: 0).
+#ifndef HP_COLS_THREAD_BYTES
+#define HP_COLS_THREAD_BYTES 4096
+#endif
+constexpr i64 kColsThreadBytes = HP_COLS_THREAD_BYTES;
+
+// Where the iteration space is not of that form (collapsed to one dimension, a size-1
+// kept axis dropped), hp::run takes it row by row. A template, so that only modules
+// with such a kernel compile it (~40 ms of g++ a module otherwise).
+template <class = void>
+[[gnu::noinline]] static void run_cols(int N, i64 nd, const i64* shape, char* const* base, const i64* st, int o,
+                                       Points points, i64 cost, Cols cols) {
+  i64 total = 1;
+  for (i64 d = 0; d < nd; ++d) total *= shape[d];
+  if (total == 0) return;
+  if (nd < 2 || st[o * nd + nd - 2] != 0 || st[o * nd + nd - 1] == 0) {
+    run(N, nd, shape, base, st, o, points, cost);
+    return;
+  }
+  i64 s[kMaxOperands], t[kMaxOperands];
+  for (int k = 0; k < N; ++k) {
+    s[k] = st[k * nd + nd - 1];
+    t[k] = st[k * nd + nd - 2];
+  }
+  const i64 n = shape[nd - 1], m = shape[nd - 2], outer = total / (n * m);
+  // The outer dimensions (0 .. nd - 3), in C order: the order hp::run takes rows in.
+  const auto each_outer = [&](i64 j0, i64 j1) {
+    char* q[kMaxOperands];
+    i64 index[64] = {};
+    for (int k = 0; k < N; ++k) q[k] = base[k] + j0 * s[k];
+    for (i64 r = 0; r < outer; ++r) {
+      cols(j1 - j0, m, q, s, t);
+      for (i64 d = nd - 3; d >= 0; --d) {
+        for (int k = 0; k < N; ++k) q[k] += st[k * nd + d];
+        if (++index[d] < shape[d]) break;
+        for (int k = 0; k < N; ++k) q[k] -= st[k * nd + d] * shape[d];
+        index[d] = 0;
+      }
+    }
+  };
+#ifdef _OPENMP
+  const i64 line = s[o] < 64 ? 64 / s[o] : 1, pieces = n / line;
+  if (total * cost >= kParallelWork && team_size() > 1 && pieces >= 2 && n * s[o] >= kColsThreadBytes * team_size()) {
+#pragma omp parallel num_threads(team_size())
+    {
+      const i64 th = omp_get_thread_num(), team = omp_get_num_threads();
+      const i64 p0 = pieces / team * th + (th < pieces % team ? th : pieces % team);
+      const i64 p1 = p0 + pieces / team + (th < pieces % team ? 1 : 0);
+      // The last piece takes the tail (n % line elements).
+      const i64 j0 = p0 == pieces ? n : p0 * line, j1 = p1 == pieces ? n : p1 * line;
+      if (j1 > j0) each_outer(j0, j1);
+    }
+    return;
+  }
+#endif
+  each_outer(0, n);
 }
 }  // namespace hp
 )HP";
@@ -419,11 +489,16 @@ class KernelWriter {
       os_ << "  if (" << unit << ") {  // unit strides: vectorizable\n";
     }
     unit_prologue("    ");
+    // Each point its own output: no value crosses lanes (a check's flag would). Only
+    // where such rows are the rule (a kept last axis): the pragma costs compile time.
+    if (reduce_ && k_.reduction->keeps_last && !k_.can_fail()) os_ << "#pragma omp simd\n";
     loop("    ", Addr::unit, Reduce::element);
     rows_hoisted_ = false;
     os_ << "    return;\n  }\n";
     loop("  ", Addr::strided, Reduce::element);
     os_ << "}\n\n";
+    const bool cols = has_cols();
+    if (cols) cols_function();
 
     os_ << "extern \"C\" void " << name
         << "(hp::i64 nd, const hp::i64* shape, char* const* base, const hp::i64* strides, hp::i64 out_size, "
@@ -433,8 +508,9 @@ class KernelWriter {
       os_ << "  " << T << "* out = reinterpret_cast<" << T << "*>(base[" << reduce_->operand << "]);\n";
       os_ << "  for (hp::i64 j = 0; j < out_size; ++j) out[j] = " << identity(k_.reduction->prim, reduce_->dtype)
           << ";\n";
-      os_ << "  hp::run(" << run_operands() << ", nd, shape, base, strides, " << reduce_->operand << ", "
-          << name << "_points, " << point_cost(k_) << ");\n";
+      os_ << "  hp::" << (cols ? "run_cols(" : "run(") << run_operands() << ", nd, shape, base, strides, "
+          << reduce_->operand << ", " << name << "_points, " << point_cost(k_)
+          << (cols ? ", " + name + "_cols" : std::string()) << ");\n";
       if (k_.reduction->mean) {
         os_ << "  for (hp::i64 j = 0; j < out_size; ++j) out[j] = scalar::true_div(out[j], " << T
             << "(count));  // mean\n";
@@ -473,6 +549,112 @@ class KernelWriter {
         << "      if (bad) __atomic_store_n(reinterpret_cast<int*>(flag), 1, __ATOMIC_RELAXED);\n"
         << "    }\n"
         << "  } fail(p[" << k_.operands.size() << "]);\n";
+  }
+
+  // Rows reduced together (hp::run_cols): a reduction that keeps its last axis,
+  // without checks, whose one output is the reduced operand. (Not for the others:
+  // the function would never run, and costs compile time.)
+  bool has_cols() const {
+    if (!reduce_ || !k_.reduction->keeps_last || k_.can_fail()) return false;
+    for (const Stmt& s : k_.body) {
+      if (s.kind == StmtKind::store) return false;
+    }
+    return true;
+  }
+
+  // <name>_cols: m rows (strides t) of n points (strides s) into one output row. With
+  // unit strides along the rows, kColsRows rows at a time: each output element is
+  // loaded once, takes the rows' terms in order (the reduced index increasing, as
+  // row by row), and is stored once; the loop over the row is vectorized (no value
+  // crosses points). The last rows, and other strides: row by row through the points
+  // function (its unit-stride loop is vectorized too). One block of rows, not also a
+  // one-row copy of the body: each copy costs compile time (a cold W4 module took
+  // 0.46-0.70 s of g++ before the _cols functions, 0.65-0.91 s with five copies).
+  static constexpr int kColsRows = 4;
+  void cols_function() {
+    const std::string name = k_.name;
+    const std::string o = std::to_string(reduce_->operand);
+    const std::string T = type_name(reduce_->dtype);
+    os_ << "static void " << name
+        << "_cols(hp::i64 n, hp::i64 m, char* const* p, const hp::i64* s, const hp::i64* t) {\n";
+    std::string unit = "s[" + o + "] == " + std::to_string(dtype_size(reduce_->dtype));
+    for (std::size_t i = 0; i < k_.operands.size(); ++i) {
+      const kir::Operand& op = k_.operands[i];
+      if (op.uniform || op.output) continue;
+      unit += " && s[" + std::to_string(i) + "] == " + (op.row_invariant ? std::string("0") : std::to_string(dtype_size(op.dtype)));
+    }
+    os_ << "  hp::i64 r = 0;\n";
+    os_ << "  if (" << unit << ") {  // unit strides: " << kColsRows << " rows at a time, vectorized along them\n";
+    for (std::size_t i = 0; i < k_.body.size(); ++i) {
+      if (invariant_[i]) statement(static_cast<int>(i), "    ", Addr::uniform);
+    }
+    os_ << "    " << T << "* __restrict out" << o << " = reinterpret_cast<" << T << "*>(p[" << o << "]);\n";
+    rows_block(kColsRows, "r + " + std::to_string(kColsRows) + " <= m", "r += " + std::to_string(kColsRows));
+    os_ << "  }\n";
+    // The last rows (fewer than kColsRows), or every row of other strides: one at a time.
+    os_ << "  char* q[" << k_.operands.size() << "];\n";
+    os_ << "  for (; r < m; ++r) {\n";
+    os_ << "    for (int k = 0; k < " << k_.operands.size() << "; ++k) q[k] = p[k] + r * t[k];\n";
+    os_ << "    " << name << "_points(n, q, s);\n  }\n}\n\n";
+  }
+
+  // One loop over the row adding `rows` rows (r, r + 1, ...) into each output element.
+  void rows_block(int rows, const std::string& cond, const std::string& step) {
+    const std::string in = "      ";
+    os_ << "    for (; " << cond << "; " << step << ") {\n";
+    for (std::size_t k = 0; k < k_.operands.size(); ++k) {
+      const kir::Operand& op = k_.operands[k];
+      if (op.uniform || op.output || op.row_invariant) continue;
+      const std::string K = std::to_string(k), D = type_name(op.dtype);
+      for (int u = 0; u < rows; ++u) {
+        os_ << in << "const " << D << "* __restrict in" << K << "_" << u << " = reinterpret_cast<const " << D
+            << "*>(p[" << K << "] + (r + " << u << ") * t[" << K << "]);\n";
+      }
+    }
+    // A row-invariant input (size 1 along the row): one value per row.
+    for (std::size_t i = 0; i < k_.body.size(); ++i) {
+      const Stmt& s = k_.body[i];
+      if (invariant_[i] || s.kind != StmtKind::load || !k_.operands[static_cast<std::size_t>(s.operand)].row_invariant) {
+        continue;
+      }
+      const std::string K = std::to_string(s.operand), D = type_name(s.dtype);
+      for (int u = 0; u < rows; ++u) {
+        os_ << in << "const " << D << " " << v(static_cast<int>(i)) << "_" << u << " = *reinterpret_cast<const " << D
+            << "*>(p[" << K << "] + (r + " << u << ") * t[" << K << "]);\n";
+      }
+    }
+    const std::string o = std::to_string(reduce_->operand);
+    const std::string A = type_name(reduce_->dtype);
+    const std::string f = std::string("scalar::") + combine_prim(k_.reduction->prim);
+    os_ << "#pragma omp simd\n";
+    os_ << in << "for (hp::i64 i = 0; i < n; ++i) {\n";
+    os_ << in << "  " << A << " acc = out" << o << "[i];\n";
+    for (int u = 0; u < rows; ++u) {
+      os_ << in << "  {  // row r + " << u << "\n";
+      const std::string ind = in + "    ";
+      for (std::size_t i = 0; i < k_.body.size(); ++i) {
+        const Stmt& s = k_.body[i];
+        const int id = static_cast<int>(i);
+        if (invariant_[i]) continue;
+        if (s.kind == StmtKind::load) {
+          const std::string D = type_name(s.dtype), K = std::to_string(s.operand);
+          os_ << ind << "const " << D << " " << v(id) << " = ";
+          if (k_.operands[static_cast<std::size_t>(s.operand)].row_invariant) {
+            os_ << v(id) << "_" << u;
+          } else {
+            os_ << "in" << K << "_" << u << "[i]";
+          }
+          os_ << ";  // load " << s.origin << "\n";
+        } else if (s.kind == StmtKind::reduce) {
+          os_ << ind << "acc = " << f << "(acc, " << v(s.args[0]) << ");  // reduce " << s.origin << "\n";
+        } else {
+          statement(id, ind, Addr::unit);
+        }
+      }
+      os_ << in << "  }\n";
+    }
+    os_ << in << "  out" << o << "[i] = acc;\n";
+    os_ << in << "}\n    }\n";
   }
 
   // The type of a vector loop's value of statement `id`.
