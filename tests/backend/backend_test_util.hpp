@@ -24,6 +24,17 @@ inline Function compile_on(const std::string& linker, const std::vector<Variable
   return function(inputs, outputs, m);
 }
 
+// Deterministic values in [lo, hi).
+inline std::vector<double> spread(std::size_t n, double lo, double hi, int seed) {
+  std::vector<double> v(n);
+  std::uint64_t s = 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(seed + 1);
+  for (double& x : v) {
+    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+    x = lo + (hi - lo) * static_cast<double>(s >> 11) / 9007199254740992.0;
+  }
+  return v;
+}
+
 // The same dtype, shape and bits (NaN matching any NaN): for kernels that must compute
 // exactly what the reference kernels compute.
 inline void expect_identical(const Array& got, const Array& want, const std::string& what) {

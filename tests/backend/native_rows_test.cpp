@@ -38,16 +38,7 @@ std::vector<std::string> reference_ops(const std::vector<Variable>& inputs, cons
   return cpu::Executable(inputs, rewritten).reference_ops();
 }
 
-// Deterministic values in [lo, hi).
-std::vector<double> spread(std::size_t n, double lo, double hi, int seed) {
-  std::vector<double> v(n);
-  std::uint64_t s = 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(seed + 1);
-  for (double& x : v) {
-    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-    x = lo + (hi - lo) * static_cast<double>(s >> 11) / 9007199254740992.0;
-  }
-  return v;
-}
+using testing::spread;
 
 // Rows of 11 columns (a vector body and a tail of 3 floats or 3 doubles): ordinary, one
 // dominating element, ties, only -inf, some -inf, a +inf, a NaN, huge, tiny, -0 and 0.

@@ -21,16 +21,7 @@ namespace {
 using testing::compile_on;
 using testing::expect_identical;
 
-// Deterministic values in [lo, hi).
-std::vector<double> spread(std::size_t n, double lo, double hi, int seed) {
-  std::vector<double> v(n);
-  std::uint64_t s = 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(seed + 1);
-  for (double& x : v) {
-    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-    x = lo + (hi - lo) * static_cast<double>(s >> 11) / 9007199254740992.0;
-  }
-  return v;
-}
+using testing::spread;
 
 std::vector<std::int64_t> indices(std::size_t n, std::int64_t lo, std::int64_t hi, int seed) {
   std::vector<std::int64_t> v;
