@@ -107,6 +107,15 @@ ThreadTurns& thread_turns() {
   return t;
 }
 
+// A turn of `kind` for the guard's lifetime (left on exceptions too).
+class TurnGuard {
+ public:
+  explicit TurnGuard(ThreadTurns::Kind kind) { thread_turns().enter(kind); }
+  ~TurnGuard() { thread_turns().leave(); }
+  TurnGuard(const TurnGuard&) = delete;
+  TurnGuard& operator=(const TurnGuard&) = delete;
+};
+
 }  // namespace
 
 OpenBlasCountTurn::OpenBlasCountTurn() { thread_turns().enter(ThreadTurns::kLarge); }
@@ -122,15 +131,8 @@ bool is_small(int m, int n, int k) {
 // Runs `product` on one thread below one_thread_work and on OpenBLAS's count above.
 template <class F>
 void with_openblas_threads(int m, int n, int k, F&& product) {
-  ThreadTurns& turns = thread_turns();
-  turns.enter(is_small(m, n, k) ? ThreadTurns::kSmall : ThreadTurns::kLarge);
-  try {
-    product();
-  } catch (...) {
-    turns.leave();
-    throw;
-  }
-  turns.leave();
+  const TurnGuard turn(is_small(m, n, k) ? ThreadTurns::kSmall : ThreadTurns::kLarge);
+  product();
 }
 
 // OpenBLAS's beta = 0 pass zeroes C with a scalar store loop before the product adds
